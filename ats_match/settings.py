@@ -1,0 +1,95 @@
+"""Runtime settings, read from the environment (prefix ``ATS_MATCH_``) and an optional ``.env``.
+
+Defaults are the embedded profile: a SQLite file and a SQLAlchemy-backed Celery transport in the
+data directory, so ``make run`` needs neither PostgreSQL nor Redis.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Self
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = frozenset({"", "changethis", "change-me", "dev-insecure-secret", "secret"})
+DEV_SECRET = "dev-insecure-secret"  # noqa: S105 - the development placeholder, refused elsewhere
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TESTING = "testing"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    """Every knob of the product. Names map to ``ATS_MATCH_<NAME>`` environment variables."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ATS_MATCH_", env_file=".env", extra="ignore", env_file_encoding="utf-8"
+    )
+
+    environment: Environment = Environment.DEVELOPMENT
+    data_dir: Path = Path("data")
+    database_url: str = ""
+    broker_url: str = ""
+    result_backend: str = ""
+    secret_key: str = DEV_SECRET
+    base_url: str = "http://127.0.0.1:8000"
+
+    # Network discipline: hosts (or CIDRs) that may be fetched even though they are private or
+    # loopback. Empty in production; the test suite allow-lists 127.0.0.1.
+    fetch_allow_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    fetch_timeout_seconds: float = 10.0
+    fetch_max_redirects: int = 5
+    fetch_cache_ttl_seconds: int = 3600
+
+    # Size limits (bytes unless said otherwise).
+    max_webhook_body_bytes: int = 5 * 1024 * 1024
+    max_document_bytes: int = 2 * 1024 * 1024
+    max_image_bytes: int = 10 * 1024 * 1024
+    max_attachment_bytes: int = 20 * 1024 * 1024
+    max_json_depth: int = 64
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_lists(cls, data: object) -> object:
+        if isinstance(data, dict):
+            hosts = data.get("fetch_allow_hosts")
+            if isinstance(hosts, str):
+                data["fetch_allow_hosts"] = [h.strip() for h in hosts.split(",") if h.strip()]
+        return data
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Self:
+        if self.environment == Environment.PRODUCTION and self.secret_key in PLACEHOLDER_SECRETS:
+            raise ValueError(
+                "ATS_MATCH_SECRET_KEY is a placeholder; set a long random value in production"
+            )
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'ats-match.db').resolve()}"
+
+    @property
+    def resolved_broker_url(self) -> str:
+        if self.broker_url:
+            return self.broker_url
+        return f"sqla+sqlite:///{(self.data_dir / 'broker.db').resolve()}"
+
+    @property
+    def resolved_result_backend(self) -> str:
+        if self.result_backend:
+            return self.result_backend
+        return f"db+sqlite:///{(self.data_dir / 'results.db').resolve()}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings; tests call ``get_settings.cache_clear()`` after changing env."""
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return settings
