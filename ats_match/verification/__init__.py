@@ -1,0 +1,45 @@
+"""Prove each credential against its issuer and explain every check.
+
+``verify_credential`` dispatches on the credential's spec: Open Badges 1.x/2.0 go to
+:mod:`ats_match.verification.ob2`, Verifiable Credentials (OB 3.0) to
+:mod:`ats_match.verification.vc`, CLR 2.0 bundles to :mod:`ats_match.verification.clr`.
+"""
+
+from __future__ import annotations
+
+from ats_match.formats.model import CredentialForm, Spec
+from ats_match.verification.report import (
+    Check,
+    CheckStatus,
+    TrustPolicy,
+    VerificationContext,
+    VerificationReport,
+    Verdict,
+    verdict_of,
+)
+
+__all__ = [
+    "Check",
+    "CheckStatus",
+    "TrustPolicy",
+    "VerificationContext",
+    "VerificationReport",
+    "Verdict",
+    "verdict_of",
+    "verify_credential",
+]
+
+
+def verify_credential(credential: CredentialForm, context: VerificationContext) -> VerificationReport:
+    """Run every check that applies to ``credential`` and return the verdict with its checks."""
+    if credential.spec in (Spec.OB1, Spec.OB2):
+        from ats_match.verification.ob2 import verify_ob2
+
+        return verify_ob2(credential, context)
+    if credential.spec == Spec.CLR2:
+        from ats_match.verification.clr import verify_clr
+
+        return verify_clr(credential, context)
+    from ats_match.verification.vc import verify_vc
+
+    return verify_vc(credential, context)
