@@ -1,0 +1,19 @@
+"""ATS connectors: one plugin per vendor behind :class:`connectors.base.Connector`."""
+
+from __future__ import annotations
+
+from connectors.base import ApplicationPayload, Attachment, Connector
+from connectors.generic import GenericConnector
+
+_REGISTRY: dict[str, type[Connector]] = {GenericConnector.vendor: GenericConnector}
+
+
+def get_connector(vendor: str) -> Connector:
+    """The connector for ``vendor``; vendors without their own plugin yet are refused."""
+    try:
+        return _REGISTRY[vendor]()
+    except KeyError:
+        raise LookupError(f"no connector for vendor '{vendor}'") from None
+
+
+__all__ = ["ApplicationPayload", "Attachment", "Connector", "GenericConnector", "get_connector"]

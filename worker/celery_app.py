@@ -1,0 +1,56 @@
+"""The Celery application. The broker comes from settings: an embedded SQLite-backed transport
+by default (no Redis needed), ``redis://`` in production."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery
+
+from ats_match.settings import Settings, get_settings
+
+RELAY_INTERVAL_SECONDS = 5.0
+REVERIFY_INTERVAL_SECONDS = 15 * 60.0
+
+
+def create_celery(settings: Settings | None = None) -> Celery:
+    settings = settings or get_settings()
+    app = Celery("ats_match", broker=settings.resolved_broker_url, include=["worker.tasks"])
+    app.conf.update(
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_ignore_result=True,
+        task_default_queue="ats-match",
+        broker_connection_retry_on_startup=True,
+        broker_transport_options={"visibility_timeout": 3600, "polling_interval": 0.5},
+        worker_hijack_root_logger=False,
+        beat_schedule={
+            "relay-outbox": {"task": "ats_match.relay_outbox", "schedule": RELAY_INTERVAL_SECONDS},
+            "reverify-indeterminate": {
+                "task": "ats_match.reverify_due",
+                "schedule": REVERIFY_INTERVAL_SECONDS,
+            },
+        },
+    )
+    return app
+
+
+celery_app = create_celery()
+
+
+def publish(task_name: str, args: list[Any], task_id: str) -> None:
+    """Send one job to the broker, failing fast when it is down (the outbox keeps the job)."""
+    celery_app.send_task(
+        task_name,
+        args=args,
+        task_id=task_id,
+        retry=True,
+        retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.5},
+    )
+
+
+def broker_ping(timeout: float = 2.0) -> None:
+    """Raise if the broker cannot be reached."""
+    with celery_app.connection_for_write() as connection:
+        connection.ensure_connection(max_retries=1, interval_start=0, timeout=timeout)
