@@ -4,6 +4,7 @@ retried with exponential backoff on transient errors."""
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from typing import Any
 
@@ -21,7 +22,7 @@ class TransientError(Exception):
 
 
 class PipelineTask(Task):  # type: ignore[misc]
-    autoretry_for = (TransientError, ConnectionError, TimeoutError)
+    autoretry_for = (TransientError, pipeline.Transient, ConnectionError, TimeoutError)
     retry_backoff = 5
     retry_backoff_max = 600
     retry_jitter = True
@@ -31,10 +32,8 @@ class PipelineTask(Task):  # type: ignore[misc]
 
 def _relay_staged(staged: list[uuid.UUID]) -> None:
     if staged:
-        try:
+        with contextlib.suppress(Exception):  # the periodic relay retries
             outbox.relay(get_engine(), publish, ids=staged)
-        except Exception:  # noqa: BLE001, S110 - the periodic relay picks them up later
-            pass
 
 
 def _run(stage: Any, *args: Any) -> Any:

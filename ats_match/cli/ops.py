@@ -1,9 +1,107 @@
-"""CLI commands: placeholder until its issue lands."""
+"""Operating commands: database, server, worker, the all-in-one ``run`` and the demo seed."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+from typing import Annotated
+
 import typer
+
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Create or migrate the database schema (alembic upgrade)."""
+    from ats_match.db import upgrade
+    from ats_match.settings import get_settings
+
+    upgrade(revision=revision)
+    typer.echo(f"database at {revision}: {_redact(get_settings().resolved_database_url)}")
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
+) -> None:
+    """Serve the JSON API, the webhooks and the dashboard."""
+    import uvicorn
+
+    uvicorn.run("web.app:create_app", factory=True, host=host, port=port, log_level="info")
+
+
+def worker(
+    concurrency: Annotated[int, typer.Option(help="Worker processes.")] = 2,
+    beat: Annotated[bool, typer.Option(help="Also run the periodic scheduler.")] = True,
+) -> None:
+    """Run a Celery worker on the configured broker."""
+    os.execvp(sys.executable, _worker_argv(concurrency, beat))  # noqa: S606
+
+
+def _worker_argv(concurrency: int, beat: bool) -> list[str]:
+    argv = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "worker.celery_app:celery_app",
+        "worker",
+        "--loglevel=INFO",
+        f"--concurrency={concurrency}",
+        "--pool=prefork",
+    ]
+    if beat:
+        from ats_match.settings import get_settings
+
+        schedule = get_settings().data_dir.resolve() / "celerybeat-schedule"
+        argv += ["--beat", f"--schedule={schedule}"]
+    return argv
+
+
+def run(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
+    seed: Annotated[bool, typer.Option(help="Seed the demo organisation first.")] = True,
+) -> None:
+    """Migrate, seed the demo, and serve with a supervised worker on the embedded default."""
+    db_upgrade()
+    if seed:
+        seed_demo()
+    worker_process = subprocess.Popen(_worker_argv(1, True))  # noqa: S603
+    try:
+        serve(host=host, port=port)
+    finally:
+        worker_process.send_signal(signal.SIGTERM)
+        try:
+            worker_process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker_process.kill()
+
+
+def seed_demo() -> None:
+    """Create (once) the demo organisation, its users and jobs, and print the API keys."""
+    from ats_match.demo import seed
+
+    for line in seed():
+        typer.echo(line)
+
+
+def _redact(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to app."""
+    app.add_typer(db_app, name="db")
+    app.command()(serve)
+    app.command()(worker)
+    app.command()(run)
+    app.command("seed-demo")(seed_demo)
+
+
+__all__ = ["register"]

@@ -29,11 +29,11 @@ class OrgRepository(Generic[Model]):
 
     def query(self) -> SelectOfScalar[Model]:
         """A select of this table already restricted to the organisation."""
-        column = getattr(self.model, "organization_id")
+        column = getattr(self.model, "organization_id")  # noqa: B009 - generic over tables
         return select(self.model).where(col(column) == self.organization_id)
 
     def get(self, row_id: uuid.UUID) -> Model | None:
-        id_column = getattr(self.model, "id")
+        id_column = getattr(self.model, "id")  # noqa: B009 - generic over tables
         return self.session.exec(self.query().where(col(id_column) == row_id)).first()
 
     def get_or_404(self, row_id: uuid.UUID) -> Model:
@@ -53,7 +53,7 @@ class OrgRepository(Generic[Model]):
         row_org = getattr(row, "organization_id", None)
         if row_org is not None and row_org != self.organization_id:
             raise NotFound("row belongs to another organisation")
-        setattr(row, "organization_id", self.organization_id)
+        row.organization_id = self.organization_id
         self.session.add(row)
         self.session.flush()
         return row

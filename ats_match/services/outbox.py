@@ -21,9 +21,7 @@ Publisher = Callable[[str, list[Any], str], None]
 """Sends one job to the broker: (task name, args, outbox row id as the task id)."""
 
 
-def enqueue(
-    session: Session, organization_id: uuid.UUID, task_name: str, *args: Any
-) -> TaskOutbox:
+def enqueue(session: Session, organization_id: uuid.UUID, task_name: str, *args: Any) -> TaskOutbox:
     """Stage a job in the current transaction."""
     row = TaskOutbox(organization_id=organization_id, task_name=task_name, args=list(args))
     session.add(row)
@@ -53,7 +51,7 @@ def relay(
             row.attempts += 1
             try:
                 publish(row.task_name, list(row.args), str(row.id))
-            except Exception as exc:  # noqa: BLE001 - any broker failure leaves the job pending
+            except Exception as exc:
                 row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
                 session.add(row)
                 session.commit()

@@ -12,9 +12,9 @@ from ats_match.verification.report import (
     Check,
     CheckStatus,
     TrustPolicy,
+    Verdict,
     VerificationContext,
     VerificationReport,
-    Verdict,
     verdict_of,
 )
 
@@ -22,15 +22,17 @@ __all__ = [
     "Check",
     "CheckStatus",
     "TrustPolicy",
+    "Verdict",
     "VerificationContext",
     "VerificationReport",
-    "Verdict",
     "verdict_of",
     "verify_credential",
 ]
 
 
-def verify_credential(credential: CredentialForm, context: VerificationContext) -> VerificationReport:
+def verify_credential(
+    credential: CredentialForm, context: VerificationContext
+) -> VerificationReport:
     """Run every check that applies to ``credential`` and return the verdict with its checks."""
     if credential.spec in (Spec.OB1, Spec.OB2):
         from ats_match.verification.ob2 import verify_ob2

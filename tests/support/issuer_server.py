@@ -87,9 +87,15 @@ class IssuerServer:
         return self.base_url + (path if path.startswith("/") else "/" + path)
 
     # -- content -----------------------------------------------------------------------------
-    def serve(self, path: str, body: bytes | str | dict[str, Any] | list[Any], *,
-              content_type: str | None = None, status: int = 200,
-              headers: dict[str, str] | None = None) -> str:
+    def serve(
+        self,
+        path: str,
+        body: bytes | str | dict[str, Any] | list[Any],
+        *,
+        content_type: str | None = None,
+        status: int = 200,
+        headers: dict[str, str] | None = None,
+    ) -> str:
         """Register ``body`` at ``path`` and return its full URL."""
         if isinstance(body, dict | list):
             raw = json.dumps(body).encode()
@@ -140,8 +146,11 @@ class IssuerServer:
         chain = workdir / "server.pem"
         chain.write_bytes(
             cert.public_bytes(serialization.Encoding.PEM)
-            + key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
+            + key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
         )
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(str(chain))
@@ -154,34 +163,55 @@ def _make_ca() -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ats-match test CA")])
     now = dt.datetime.now(dt.UTC)
     cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name)
-        .public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=2))
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=2))
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False,
-                                     key_encipherment=False, data_encipherment=False,
-                                     key_agreement=False, key_cert_sign=True, crl_sign=True,
-                                     encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
         .sign(key, hashes.SHA256())
     )
     return key, cert
 
 
-def _make_leaf(ca_key: ec.EllipticCurvePrivateKey, ca_cert: x509.Certificate
-               ) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+def _make_leaf(
+    ca_key: ec.EllipticCurvePrivateKey, ca_cert: x509.Certificate
+) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
     key = ec.generate_private_key(ec.SECP256R1())
     now = dt.datetime.now(dt.UTC)
     cert = (
         x509.CertificateBuilder()
         .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
-        .issuer_name(ca_cert.subject).public_key(key.public_key())
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=2))
-        .add_extension(x509.SubjectAlternativeName([
-            x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]),
-            critical=False)
-        .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]),
-                       critical=False)
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=2))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]
+            ),
+            critical=False,
+        )
+        .add_extension(
+            x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
+        )
         .sign(ca_key, hashes.SHA256())
     )
     return key, cert
