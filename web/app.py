@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import html
+from pathlib import Path
+
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 
 from ats_match.errors import AtsMatchError
 from web.api import health, jobs, webhooks
@@ -17,9 +21,15 @@ def create_app() -> FastAPI:
     )
 
     @app.exception_handler(AtsMatchError)
-    async def domain_error(_request: Request, exc: AtsMatchError) -> JSONResponse:
+    async def domain_error(request: Request, exc: AtsMatchError) -> Response:
+        if _wants_html(request):
+            return HTMLResponse(
+                f"<h1>{exc.status_code}</h1><p>{_escape(exc.message)}</p>",
+                status_code=exc.status_code,
+            )
         return JSONResponse({"error": exc.code, "detail": exc.message}, status_code=exc.status_code)
 
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     for router in (health.router, webhooks.router, jobs.router):
         app.include_router(router)
     _include_optional(app)
@@ -33,3 +43,13 @@ def _include_optional(app: FastAPI) -> None:
 
     app.include_router(requirements.router)
     app.include_router(dashboard.router)
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith(("/api/", "/webhooks/")) and "text/html" in (
+        request.headers.get("accept", "")
+    )
+
+
+def _escape(text: str) -> str:
+    return html.escape(text)

@@ -1,0 +1,160 @@
+"""A small, fully-formed organisation for dashboard and API tests."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlmodel import Session
+
+from ats_match.models import (
+    Application,
+    Candidate,
+    CandidateSkill,
+    Credential,
+    Job,
+    RequirementSet,
+    Role,
+    Score,
+    Skill,
+    Taxonomy,
+    VerificationResult,
+)
+from tests.factories import make_org, make_user
+
+
+@dataclass
+class Seeded:
+    org_id: uuid.UUID
+    key: str
+    viewer_key: str
+    job_id: uuid.UUID
+    best_application_id: uuid.UUID
+    other_org_job_id: uuid.UUID
+
+
+def seed_org(session: Session) -> Seeded:
+    org = make_org(session, "Acme")
+    _, key = make_user(session, org, Role.RECRUITER)
+    _, viewer_key = make_user(session, org, Role.VIEWER)
+    job = Job(organization_id=org.id, title="Data Analyst")
+    session.add(job)
+    session.flush()
+    reqs = RequirementSet(
+        organization_id=org.id,
+        job_id=job.id,
+        version=1,
+        name="Analyst v1",
+        body={"name": "Analyst v1"},
+    )
+    taxonomy = Taxonomy(organization_id=org.id, name="ESCO", version="default", is_default=True)
+    session.add_all([reqs, taxonomy])
+    session.flush()
+    skill = Skill(
+        organization_id=org.id,
+        taxonomy_id=taxonomy.id,
+        uri="http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d",
+        label="Python (computer programming)",
+    )
+    session.add(skill)
+    session.flush()
+    ids = []
+    for name, total, qualified in (("Grace Hopper", 82.5, True), ("Alan Turing", 40.0, False)):
+        ids.append(_applicant(session, org.id, job.id, reqs, skill, name, total, qualified))
+    other = make_org(session, "Globex")
+    other_job = Job(organization_id=other.id, title="Secret Role")
+    session.add(other_job)
+    session.flush()
+    return Seeded(org.id, key, viewer_key, job.id, ids[0], other_job.id)
+
+
+def _applicant(
+    session: Session,
+    org_id: uuid.UUID,
+    job_id: uuid.UUID,
+    reqs: RequirementSet,
+    skill: Skill,
+    name: str,
+    total: float,
+    qualified: bool,
+) -> uuid.UUID:
+    email = name.split()[0].lower() + "@example.org"
+    candidate = Candidate(organization_id=org_id, name=name, emails=[email])
+    session.add(candidate)
+    session.flush()
+    application = Application(
+        organization_id=org_id,
+        candidate_id=candidate.id,
+        job_id=job_id,
+        applied_at=datetime(2026, 11, 1, tzinfo=UTC),
+    )
+    session.add(application)
+    session.flush()
+    credential = Credential(
+        organization_id=org_id,
+        application_id=application.id,
+        format="ob3-jwt",
+        digest=uuid.uuid4().hex * 2,
+        raw=b"token",
+        form={
+            "achievement": {"name": "Python for Data Analysis"},
+            "issuer": {"name": "Example University"},
+        },
+    )
+    session.add(credential)
+    session.flush()
+    session.add(
+        VerificationResult(
+            organization_id=org_id,
+            credential_id=credential.id,
+            status="verified",
+            checks=[
+                {
+                    "name": "proof",
+                    "status": "pass",
+                    "detail": "The EdDSA signature is valid.",
+                    "required": True,
+                }
+            ],
+        )
+    )
+    session.add(
+        CandidateSkill(
+            organization_id=org_id,
+            candidate_id=candidate.id,
+            skill_id=skill.id,
+            credential_id=credential.id,
+            confidence=0.93,
+            method="fuzzy",
+            matched_label="python",
+        )
+    )
+    session.add(
+        Score(
+            organization_id=org_id,
+            application_id=application.id,
+            requirement_set_id=reqs.id,
+            requirement_set_version=1,
+            total=total,
+            max_total=100,
+            normalised=total,
+            qualified=qualified,
+            shortlisted=total > 80,
+            knocked_out=False,
+            explanation={
+                "rules": [
+                    {
+                        "rule_id": "python",
+                        "label": "Python",
+                        "outcome": "met",
+                        "points": 30,
+                        "max_points": 30,
+                        "sentence": "Python is proven by a verified credential.",
+                    }
+                ]
+            },
+        )
+    )
+    session.flush()
+    return application.id
