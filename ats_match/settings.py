@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     database_url: str = ""
     broker_url: str = ""
     result_backend: str = ""
+    broker_visibility_timeout: int = 3600
+    """Seconds before Redis hands an unacknowledged job (its worker died) to another worker."""
     secret_key: str = DEV_SECRET
     base_url: str = "http://127.0.0.1:8000"
 

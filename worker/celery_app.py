@@ -23,7 +23,7 @@ def create_celery(settings: Settings | None = None) -> Celery:
         task_ignore_result=True,
         task_default_queue="ats-match",
         broker_connection_retry_on_startup=True,
-        broker_transport_options=_transport_options(settings.resolved_broker_url),
+        broker_transport_options=_transport_options(settings),
         worker_hijack_root_logger=False,
         beat_schedule={
             "relay-outbox": {"task": "ats_match.relay_outbox", "schedule": RELAY_INTERVAL_SECONDS},
@@ -36,11 +36,11 @@ def create_celery(settings: Settings | None = None) -> Celery:
     return app
 
 
-def _transport_options(broker_url: str) -> dict[str, Any]:
+def _transport_options(settings: Settings) -> dict[str, Any]:
     # kombu's SQLAlchemy transport hands its options to create_engine(); Redis takes its own.
-    if broker_url.startswith("sqla+"):
+    if settings.resolved_broker_url.startswith("sqla+"):
         return {"connect_args": {"timeout": 30}}
-    return {"visibility_timeout": 3600, "polling_interval": 0.5}
+    return {"visibility_timeout": settings.broker_visibility_timeout, "polling_interval": 0.5}
 
 
 celery_app = create_celery()
