@@ -24,11 +24,12 @@ def hash_api_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def require_role(actual: Role, needed: Role) -> None:
+def require_role(actual: Role | str, needed: Role) -> None:
     """Raise :class:`Forbidden` unless ``actual`` is at least as privileged as ``needed``.
 
     Hiring managers edit requirement sets; recruiters also manage candidates and mappings;
     admins also manage integrations and users; viewers read.
     """
-    if _RANK[actual] < _RANK[needed]:
-        raise Forbidden(f"this needs the {needed.value} role; you are {actual.value}")
+    role = Role(actual)
+    if _RANK[role] < _RANK[needed]:
+        raise Forbidden(f"this needs the {needed.value} role; you are {role.value}")

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from ats_match.errors import AtsMatchError
-from web.api import health, jobs, webhooks
+from web.api import admin, health, jobs, webhooks
 
 
 def create_app() -> FastAPI:
@@ -30,7 +30,7 @@ def create_app() -> FastAPI:
         return JSONResponse({"error": exc.code, "detail": exc.message}, status_code=exc.status_code)
 
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
-    for router in (health.router, webhooks.router, jobs.router):
+    for router in (health.router, webhooks.router, jobs.router, admin.router):
         app.include_router(router)
     _include_optional(app)
     return app

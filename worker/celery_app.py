@@ -3,6 +3,7 @@ by default (no Redis needed), ``redis://`` in production."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from celery import Celery
@@ -46,9 +47,22 @@ def _transport_options(settings: Settings) -> dict[str, Any]:
 celery_app = create_celery()
 
 
+@lru_cache(maxsize=4)
+def _producer_app(broker_url: str) -> Celery:
+    return create_celery(get_settings())
+
+
+def producer() -> Celery:
+    """The app used to send jobs, following the current settings (tests switch brokers)."""
+    settings = get_settings()
+    if settings.resolved_broker_url == celery_app.conf.broker_url:
+        return celery_app
+    return _producer_app(settings.resolved_broker_url)
+
+
 def publish(task_name: str, args: list[Any], task_id: str) -> None:
     """Send one job to the broker, failing fast when it is down (the outbox keeps the job)."""
-    celery_app.send_task(
+    producer().send_task(
         task_name,
         args=args,
         task_id=task_id,
@@ -59,5 +73,5 @@ def publish(task_name: str, args: list[Any], task_id: str) -> None:
 
 def broker_ping(timeout: float = 2.0) -> None:
     """Raise if the broker cannot be reached."""
-    with celery_app.connection_for_write() as connection:
+    with producer().connection_for_write() as connection:
         connection.ensure_connection(max_retries=1, interval_start=0, timeout=timeout)

@@ -1,0 +1,97 @@
+"""Administration: users, integrations and issuer trust. Services never commit."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from typing import Any
+
+from sqlmodel import Session
+
+from ats_match.errors import Conflict
+from ats_match.models import AuditLog, Integration, Organization, User
+from ats_match.models.integrations import IntegrationCreate
+from ats_match.models.tenancy import UserCreate
+from ats_match.repositories import IntegrationRepository, UserRepository
+from ats_match.security import new_api_key
+
+
+def audit(
+    session: Session,
+    actor: User,
+    action: str,
+    entity: str,
+    entity_id: Any,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Append one row to the audit log (in the caller's transaction)."""
+    session.add(
+        AuditLog(
+            organization_id=actor.organization_id,
+            actor_id=actor.id,
+            action=action,
+            entity_type=entity,
+            entity_id=str(entity_id),
+            data=data or {},
+        )
+    )
+
+
+def create_user(session: Session, actor: User, data: UserCreate) -> tuple[User, str]:
+    """A new user and their API key (returned once, stored only as a hash)."""
+    repo = UserRepository(session, actor.organization_id)
+    if repo.list(email=data.email):
+        raise Conflict(f"a user with email {data.email} already exists")
+    key, key_hash = new_api_key()
+    user = User.model_validate(
+        data, update={"organization_id": actor.organization_id, "api_key_hash": key_hash}
+    )
+    repo.add(user)
+    audit(session, actor, "user.create", "user", user.id, {"role": user.role})
+    return user, key
+
+
+def rotate_key(session: Session, actor: User, user_id: uuid.UUID) -> str:
+    user = UserRepository(session, actor.organization_id).get_or_404(user_id)
+    key, user.api_key_hash = new_api_key()
+    session.add(user)
+    audit(session, actor, "user.rotate_key", "user", user.id)
+    return key
+
+
+def create_integration(session: Session, actor: User, data: IntegrationCreate) -> Integration:
+    integration = Integration.model_validate(
+        data, update={"organization_id": actor.organization_id}
+    )
+    IntegrationRepository(session, actor.organization_id).add(integration)
+    audit(
+        session,
+        actor,
+        "integration.create",
+        "integration",
+        integration.id,
+        {"vendor": integration.vendor},
+    )
+    return integration
+
+
+def generate_webhook_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+def set_issuer_trust(
+    session: Session, actor: User, allow: list[str], deny: list[str]
+) -> Organization:
+    org = session.get(Organization, actor.organization_id)
+    assert org is not None
+    org.issuer_allow, org.issuer_deny = sorted(set(allow)), sorted(set(deny))
+    session.add(org)
+    audit(
+        session,
+        actor,
+        "org.issuer_trust",
+        "organization",
+        org.id,
+        {"allow": org.issuer_allow, "deny": org.issuer_deny},
+    )
+    return org

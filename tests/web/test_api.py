@@ -1,0 +1,135 @@
+"""The JSON API: authentication, roles, tenant isolation, audit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, col, select
+
+from ats_match import db
+from ats_match.models import AuditLog, Role
+from ats_match.settings import get_settings
+from tests.factories import make_org, make_user
+from tests.web.seed import Seeded, seed_org
+from web.app import create_app
+
+
+@pytest.fixture
+def seeded(database_url: str) -> Seeded:
+    engine = db.make_engine(database_url)
+    with Session(engine, expire_on_commit=False) as session:
+        data = seed_org(session)
+        session.commit()
+    engine.dispose()
+    return data
+
+
+@pytest.fixture
+def admin_key(database_url: str, seeded: Seeded) -> str:
+    engine = db.make_engine(database_url)
+    with Session(engine) as session:
+        from ats_match.models import Organization
+
+        org = session.get(Organization, seeded.org_id)
+        assert org is not None
+        _, key = make_user(session, org, Role.ADMIN)
+        session.commit()
+    engine.dispose()
+    return key
+
+
+@pytest.fixture
+def client(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    monkeypatch.setenv("ATS_MATCH_DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    with TestClient(create_app()) as test_client:
+        yield test_client
+    get_settings.cache_clear()
+
+
+def _auth(key: str) -> dict[str, str]:
+    return {"authorization": f"Bearer {key}"}
+
+
+def test_requests_without_a_key_are_unauthorised(client: TestClient) -> None:
+    response = client.get("/api/v1/jobs")
+    assert response.status_code == 401
+    assert response.json()["error"] == "unauthorized"
+
+
+def test_jobs_are_listed_for_the_callers_organisation_only(
+    client: TestClient, seeded: Seeded
+) -> None:
+    titles = [j["title"] for j in client.get("/api/v1/jobs", headers=_auth(seeded.key)).json()]
+    assert titles == ["Data Analyst"]
+    response = client.get(f"/api/v1/jobs/{seeded.other_org_job_id}", headers=_auth(seeded.key))
+    assert response.status_code == 404
+
+
+def test_a_viewer_cannot_create_jobs(client: TestClient, seeded: Seeded) -> None:
+    response = client.post("/api/v1/jobs", json={"title": "X"}, headers=_auth(seeded.viewer_key))
+    assert response.status_code == 403
+    assert "hiring_manager" in response.json()["detail"]
+
+
+def test_a_recruiter_creates_a_job_and_it_is_audited(
+    client: TestClient, seeded: Seeded, database_url: str
+) -> None:
+    response = client.post("/api/v1/jobs", json={"title": "Nurse"}, headers=_auth(seeded.key))
+    assert response.status_code == 201
+    engine = db.make_engine(database_url)
+    with Session(engine) as session:
+        rows = session.exec(
+            select(AuditLog).where(col(AuditLog.entity_id) == response.json()["id"])
+        ).all()
+    engine.dispose()
+    assert [r.action for r in rows] == ["job.create"]
+
+
+def test_only_admins_manage_users_and_integrations(
+    client: TestClient, seeded: Seeded, admin_key: str
+) -> None:
+    assert client.get("/api/v1/users", headers=_auth(seeded.key)).status_code == 403
+    created = client.post(
+        "/api/v1/users",
+        json={"email": "new@acme.example", "role": "viewer"},
+        headers=_auth(admin_key),
+    )
+    assert created.status_code == 201
+    new_key = created.json()["api_key"]
+    assert client.get("/api/v1/me", headers=_auth(new_key)).json()["email"] == "new@acme.example"
+    duplicate = client.post(
+        "/api/v1/users", json={"email": "new@acme.example"}, headers=_auth(admin_key)
+    )
+    assert duplicate.status_code == 409
+
+    integration = client.post(
+        "/api/v1/integrations", json={"name": "GH", "vendor": "generic"}, headers=_auth(admin_key)
+    ).json()
+    assert integration["webhook_secret"].startswith("whsec_")
+    assert integration["webhook_url"].endswith(f"/webhooks/{integration['id']}")
+    listed = client.get("/api/v1/integrations", headers=_auth(admin_key)).json()
+    assert "webhook_secret" not in listed[0]
+
+
+def test_issuer_trust_lists_are_saved(client: TestClient, admin_key: str) -> None:
+    response = client.put(
+        "/api/v1/issuer-trust",
+        headers=_auth(admin_key),
+        json={"allow": ["https://b.example", "https://a.example"], "deny": []},
+    )
+    assert response.json() == {"allow": ["https://a.example", "https://b.example"], "deny": []}
+
+
+def test_keys_of_one_tenant_do_not_open_another(client: TestClient, database_url: str) -> None:
+    engine = db.make_engine(database_url)
+    with Session(engine) as session:
+        org = make_org(session, "Initech")
+        _, key = make_user(session, org, Role.ADMIN)
+        session.commit()
+        org_id = org.id
+    engine.dispose()
+    users = client.get("/api/v1/users", headers=_auth(key)).json()
+    assert {u["organization_id"] for u in users} == {str(org_id)}

@@ -1,0 +1,99 @@
+"""Administration API: users, integrations, issuer trust (admin role)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from ats_match.models import Integration, Role, User
+from ats_match.models.integrations import IntegrationBase, IntegrationCreate, IntegrationPublic
+from ats_match.models.tenancy import UserCreate, UserPublic
+from ats_match.repositories import IntegrationRepository, UserRepository
+from ats_match.security import require_role
+from ats_match.services import admin
+from web.deps import CurrentUser, SessionDep
+
+router = APIRouter(prefix="/api/v1", tags=["admin"])
+
+
+class UserWithKey(UserPublic):
+    api_key: str = Field(description="Shown once; only its hash is stored.")
+
+
+class IntegrationIn(IntegrationBase):
+    webhook_secret: str | None = Field(
+        default=None, min_length=16, description="Leave empty to have one generated."
+    )
+
+
+class IntegrationWithSecret(IntegrationPublic):
+    webhook_secret: str
+    webhook_url: str
+
+
+class IssuerTrust(BaseModel):
+    allow: list[str] = Field(
+        default_factory=list, description="Issuer ids or URL prefixes; empty allows all."
+    )
+    deny: list[str] = Field(default_factory=list)
+
+
+@router.get("/me", response_model=UserPublic)
+def me(user: CurrentUser) -> User:
+    return user
+
+
+@router.get("/users", response_model=list[UserPublic])
+def list_users(session: SessionDep, user: CurrentUser) -> Sequence[User]:
+    require_role(user.role, Role.ADMIN)
+    return UserRepository(session, user.organization_id).list(limit=1000)
+
+
+@router.post("/users", response_model=UserWithKey, status_code=201)
+def create_user(data: UserCreate, session: SessionDep, user: CurrentUser) -> UserWithKey:
+    require_role(user.role, Role.ADMIN)
+    created, key = admin.create_user(session, user, data)
+    return UserWithKey.model_validate({**created.model_dump(), "api_key": key})
+
+
+@router.post("/users/{user_id}/rotate-key", response_model=UserWithKey)
+def rotate_key(user_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> UserWithKey:
+    require_role(user.role, Role.ADMIN)
+    key = admin.rotate_key(session, user, user_id)
+    target = UserRepository(session, user.organization_id).get_or_404(user_id)
+    return UserWithKey.model_validate({**target.model_dump(), "api_key": key})
+
+
+@router.get("/integrations", response_model=list[IntegrationPublic])
+def list_integrations(session: SessionDep, user: CurrentUser) -> Sequence[Integration]:
+    require_role(user.role, Role.ADMIN)
+    return IntegrationRepository(session, user.organization_id).list(limit=1000)
+
+
+@router.post("/integrations", response_model=IntegrationWithSecret, status_code=201)
+def create_integration(
+    data: IntegrationIn, session: SessionDep, user: CurrentUser
+) -> IntegrationWithSecret:
+    require_role(user.role, Role.ADMIN)
+    secret = data.webhook_secret or admin.generate_webhook_secret()
+    create = IntegrationCreate(**data.model_dump(exclude={"webhook_secret"}), webhook_secret=secret)
+    integration = admin.create_integration(session, user, create)
+    from ats_match.settings import get_settings
+
+    return IntegrationWithSecret.model_validate(
+        {
+            **integration.model_dump(),
+            "webhook_secret": secret,
+            "webhook_url": f"{get_settings().base_url}/webhooks/{integration.id}",
+        }
+    )
+
+
+@router.put("/issuer-trust", response_model=IssuerTrust)
+def set_issuer_trust(data: IssuerTrust, session: SessionDep, user: CurrentUser) -> IssuerTrust:
+    require_role(user.role, Role.ADMIN)
+    org = admin.set_issuer_trust(session, user, data.allow, data.deny)
+    return IssuerTrust(allow=org.issuer_allow, deny=org.issuer_deny)
