@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import hmac
 import json
 import time
 from collections.abc import Mapping
@@ -18,25 +17,10 @@ from datetime import datetime
 from typing import Any
 
 from ats_match.errors import BadSignature, InvalidInput
+from ats_match.webhook_signing import matches
 from connectors.base import ApplicationPayload, Attachment, Connector
 
 TOLERANCE_SECONDS = 5 * 60
-
-
-def _secret_bytes(secret: str) -> bytes:
-    if secret.startswith("whsec_"):
-        try:
-            return base64.b64decode(secret.removeprefix("whsec_"), validate=True)
-        except (binascii.Error, ValueError) as exc:
-            raise BadSignature("the integration's whsec_ secret is not base64") from exc
-    return secret.encode()
-
-
-def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
-    """The ``webhook-signature`` header value for a delivery (also used for outbound events)."""
-    content = f"{msg_id}.{timestamp}.".encode() + body
-    digest = hmac.new(_secret_bytes(secret), content, hashlib.sha256).digest()
-    return "v1," + base64.b64encode(digest).decode()
 
 
 class GenericConnector(Connector):
@@ -57,10 +41,11 @@ class GenericConnector(Connector):
             raise BadSignature("webhook-timestamp is not an integer") from exc
         if abs(self._now() - ts) > TOLERANCE_SECONDS:
             raise BadSignature("webhook-timestamp is outside the 5-minute tolerance")
-        expected = sign(secret, msg_id, ts, body)
-        for candidate in offered.split():
-            if hmac.compare_digest(candidate.encode(), expected.encode()):
+        try:
+            if matches(secret, msg_id, ts, body, offered):
                 return
+        except ValueError as exc:
+            raise BadSignature(str(exc)) from exc
         raise BadSignature("webhook-signature does not match the body")
 
     def event_id(self, headers: Mapping[str, str], body: bytes) -> str:

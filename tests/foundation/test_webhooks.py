@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from ats_match import db
 from ats_match.models import Organization, TaskOutbox, WebhookDelivery
 from ats_match.settings import get_settings
-from connectors.generic import sign
+from ats_match.webhook_signing import sign
 from tests.factories import make_integration, make_org
 from web.app import create_app
 

@@ -18,7 +18,7 @@ from ats_match import db
 from ats_match.models import TaskOutbox, WebhookDelivery
 from ats_match.services import outbox
 from ats_match.settings import get_settings
-from connectors.generic import sign
+from ats_match.webhook_signing import sign
 from tests.conftest import REDIS_HOST, REDIS_PORT, need_service
 from tests.factories import make_integration, make_org
 from tests.support.processes import celery_worker_argv, product_env, running, wait_until

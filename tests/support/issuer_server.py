@@ -1,5 +1,7 @@
 """A real HTTP(S) server on loopback that plays issuers, ATS vendors and status-list hosts.
 
+GET answers registered routes; POST is recorded in ``posts`` and answered with ``post_status``.
+
 Tests register documents by path; the server answers them with the given status and content
 type. ``down()`` makes every request fail with a closed connection, as an unreachable issuer
 would. With ``tls=True`` the server uses a certificate from a throw-away CA (``ca_path``),
@@ -39,6 +41,8 @@ class IssuerServer:
     def __init__(self, *, tls: bool = False) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[str] = []
+        self.posts: list[tuple[str, dict[str, str], bytes]] = []
+        self.post_status = 200
         self.is_down = False
         self.tls = tls
         self.ca_path: str | None = None
@@ -134,6 +138,20 @@ class IssuerServer:
                     self.send_header(key, value)
                 self.end_headers()
                 self.wfile.write(route.body)
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length)
+                if server.is_down:
+                    self.close_connection = True
+                    self.connection.close()
+                    return
+                server.posts.append(
+                    (self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                )
+                self.send_response(server.post_status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
 
         return Handler
 
