@@ -1,0 +1,105 @@
+"""Pinned JSON-LD contexts and a document loader for pyld that never touches the network.
+
+Why: a Data Integrity proof signs the RDF a document expands to, so the meaning of every
+``@context`` is part of what is signed. Fetching contexts at verification time would let the
+context host change what a signature covers, and would be an SSRF vector. Every context comes
+from a copy pinned in a dependency:
+
+* pyld 3.x ``BUNDLED_CONTEXTS``: W3C credentials v1, DID v1, security v1/v2, ed25519-2020, jws-2020;
+* openbadgeslib 4.6 package data: W3C credentials v2 (byte-identical to the 1EdTech copy),
+  OB 3.0 contexts 3.0.1-3.0.3 (the unversioned ``context.json`` aliases 3.0.3, openbadgeslib's
+  choice), OB 3.0 extensions, CLR 2.0.1, data-integrity v2, multikey v1.
+
+Not pinned (no dependency ships them): ``https://w3id.org/security/data-integrity/v1``,
+``https://w3id.org/vc/status-list/2021/v1``, CLR draft/unversioned contexts. A credential naming
+one fails the context check with a clear reason; nothing is vendored from unverifiable sources.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from typing import Any
+
+VC_V1 = "https://www.w3.org/2018/credentials/v1"
+VC_V2 = "https://www.w3.org/ns/credentials/v2"
+CLR_2_0_1 = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"
+
+_OBLIB_URLS = (
+    VC_V2,
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.2.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json",
+    "https://w3id.org/security/data-integrity/v2",
+    "https://w3id.org/security/multikey/v1",
+)
+
+
+class UnknownContextError(Exception):
+    """A document names a JSON-LD context that is not in the pinned set."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(
+            f"JSON-LD context {url!r} is not in the pinned local set; contexts are never "
+            "fetched from the network"
+        )
+        self.url = url
+
+
+@functools.cache
+def pinned_contexts() -> Mapping[str, dict[str, Any]]:
+    """All pinned contexts, URL -> parsed document (read once per process)."""
+    from openbadgeslib.ob3.contexts import load_context
+    from pyld.documentloader.frozen import BUNDLED_CONTEXTS
+
+    docs: dict[str, dict[str, Any]] = {}
+    for url, path in BUNDLED_CONTEXTS.items():
+        if url != "https://www.w3.org/ns/activitystreams":
+            docs[url] = json.loads(path.read_text(encoding="utf-8"))
+    for url in _OBLIB_URLS:
+        docs[url] = load_context(url)
+    # Shipped as package data by openbadgeslib but not in its URL map.
+    clr = resources.files("openbadgeslib.ob3.contexts").joinpath("clr_context_2.0.1.json")
+    docs[CLR_2_0_1] = json.loads(clr.read_text("utf-8"))
+    return docs
+
+
+def is_pinned(url: str) -> bool:
+    """True when ``url`` is served from the pinned set."""
+    return url in pinned_contexts()
+
+
+def context_urls(document: Mapping[str, Any]) -> list[str]:
+    """The string entries of the document's top-level ``@context``."""
+    ctx = document.get("@context")
+    entries: Iterable[Any] = ctx if isinstance(ctx, list) else [ctx]
+    return [entry for entry in entries if isinstance(entry, str)]
+
+
+def unknown_contexts(document: Mapping[str, Any]) -> list[str]:
+    """Top-level context URLs that are not pinned (cheap; no JSON-LD processing)."""
+    return [url for url in context_urls(document) if not is_pinned(url)]
+
+
+class PinnedLoader:
+    """pyld ``documentLoader`` serving only pinned contexts (plus ``extra`` given by a caller,
+    e.g. a test's W3C examples context). Anything else raises :class:`UnknownContextError`."""
+
+    def __init__(self, extra: Mapping[str, dict[str, Any]] | None = None) -> None:
+        self.extra = dict(extra or {})
+
+    def __call__(self, url: str, options: Any = None) -> dict[str, Any]:
+        if url in self.extra:
+            return {"contextUrl": None, "documentUrl": url, "document": self.extra[url]}
+        doc = pinned_contexts().get(url)
+        if doc is None:
+            raise UnknownContextError(url)
+        # 'static' lets pyld keep the resolved context warm across calls (pinned, immutable).
+        return {"contextUrl": None, "documentUrl": url, "document": doc, "tag": "static"}
+
+
+DEFAULT_LOADER = PinnedLoader()
