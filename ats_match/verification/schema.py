@@ -1,0 +1,167 @@
+"""Conformance: the data-model rules we check ourselves, and ``credentialSchema`` via jsonschema.
+
+What: required VC / OB 3.0 / CLR 2.0 structure (contexts, types, issuer, subject) is checked
+here and fails the credential when broken. ``credentialSchema`` entries
+(``1EdTechJsonSchemaValidator2019`` / ``JsonSchema``) are validated with ``jsonschema`` only
+against a pinned local schema. No dependency ships the 1EdTech OB 3.0 / CLR 2.0 JSON schemas,
+and schemas are not fetched at verification time, so an unpinned schema gives a non-required
+warning that says so. :func:`pin_schema` registers a pinned copy (used by tests and by
+deployments that vendor the schemas).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jsonschema
+
+from ats_match.verification.jsonld import VC_V1, VC_V2, context_urls, unknown_contexts
+from ats_match.verification.report import Check, CheckStatus
+
+_PINNED: dict[str, dict[str, Any]] = {}
+SCHEMA_TYPES = ("1EdTechJsonSchemaValidator2019", "JsonSchema", "JsonSchemaValidator2018")
+OB3_TYPES = ("OpenBadgeCredential", "AchievementCredential", "EndorsementCredential")
+
+
+def pin_schema(url: str, schema: dict[str, Any]) -> None:
+    """Make ``schema`` the pinned copy for ``url`` (checked as a valid JSON Schema first)."""
+    jsonschema.validators.validator_for(schema).check_schema(schema)
+    _PINNED[url] = schema
+
+
+def _types(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else [t for t in value or [] if isinstance(t, str)]
+
+
+def check_context(document: dict[str, Any]) -> Check:
+    """The base VC context comes first and every context is in the pinned set."""
+    urls = context_urls(document)
+    if not urls or urls[0] not in (VC_V1, VC_V2):
+        return Check(
+            name="context",
+            status=CheckStatus.FAIL,
+            detail="The first @context must be the W3C credentials v1 or v2 context.",
+        )
+    unknown = unknown_contexts(document)
+    if unknown:
+        return Check(
+            name="context",
+            status=CheckStatus.FAIL,
+            detail=f"Unknown JSON-LD context {unknown[0]}: not in the pinned local set "
+            "(contexts are never fetched), so what was signed cannot be interpreted.",
+        )
+    return Check(name="context", status=CheckStatus.PASS, detail="All JSON-LD contexts are pinned.")
+
+
+def check_structure(document: dict[str, Any], expected: tuple[str, ...]) -> Check:
+    """Types, issuer and subject as the OB 3.0 / CLR 2.0 data model requires."""
+    problems = []
+    types = _types(document.get("type"))
+    if "VerifiableCredential" not in types:
+        problems.append("type does not include VerifiableCredential")
+    if not any(t in types for t in expected):
+        problems.append(f"type does not include any of {', '.join(expected)}")
+    issuer = document.get("issuer")
+    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+    if not isinstance(issuer_id, str) or ":" not in issuer_id:
+        problems.append("issuer has no URI id")
+    subject = document.get("credentialSubject")
+    if not isinstance(subject, dict):
+        problems.append("credentialSubject is missing")
+    elif expected == OB3_TYPES and not (subject.get("id") or subject.get("identifier")):
+        problems.append("credentialSubject has neither id nor identifier")
+    if expected == OB3_TYPES:
+        problems.extend(ob3_type_problems(document))
+    if problems:
+        return Check(
+            name="structure",
+            status=CheckStatus.FAIL,
+            detail="Not a well-formed credential: " + "; ".join(problems) + ".",
+        )
+    return Check(
+        name="structure",
+        status=CheckStatus.PASS,
+        detail=f"Well-formed {'/'.join(t for t in types if t != 'VerifiableCredential')}.",
+    )
+
+
+def check_schema(document: dict[str, Any]) -> Check:
+    """Validate against each declared credentialSchema that we hold a pinned copy of."""
+    raw = document.get("credentialSchema")
+    entries = raw if isinstance(raw, list) else [raw] if raw else []
+    if not entries:
+        return Check(
+            name="schema",
+            status=CheckStatus.SKIPPED,
+            required=False,
+            detail="No credentialSchema declared.",
+        )
+    unpinned, checked = [], 0
+    for entry in entries:
+        url = entry.get("id") if isinstance(entry, dict) else None
+        if (
+            not isinstance(entry, dict)
+            or entry.get("type") not in SCHEMA_TYPES
+            or url not in _PINNED
+        ):
+            unpinned.append(str(url))
+            continue
+        errors = sorted(
+            jsonschema.validators.validator_for(_PINNED[url])(_PINNED[url]).iter_errors(document),
+            key=lambda e: list(e.path),
+        )
+        if errors:
+            where = "/".join(str(p) for p in errors[0].path) or "(root)"
+            return Check(
+                name="schema",
+                status=CheckStatus.FAIL,
+                detail=f"Does not conform to {url}: {errors[0].message} at {where}.",
+            )
+        checked += 1
+    if unpinned:
+        return Check(
+            name="schema",
+            status=CheckStatus.WARN,
+            required=False,
+            detail=f"credentialSchema {', '.join(unpinned)} was not validated: no pinned "
+            "local copy ships with the product and schemas are not fetched.",
+        )
+    return Check(name="schema", status=CheckStatus.PASS, detail=f"Conforms to {checked} schema(s).")
+
+
+# OB 3.0 data model: the class each nested object must declare (path -> type), as the 1EdTech
+# schemas require. ``[]`` marks an array of such objects.
+_OB3_CLASSES = (
+    (("issuer",), "Profile"),
+    (("issuer", "parentOrg"), "Profile"),
+    (("issuer", "otherIdentifier[]"), "IdentifierEntry"),
+    (("credentialSubject",), "AchievementSubject"),
+    (("credentialSubject", "identifier[]"), "IdentityObject"),
+    (("credentialSubject", "source"), "Profile"),
+    (("credentialSubject", "result[]"), "Result"),
+    (("credentialSubject", "achievement"), "Achievement"),
+    (("credentialSubject", "achievement", "resultDescription[]"), "ResultDescription"),
+    (("evidence[]",), "Evidence"),
+)
+
+
+def _objects_at(node: Any, path: tuple[str, ...]) -> list[dict[str, Any]]:
+    if not path:
+        return [node] if isinstance(node, dict) else []
+    if not isinstance(node, dict):
+        return []
+    head, many = path[0].removesuffix("[]"), path[0].endswith("[]")
+    value = node.get(head)
+    items = value if many and isinstance(value, list) else [value]
+    return [found for item in items for found in _objects_at(item, path[1:])]
+
+
+def ob3_type_problems(document: dict[str, Any]) -> list[str]:
+    """Nested objects whose declared ``type`` is not the OB 3.0 class they must be."""
+    problems = []
+    for path, cls in _OB3_CLASSES:
+        for obj in _objects_at(document, path):
+            if "type" in obj and cls not in _types(obj.get("type")):
+                where = ".".join(p.removesuffix("[]") for p in path)
+                problems.append(f"{where} has type {obj.get('type')!r}, expected {cls}")
+    return problems

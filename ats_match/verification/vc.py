@@ -1,0 +1,339 @@
+"""Open Badges 3.0 / W3C Verifiable Credential verification (VC-JWT and Data Integrity).
+
+What: one function, :func:`evaluate`, runs every check on a credential (JSON document or compact
+VC-JWT) and returns the checks with the verified document; :func:`verify_vc` wraps it in a
+:class:`VerificationReport`. CLR bundles (``clr.py``) and status-list credentials (``status.py``)
+reuse :func:`evaluate`.
+Order and why: cheap structural checks first; the proof before anything that fetches on the
+credential's behalf (status lists are only read once the proof holds); the VC-JWT path does no
+JSON-LD work at all. Any doubt lands on ``indeterminate``, never ``verified``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urldefrag
+
+from ats_match.formats.model import CredentialForm, RecipientIdentity
+from ats_match.verification import dataintegrity as di
+from ats_match.verification import vcjwt
+from ats_match.verification.did import KeyResolutionError, resolve_method
+from ats_match.verification.report import (
+    Check,
+    CheckStatus,
+    VerificationContext,
+    VerificationReport,
+    verdict_of,
+)
+from ats_match.verification.schema import OB3_TYPES, check_context, check_schema, check_structure
+from ats_match.verification.status import ListVerification, StatusContext, check_status
+from ats_match.verification.validity import check_validity, parse_time
+
+LIST_TYPES = ("BitstringStatusListCredential", "StatusList2021Credential")
+_LEEWAY = timedelta(seconds=60)
+
+
+@dataclass
+class Evaluation:
+    """The checks run on one credential and the document they were run on."""
+
+    checks: list[Check] = field(default_factory=list)
+    document: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def proof_passed(self) -> bool:
+        return any(c.name == "proof" and c.status == CheckStatus.PASS for c in self.checks)
+
+
+def verify_vc(credential: CredentialForm, context: VerificationContext) -> VerificationReport:
+    """Verify an OB 3.0 / VC credential and explain every check."""
+    source: str | dict[str, Any] = credential.compact or credential.document
+    result = evaluate(source, context)
+    return report_for(credential, result)
+
+
+def report_for(credential: CredentialForm, result: Evaluation) -> VerificationReport:
+    """Wrap an evaluation in the report contract."""
+    return VerificationReport(
+        format=credential.format,
+        status=verdict_of(result.checks),
+        checks=result.checks,
+        issuer=credential.issuer,
+        achievement=credential.achievement,
+        verified_at=datetime.now().astimezone(),
+    )
+
+
+def evaluate(
+    source: str | dict[str, Any],
+    context: VerificationContext,
+    *,
+    expected: tuple[str, ...] = OB3_TYPES,
+    recipient: bool = True,
+    status: bool = True,
+) -> Evaluation:
+    """Run the checks on a compact VC-JWT (``str``) or a JSON credential (``dict``)."""
+    result = Evaluation()
+    jwt: vcjwt.DecodedJwt | None = None
+    if isinstance(source, str):
+        try:
+            jwt = vcjwt.decode(source)
+        except vcjwt.JwtError as exc:
+            result.checks.append(
+                Check(
+                    name="proof", status=CheckStatus.FAIL, detail=f"VC-JWT rejected: {exc.detail}"
+                )
+            )
+            return result
+        result.document = jwt.credential
+    elif isinstance(source, dict):
+        result.document = source
+    doc = result.document
+    structure = [check_context(doc), check_structure(doc, expected)]
+    result.checks.extend(structure)
+    issuer = vcjwt.issuer_id(doc) or ""
+    if jwt is not None:
+        result.checks.extend(_jwt_checks(jwt, issuer, context))
+    elif structure[0].status != CheckStatus.PASS:
+        result.checks.append(
+            Check(
+                name="proof",
+                status=CheckStatus.FAIL,
+                detail="The proof cannot be checked: " + structure[0].detail,
+            )
+        )
+    else:
+        result.checks.append(_embedded_proof(doc, issuer, context))
+    result.checks.append(check_validity(doc, context.now))
+    if status:
+        result.checks.append(_status(result, issuer, context))
+    result.checks.append(check_schema(doc))
+    if recipient:
+        result.checks.append(_recipient(doc, context))
+        result.checks.append(_trust(issuer, context))
+    return result
+
+
+# -- VC-JWT -----------------------------------------------------------------------------------
+
+
+def _jwt_checks(jwt: vcjwt.DecodedJwt, issuer: str, context: VerificationContext) -> list[Check]:
+    """Signature (key bound to the issuer, algorithm pinned to the key) and claims."""
+    try:
+        resolved = vcjwt.resolve_key(jwt, issuer, context.fetcher)
+        vcjwt.verify_signature(jwt, resolved.key)
+    except vcjwt.JwtError as exc:
+        state = CheckStatus.INDETERMINATE if exc.indeterminate else CheckStatus.FAIL
+        return [Check(name="proof", status=state, detail=f"VC-JWT: {exc.detail}")]
+    proof = Check(
+        name="proof",
+        status=CheckStatus.PASS,
+        detail=f"VC-JWT {jwt.header['alg']} signature verified with the issuer's key "
+        f"{resolved.method_id or issuer}.",
+    )
+    problems = vcjwt.check_claims(jwt, context.now)
+    if problems:
+        return [
+            proof,
+            Check(
+                name="jwt_claims",
+                status=CheckStatus.FAIL,
+                detail="JWT claims contradict the credential: " + "; ".join(problems),
+            ),
+        ]
+    return [
+        proof,
+        Check(
+            name="jwt_claims",
+            status=CheckStatus.PASS,
+            detail="iss, sub, jti, nbf and exp agree with the credential.",
+        ),
+    ]
+
+
+# -- Data Integrity -------------------------------------------------------------------------
+
+
+def _embedded_proof(doc: dict[str, Any], issuer: str, context: VerificationContext) -> Check:
+    """Any one valid proof by the issuer is enough; failures and unknowns are explained."""
+    raw = doc.get("proof")
+    proofs = [p for p in (raw if isinstance(raw, list) else [raw]) if isinstance(p, dict)]
+    if not proofs:
+        return Check(
+            name="proof",
+            status=CheckStatus.FAIL,
+            detail="The credential has no proof, so nothing shows who issued it.",
+        )
+    failures: list[str] = []
+    unknowns: list[str] = []
+    for proof in proofs:
+        state, detail = _one_proof(doc, proof, issuer, context)
+        if state == CheckStatus.PASS:
+            return Check(name="proof", status=state, detail=detail)
+        (unknowns if state == CheckStatus.INDETERMINATE else failures).append(detail)
+    if unknowns:
+        return Check(
+            name="proof",
+            status=CheckStatus.INDETERMINATE,
+            detail="The proof could not be checked: " + " | ".join(unknowns + failures),
+        )
+    return Check(
+        name="proof",
+        status=CheckStatus.FAIL,
+        detail="No valid proof by the issuer: " + " | ".join(failures),
+    )
+
+
+def _belongs_to(method_id: str, issuer: str) -> bool:
+    """The verification method is one of the issuer's own (same DID / same issuer URL)."""
+    return bool(issuer) and urldefrag(method_id)[0] == issuer
+
+
+def _one_proof(
+    doc: dict[str, Any], proof: dict[str, Any], issuer: str, context: VerificationContext
+) -> tuple[CheckStatus, str]:
+    suite = di.suite_of(proof)
+    method = proof.get("verificationMethod")
+    if suite is None:
+        return CheckStatus.FAIL, (
+            f"proof type {proof.get('type')!r} {proof.get('cryptosuite') or ''} is not supported"
+        )
+    if proof.get("proofPurpose") != "assertionMethod":
+        return (
+            CheckStatus.FAIL,
+            f"proof purpose {proof.get('proofPurpose')!r} is not assertionMethod",
+        )
+    if not isinstance(method, str) or not _belongs_to(method, issuer):
+        return (
+            CheckStatus.FAIL,
+            f"verification method {method!r} does not belong to issuer {issuer}",
+        )
+    timing = _proof_times(proof, context.now)
+    if timing:
+        return CheckStatus.FAIL, timing
+    try:
+        resolved = resolve_method(method, context.fetcher)
+    except KeyResolutionError as exc:
+        state = CheckStatus.INDETERMINATE if exc.indeterminate else CheckStatus.FAIL
+        return state, exc.detail
+    if resolved.controller != issuer or "assertionMethod" not in resolved.purposes:
+        return CheckStatus.FAIL, f"{method} is not an assertion key of the issuer {issuer}"
+    try:
+        nquads = di.verify_proof(doc, proof, resolved.key)
+    except di.ProofError as exc:
+        return CheckStatus.FAIL, f"{suite.name}: {exc}"
+    hidden = di.hidden_properties(doc, nquads)
+    if hidden:
+        return CheckStatus.FAIL, (
+            f"the signed data states {', '.join(hidden)} under another "
+            "name than the JSON shows; refusing to read it differently"
+        )
+    return CheckStatus.PASS, f"{suite.name} proof verified with the issuer's key {method}."
+
+
+def _proof_times(proof: dict[str, Any], now: datetime) -> str | None:
+    try:
+        created, expires = parse_time(proof.get("created")), parse_time(proof.get("expires"))
+    except ValueError as exc:
+        return f"proof date unreadable: {exc}"
+    if created and created - _LEEWAY > now:
+        return f"proof created in the future ({created.isoformat()})"
+    if expires and expires + _LEEWAY < now:
+        return f"proof expired on {expires.isoformat()}"
+    return None
+
+
+# -- status, recipient, trust ---------------------------------------------------------------
+
+
+def _status(result: Evaluation, issuer: str, context: VerificationContext) -> Check:
+    if "credentialStatus" in result.document and not result.proof_passed:
+        return Check(
+            name="status",
+            status=CheckStatus.SKIPPED,
+            required=False,
+            detail="Status not checked: the proof did not verify.",
+        )
+    return check_status(result.document, issuer, _status_context(context))
+
+
+def _status_context(context: VerificationContext) -> StatusContext:
+    def verify_list(source: Any) -> ListVerification:
+        if not isinstance(source, str | dict):
+            return ListVerification(False, "not a credential", None)
+        inner = evaluate(source, context, expected=LIST_TYPES, recipient=False, status=False)
+        bad = [
+            c
+            for c in inner.checks
+            if c.name in ("context", "structure", "proof", "jwt_claims")
+            and c.status != CheckStatus.PASS
+        ]
+        return ListVerification(
+            not bad, "; ".join(c.detail for c in bad) or "verified", inner.document
+        )
+
+    return StatusContext(fetcher=context.fetcher, now=context.now, verify_list=verify_list)
+
+
+_IDENTITY_TYPES = {
+    "emailAddress": "email",
+    "email": "email",
+    "url": "url",
+    "did": "did",
+    "phoneNumber": "telephone",
+    "telephone": "telephone",
+}
+
+
+def recipients_of(doc: dict[str, Any]) -> list[RecipientIdentity]:
+    """Who the (verified) document says it was issued to: subject id and identifiers."""
+    subject = doc.get("credentialSubject")
+    subjects = subject if isinstance(subject, list) else [subject]
+    found: list[RecipientIdentity] = []
+    for item in (s for s in subjects if isinstance(s, dict)):
+        sid = item.get("id")
+        if isinstance(sid, str) and sid:
+            kind = "did" if sid.startswith("did:") else "url" if "://" in sid else "id"
+            found.append(RecipientIdentity(type=kind, identity=sid))
+        for ident in item.get("identifier") or []:
+            if isinstance(ident, dict) and isinstance(ident.get("identityHash"), str):
+                found.append(
+                    RecipientIdentity(
+                        type=_IDENTITY_TYPES.get(str(ident.get("identityType")), "id"),
+                        hashed=bool(ident.get("hashed")),
+                        salt=ident.get("salt") if isinstance(ident.get("salt"), str) else None,
+                        identity=ident["identityHash"],
+                    )
+                )
+    return found
+
+
+def _recipient(doc: dict[str, Any], context: VerificationContext) -> Check:
+    try:
+        from ats_match.verification.recipient import check_recipient
+    except ImportError:
+        return Check(
+            name="recipient",
+            status=CheckStatus.INDETERMINATE,
+            detail="Recipient binding is not available in this build.",
+        )
+    check: Check = check_recipient(
+        recipients_of(doc), context.applicant_emails, context.applicant_dids
+    )
+    return check
+
+
+def _trust(issuer: str, context: VerificationContext) -> Check:
+    try:
+        from ats_match.verification.trust import check_issuer_trust
+    except ImportError:
+        return Check(
+            name="trust",
+            status=CheckStatus.SKIPPED,
+            required=False,
+            detail="Issuer trust policy is not available in this build.",
+        )
+    check: Check = check_issuer_trust(issuer, context.trust)
+    return check

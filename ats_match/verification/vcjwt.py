@@ -1,0 +1,187 @@
+"""VC-JWT (VCDM 1.1 ``vc`` claim, and the VCDM 2.0 JOSE form where the VC is the payload).
+
+What: decode the compact JWS, pin the algorithm to the key type (Ed25519 -> EdDSA/Ed25519,
+P-256 -> ES256, RSA -> RS256; ``none`` and every HMAC or other algorithm refused before any key
+is looked at), resolve the key only through the issuer (``kid`` DID URL / https URL / JWKS, or
+an embedded ``jwk`` that the issuer also publishes), verify, then check the registered claims
+against the credential (iss, sub, jti, nbf, exp).
+Why no JOSE library on this path: the checks are few and fixed, and verifying with
+``cryptography`` directly keeps the hot path lean (no JSON-LD either); the test helpers sign
+with joserfc, so interoperability is still tested against an independent implementation.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+from ats_match.net.fetcher import Fetcher
+from ats_match.verification.did import (
+    KeyResolutionError,
+    PublicKey,
+    ResolvedKey,
+    issuer_keys,
+    jwk_to_key,
+    key_kind,
+    resolve_method,
+)
+
+ALGORITHMS = {"EdDSA": "Ed25519", "Ed25519": "Ed25519", "ES256": "P-256", "RS256": "RSA"}
+MAX_TOKEN = 512 * 1024
+
+
+class JwtError(Exception):
+    """The token is malformed, uses a refused algorithm, or does not verify.
+    ``indeterminate``: the key could not be fetched."""
+
+    def __init__(self, detail: str, *, indeterminate: bool = False) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.indeterminate = indeterminate
+
+
+@dataclass(frozen=True)
+class DecodedJwt:
+    header: dict[str, Any]
+    payload: dict[str, Any]
+    signing_input: bytes
+    signature: bytes
+    credential: dict[str, Any]
+    form: str  # "vcdm11" or "vcdm2"
+
+
+def _b64u(part: str) -> bytes:
+    try:
+        return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+    except (binascii.Error, ValueError) as exc:
+        raise JwtError("token part is not base64url") from exc
+
+
+def _json_part(part: str, what: str) -> dict[str, Any]:
+    try:
+        value = json.loads(_b64u(part))
+    except ValueError as exc:
+        raise JwtError(f"JWT {what} is not JSON") from exc
+    if not isinstance(value, dict):
+        raise JwtError(f"JWT {what} is not an object")
+    return value
+
+
+def decode(token: str) -> DecodedJwt:
+    """Split and decode a compact VC-JWT without trusting anything in it yet."""
+    token = token.strip()
+    if len(token) > MAX_TOKEN:
+        raise JwtError("token is too large")
+    parts = token.split(".")
+    if len(parts) != 3:
+        raise JwtError("not a compact JWS (three parts expected)")
+    header, payload = _json_part(parts[0], "header"), _json_part(parts[1], "payload")
+    if header.get("crit"):
+        raise JwtError(f"unsupported critical header parameters {header['crit']!r}")
+    alg = header.get("alg")
+    if alg not in ALGORITHMS:
+        raise JwtError(f"algorithm {alg!r} is refused (allowed: EdDSA, ES256, RS256)")
+    if isinstance(payload.get("vc"), dict):
+        credential, form = payload["vc"], "vcdm11"
+    elif "@context" in payload:
+        credential, form = payload, "vcdm2"
+    else:
+        raise JwtError("the JWT carries no verifiable credential (no 'vc' claim)")
+    return DecodedJwt(
+        header, payload, f"{parts[0]}.{parts[1]}".encode(), _b64u(parts[2]), credential, form
+    )
+
+
+def verify_signature(jwt: DecodedJwt, key: PublicKey) -> None:
+    """Verify with the algorithm pinned to the key type."""
+    alg = str(jwt.header["alg"])
+    if key_kind(key) != ALGORITHMS[alg]:
+        raise JwtError(f"algorithm {alg} does not match the issuer's {key_kind(key)} key")
+    sig, data = jwt.signature, jwt.signing_input
+    try:
+        if isinstance(key, ed25519.Ed25519PublicKey):
+            key.verify(sig, data)
+        elif isinstance(key, ec.EllipticCurvePublicKey):
+            if len(sig) != 64:
+                raise JwtError("ES256 signature must be 64 bytes")
+            r, s = int.from_bytes(sig[:32], "big"), int.from_bytes(sig[32:], "big")
+            key.verify(encode_dss_signature(r, s), data, ec.ECDSA(hashes.SHA256()))
+        elif isinstance(key, rsa.RSAPublicKey):
+            key.verify(sig, data, padding.PKCS1v15(), hashes.SHA256())
+    except InvalidSignature:
+        raise JwtError("the JWT signature does not verify with the issuer's key") from None
+
+
+def issuer_id(credential: dict[str, Any]) -> str | None:
+    """The issuer's identifier (string issuer or ``issuer.id``)."""
+    issuer = credential.get("issuer")
+    value = issuer.get("id") if isinstance(issuer, dict) else issuer
+    return value if isinstance(value, str) else None
+
+
+def resolve_key(jwt: DecodedJwt, issuer: str, fetcher: Fetcher) -> ResolvedKey:
+    """The issuer's key for this token. A ``kid`` must resolve to a key the issuer controls;
+    an embedded ``jwk`` is only accepted when the issuer publishes the same key."""
+    kid = jwt.header.get("kid")
+    try:
+        if isinstance(kid, str) and kid:
+            method_id = issuer + kid if kid.startswith("#") else kid
+            resolved = resolve_method(method_id, fetcher)
+            if resolved.controller != issuer:
+                raise JwtError(
+                    f"key {kid} is controlled by {resolved.controller!r}, not the issuer {issuer}"
+                )
+            return resolved
+        embedded = jwk_to_key(jwt.header["jwk"]) if "jwk" in jwt.header else None
+        for candidate in issuer_keys(issuer, fetcher):
+            wanted = key_kind(candidate.key) == ALGORITHMS[str(jwt.header["alg"])]
+            if wanted and (embedded is None or _same_key(candidate.key, embedded)):
+                return candidate
+    except KeyResolutionError as exc:
+        raise JwtError(exc.detail, indeterminate=exc.indeterminate) from exc
+    raise JwtError(f"the issuer {issuer} publishes no matching {jwt.header['alg']} key")
+
+
+def _same_key(a: PublicKey, b: PublicKey) -> bool:
+    from cryptography.hazmat.primitives import serialization
+
+    fmt = serialization.PublicFormat.SubjectPublicKeyInfo
+    enc = serialization.Encoding.DER
+    return a.public_bytes(enc, fmt) == b.public_bytes(enc, fmt)
+
+
+def _ts(value: Any) -> datetime | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return datetime.fromtimestamp(value, UTC)
+
+
+def check_claims(jwt: DecodedJwt, now: datetime, leeway: float = 60.0) -> list[str]:
+    """Problems with the registered claims (empty list when they are consistent)."""
+    vc, claims, problems = jwt.credential, jwt.payload, []
+    issuer = issuer_id(vc)
+    if "iss" in claims and claims["iss"] != issuer:
+        problems.append(f"iss {claims['iss']!r} is not the credential issuer {issuer!r}")
+    if jwt.form == "vcdm11" and "iss" not in claims:
+        problems.append("the iss claim is missing")
+    subject = vc.get("credentialSubject")
+    sub_id = subject.get("id") if isinstance(subject, dict) else None
+    if "sub" in claims and sub_id and claims["sub"] != sub_id:
+        problems.append("sub does not match credentialSubject.id")
+    if "jti" in claims and vc.get("id") and claims["jti"] != vc.get("id"):
+        problems.append("jti does not match the credential id")
+    nbf, exp = _ts(claims.get("nbf")), _ts(claims.get("exp"))
+    if nbf and (nbf - now).total_seconds() > leeway:
+        problems.append(f"not valid before {nbf.isoformat()} (nbf)")
+    if exp and (now - exp).total_seconds() > leeway:
+        problems.append(f"expired at {exp.isoformat()} (exp)")
+    return problems

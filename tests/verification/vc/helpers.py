@@ -1,0 +1,106 @@
+"""Helpers for the VC / CLR verification tests: forms from documents, fetchers, fixtures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from ats_match.formats.model import CredentialForm, Envelope, IssuerInfo, Spec
+from ats_match.net.fetcher import FetchError, FetchErrorKind, FetchResponse
+from ats_match.verification.report import VerificationContext
+
+SHARED = Path(__file__).resolve().parents[4] / "shared" / "conformance"
+OB30 = SHARED / "1edtech" / "ob30"
+CLR20 = SHARED / "1edtech" / "clr20"
+W3C = SHARED / "w3c-vc-di-eddsa"
+
+
+def load(path: Path) -> Any:
+    return json.loads(path.read_text())
+
+
+def form(source: dict[str, Any] | str, spec: Spec = Spec.OB3) -> CredentialForm:
+    """A CredentialForm as the parser would make it (document or compact JWT)."""
+    if isinstance(source, str):
+        from ats_match.verification.vcjwt import decode
+
+        doc = decode(source).credential
+        return CredentialForm(
+            spec=spec,
+            envelope=Envelope.JWT,
+            document=doc,
+            compact=source,
+            raw=source.encode(),
+            issuer=_issuer(doc),
+        )
+    return CredentialForm(
+        spec=spec,
+        envelope=Envelope.JSON,
+        document=source,
+        raw=json.dumps(source).encode(),
+        issuer=_issuer(source),
+    )
+
+
+def _issuer(doc: dict[str, Any]) -> IssuerInfo:
+    issuer = doc.get("issuer")
+    return IssuerInfo(id=issuer.get("id") if isinstance(issuer, dict) else issuer)
+
+
+class OfflineFetcher:
+    """No network at all: every URL is unreachable (plays an offline worker)."""
+
+    def __init__(self) -> None:
+        self.urls: list[str] = []
+
+    def get(
+        self, url: str, *, accept: str | None = None, max_bytes: int | None = None
+    ) -> FetchResponse:
+        self.urls.append(url)
+        raise FetchError(FetchErrorKind.UNREACHABLE, url, "offline test")
+
+
+class _HttpxFetcher:
+    """Stand-in used only until ats_match.net.http.HttpFetcher exists."""
+
+    def __init__(self, ca_path: str | None) -> None:
+        self.client = httpx.Client(verify=ca_path or True, timeout=3.0)
+
+    def get(
+        self, url: str, *, accept: str | None = None, max_bytes: int | None = None
+    ) -> FetchResponse:
+        try:
+            r = self.client.get(url, headers={"accept": accept or "*/*"})
+        except httpx.HTTPError as exc:
+            raise FetchError(FetchErrorKind.UNREACHABLE, url, str(exc)) from exc
+        if r.status_code >= 400:
+            raise FetchError(FetchErrorKind.HTTP_ERROR, url, "status", r.status_code)
+        return FetchResponse(str(r.url), r.status_code, r.content, dict(r.headers))
+
+
+def loopback_fetcher(ca_path: str | None) -> Any:
+    """The product's HttpFetcher (trusting the test CA) once it exists."""
+    try:
+        from ats_match.net.http import HttpFetcher
+    except ImportError:
+        return _HttpxFetcher(ca_path)
+    return _make_http_fetcher(HttpFetcher, ca_path)
+
+
+def _make_http_fetcher(cls: Any, ca_path: str | None) -> Any:
+    import inspect
+
+    params = inspect.signature(cls).parameters
+    kwargs: dict[str, Any] = {}
+    for name in ("extra_ca", "ca_path", "ca_file", "trust_ca", "cafile", "extra_ca_path"):
+        if name in params:
+            kwargs[name] = ca_path
+            break
+    return cls(**kwargs)
+
+
+def context(fetcher: Any, **kw: Any) -> VerificationContext:
+    return VerificationContext(fetcher=fetcher, **kw)
