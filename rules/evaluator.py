@@ -1,0 +1,767 @@
+"""Pure, deterministic evaluation of candidates against a compiled requirement set.
+
+``compile_requirement_set`` turns a :class:`~rules.schema.RequirementSet` into index structures
+once per (set, reference date): inherited filters resolved, recency windows turned into cut-off
+dates, narrower skills expanded, every leaf indexed by achievement id / issuer id / skill URI.
+
+Two paths share those leaves, the same per-evidence check (:meth:`Leaf.assess`) and the same
+combination functions, so they give identical scores:
+
+* :meth:`CompiledRequirementSet.score` - the fast path: touches only evidence whose key a leaf
+  wants, evaluates only requirements that evidence touched, returns a :class:`ScoreSummary`.
+* :meth:`CompiledRequirementSet.explain` - the explained path: every requirement, every piece of
+  evidence considered and why, a sentence per requirement, as an :class:`Evaluation`.
+
+Semantics (see docs/rules.md): each condition has a three-valued satisfaction (met / not met /
+undecided) and a fraction of credit in [0, 1]. Evidence that is missing data (unverified, no
+issue date, no level) makes a leaf *undecided*, never silently false. Groups combine with
+Kleene logic; the points of a requirement are ``weight * fraction``. There is no ``now()`` here:
+the caller passes the reference date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import fnmatch
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import NamedTuple
+
+from rules import explain
+from rules.inputs import CandidateEvidence, CredentialEvidence, SkillEvidence
+from rules.results import ConditionResult, Evaluation, EvidenceItem, Outcome, RuleResult
+from rules.schema import (
+    AllOfNode,
+    AnyNode,
+    AnyOfNode,
+    AnyRequirement,
+    AtLeastNode,
+    CredentialCheck,
+    CredentialNode,
+    EvidenceFilters,
+    IssuerFilter,
+    RequirementSet,
+    SkillCheck,
+    SkillNode,
+    Thresholds,
+    parse_duration,
+)
+
+REJECT = -1.0
+"""Leaf value: no acceptable evidence."""
+PENDING = 0.0
+"""Leaf value: evidence exists but a needed fact is missing (undecided)."""
+
+MET, UNDECIDED, NOT_MET = 1, 0, -1
+"""Three-valued satisfaction of a condition (ordered so min = AND and max = OR)."""
+
+DEFAULT_PENALTY = 0.5
+DEFAULT_MIN_CONFIDENCE = 0.5
+
+Narrower = Callable[[str], Iterable[str]]
+LabelResolver = Callable[[str], "str | None"]
+
+
+def subtract_months(day: date, months: int) -> date:
+    """``day`` minus whole calendar months, clamped to month end (31 Mar - 1 = 28/29 Feb)."""
+    index = day.year * 12 + (day.month - 1) - months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Evidence filters after inheritance (leaf, then requirement, then set defaults)."""
+
+    verified_only: bool
+    penalty: float
+    window: str | None
+    cutoff: date | None
+    still_valid: bool
+    min_confidence: float
+    allow: frozenset[str] | None
+    deny: frozenset[str]
+
+
+def resolve_filters(layers: Sequence[EvidenceFilters | None], reference: date) -> Filters:
+    """Take each filter from the innermost layer that sets it; compute the recency cut-off."""
+
+    def pick(name: str) -> object:
+        for layer in layers:
+            if layer is not None and getattr(layer, name) is not None:
+                return getattr(layer, name)
+        return None
+
+    window = pick("issued_within")
+    cutoff = None
+    if isinstance(window, str):
+        span = parse_duration(window)
+        cutoff = subtract_months(reference, span.months) - timedelta(days=span.days)
+    issuers = pick("issuers")
+    allow = deny = None
+    if isinstance(issuers, IssuerFilter):
+        allow = frozenset(i.casefold() for i in issuers.allow) if issuers.allow else None
+        deny = frozenset(d.casefold() for d in issuers.deny)
+    verified_only, penalty = pick("verified_only"), pick("indeterminate_penalty")
+    still_valid, confidence = pick("still_valid"), pick("min_confidence")
+    return Filters(
+        verified_only=True if verified_only is None else bool(verified_only),
+        penalty=DEFAULT_PENALTY if not isinstance(penalty, float | int) else float(penalty),
+        window=window if isinstance(window, str) else None,
+        cutoff=cutoff,
+        still_valid=True if still_valid is None else bool(still_valid),
+        min_confidence=(
+            DEFAULT_MIN_CONFIDENCE if not isinstance(confidence, float | int) else float(confidence)
+        ),
+        allow=allow,
+        deny=deny or frozenset(),
+    )
+
+
+class Scale:
+    """An ordinal comparison: position on an ordered word list, or numeric when there is none."""
+
+    __slots__ = ("minimum", "ranks", "text")
+
+    def __init__(self, levels: list[str] | None, minimum: str | float) -> None:
+        self.ranks = {lv.casefold(): i for i, lv in enumerate(levels)} if levels else None
+        self.text = str(minimum)
+        rank = self.rank(self.text)
+        assert rank is not None  # the schema checked the minimum is on the scale
+        self.minimum = rank
+
+    def rank(self, value: str) -> float | None:
+        """Position of ``value`` on the scale; None when it is not on it (undecidable)."""
+        if self.ranks is not None:
+            found = self.ranks.get(value.strip().casefold())
+            return None if found is None else float(found)
+        try:
+            return float(value)
+        except ValueError:
+            return None
+
+
+def _glob(pattern: str) -> re.Pattern[str]:
+    return re.compile(fnmatch.translate(pattern.casefold()))
+
+
+class Leaf:
+    """A compiled skill or credential condition: identity, filters and the per-evidence check."""
+
+    __slots__ = (
+        "achievement_id",
+        "check",
+        "filters",
+        "idx",
+        "is_skill",
+        "issuer_id",
+        "label",
+        "level",
+        "name_cache",
+        "name_re",
+        "reference",
+        "result",
+        "result_name",
+        "skill_label",
+        "uris",
+    )
+
+    def __init__(
+        self,
+        idx: int,
+        check: SkillCheck | CredentialCheck,
+        filters: Filters,
+        reference: date,
+        uris: frozenset[str],
+        label: str,
+    ) -> None:
+        self.idx, self.check, self.filters, self.reference = idx, check, filters, reference
+        self.label = label
+        self.is_skill = isinstance(check, SkillCheck)
+        self.uris = uris
+        self.skill_label = (
+            check.label.casefold() if isinstance(check, SkillCheck) and check.label else None
+        )
+        self.achievement_id = check.achievement_id if isinstance(check, CredentialCheck) else None
+        self.issuer_id = check.issuer_id if isinstance(check, CredentialCheck) else None
+        pattern = check.name_pattern if isinstance(check, CredentialCheck) else None
+        self.name_re = _glob(pattern) if pattern else None
+        self.name_cache: dict[str | None, bool] = {}
+        self.level = Scale(check.levels, check.min_level) if check.min_level is not None else None
+        spec = check.min_result if isinstance(check, CredentialCheck) else None
+        self.result = Scale(spec.levels, spec.min) if spec else None
+        self.result_name = spec.name.casefold() if spec and spec.name else None
+
+    # identity -------------------------------------------------------------------------------
+    def names_match(self, name: str | None) -> bool:
+        """Glob match on the achievement name, memoised (names repeat across candidates)."""
+        hit = self.name_cache.get(name)
+        if hit is None:
+            hit = self.name_re is None or (
+                name is not None and self.name_re.match(name.casefold()) is not None
+            )
+            self.name_cache[name] = hit
+        return hit
+
+    def is_credential_match(self, c: CredentialEvidence) -> bool:
+        """Whether the credential is the one this condition asks about (before any filter)."""
+        if self.achievement_id is not None and c.achievement_id != self.achievement_id:
+            return False
+        if self.issuer_id is not None and c.issuer_id != self.issuer_id:
+            return False
+        return self.name_re is None or self.names_match(c.achievement_name)
+
+    def is_skill_match(self, s: SkillEvidence) -> bool:
+        """Whether the skill evidence is this condition's skill (or a narrower one)."""
+        if s.skill_uri in self.uris:
+            return True
+        return self.skill_label is not None and (s.label or "").casefold() == self.skill_label
+
+    # checks ---------------------------------------------------------------------------------
+    def assess(self, c: CredentialEvidence | None, s: SkillEvidence | None) -> tuple[float, str]:
+        """Value of one piece of evidence (REJECT, PENDING or credit in (0, 1]) and the reason.
+
+        ``s`` is the skill evidence for skill conditions (``c`` is its source credential, or
+        None when it has none); ``s`` is None for credential conditions. Failures that settle
+        the question (failed verification, wrong issuer, too old, expired, too low) win over
+        missing facts, which make the evidence undecided.
+        """
+        f = self.filters
+        if s is not None and s.confidence < f.min_confidence:
+            return REJECT, "low_confidence"
+        if c is None:
+            return PENDING, "no_credential"
+        verdict = c.verdict
+        if verdict == "failed":
+            return REJECT, "failed_verification"
+        if f.allow is not None or f.deny:
+            issuer = self._issuer_reason(c)
+            if issuer:
+                return REJECT, issuer
+        missing = ""
+        if f.cutoff is not None:
+            if c.issued_at is None:
+                missing = "issue_date_missing"
+            elif c.issued_at < f.cutoff:
+                return REJECT, "too_old"
+        if f.still_valid:
+            if c.valid_until is not None and c.valid_until < self.reference:
+                return REJECT, "expired"
+            if c.valid_from is not None and c.valid_from > self.reference:
+                return REJECT, "not_yet_valid"
+        if self.level is not None:
+            level = (s.level if s is not None else None) or c.level
+            found = self._level_reason(level)
+            if found == "level_too_low":
+                return REJECT, found
+            missing = missing or found
+        if self.result is not None:
+            found = self._result_reason(c)
+            if found == "result_too_low":
+                return REJECT, found
+            missing = missing or found
+        if missing:
+            return PENDING, missing
+        if verdict == "verified":
+            return 1.0, "ok"
+        if verdict == "indeterminate":
+            if f.verified_only:
+                return PENDING, "indeterminate"
+            return 1.0 - f.penalty, "indeterminate_accepted"
+        return PENDING, "unverified"
+
+    def _issuer_reason(self, c: CredentialEvidence) -> str:
+        keys = {k.casefold() for k in (c.issuer_id, c.issuer_name) if k}
+        if self.filters.deny & keys:
+            return "issuer_denied"
+        if self.filters.allow is not None and not self.filters.allow & keys:
+            return "issuer_not_allowed"
+        return ""
+
+    def _level_reason(self, level: str | None) -> str:
+        assert self.level is not None
+        if level is None:
+            return "level_missing"
+        rank = self.level.rank(level)
+        if rank is None:
+            return "level_unknown"
+        return "level_too_low" if rank < self.level.minimum else ""
+
+    def _result_reason(self, c: CredentialEvidence) -> str:
+        assert self.result is not None
+        wanted = [
+            r
+            for r in c.results
+            if self.result_name is None or (r.name or "").casefold() == (self.result_name)
+        ]
+        if not wanted:
+            return "result_missing"
+        ranks = [rk for rk in (self.result.rank(r.value) for r in wanted) if rk is not None]
+        if not ranks:
+            return "result_unknown"
+        return "result_too_low" if max(ranks) < self.result.minimum else ""
+
+
+def state_of(value: float) -> tuple[int, float]:
+    """(satisfaction, fraction) of a leaf from its best evidence value."""
+    if value > 0:
+        return MET, value
+    return (UNDECIDED, 0.0) if value == PENDING else (NOT_MET, 0.0)
+
+
+def combine_all(parts: Sequence[tuple[int, float]]) -> tuple[int, float]:
+    """all_of: Kleene AND; credit is the mean of the parts (partial credit for stacks)."""
+    return min(p[0] for p in parts), math.fsum(p[1] for p in parts) / len(parts)
+
+
+def combine_any(parts: Sequence[tuple[int, float]]) -> tuple[int, float]:
+    """any_of: Kleene OR; credit is the best part's."""
+    return max(p[0] for p in parts), max(p[1] for p in parts)
+
+
+def combine_at_least(n: int, parts: Sequence[tuple[int, float]]) -> tuple[int, float]:
+    """at_least n: met when n parts are met, not met when even the undecided can't reach n."""
+    met = sum(1 for p in parts if p[0] == MET)
+    undecided = sum(1 for p in parts if p[0] == UNDECIDED)
+    sat = MET if met >= n else NOT_MET if met + undecided < n else UNDECIDED
+    best = sorted((p[1] for p in parts), reverse=True)[:n]
+    return sat, math.fsum(best) / n
+
+
+def outcome_of(sat: int, fraction: float) -> Outcome:
+    """Map (satisfaction, credit) to the four recruiter-facing outcomes."""
+    if sat == MET:
+        return "met" if fraction >= 1.0 else "partly_met"
+    if sat == UNDECIDED:
+        return "not_evaluable"
+    return "partly_met" if fraction > 0 else "unmet"
+
+
+class CNode:
+    """A compiled condition: ``value`` for the fast path, ``explain`` for the explained one."""
+
+    kind: str
+    label: str
+
+    def value(self, best: dict[int, float]) -> tuple[int, float]:
+        raise NotImplementedError
+
+    def explain(
+        self, cand: CandidateEvidence, creds: dict[str, CredentialEvidence]
+    ) -> tuple[tuple[int, float], ConditionResult]:
+        raise NotImplementedError
+
+
+class LeafNode(CNode):
+    def __init__(self, leaf: Leaf) -> None:
+        self.leaf, self.label = leaf, leaf.label
+        self.kind = "skill" if leaf.is_skill else "credential"
+
+    def value(self, best: dict[int, float]) -> tuple[int, float]:
+        return state_of(best.get(self.leaf.idx, REJECT))
+
+    def explain(
+        self, cand: CandidateEvidence, creds: dict[str, CredentialEvidence]
+    ) -> tuple[tuple[int, float], ConditionResult]:
+        found = leaf_evidence(self.leaf, cand, creds)
+        best = max((value for value, _ in found), default=REJECT)
+        items = [item for _, item in found]
+        state = state_of(best)
+        result = ConditionResult(
+            kind="skill" if self.leaf.is_skill else "credential",
+            label=self.label,
+            outcome=outcome_of(*state),
+            fraction=state[1],
+            evidence=items,
+        )
+        return state, result
+
+
+class GroupNode(CNode):
+    def __init__(self, kind: str, label: str, parts: list[CNode], n: int | None = None) -> None:
+        self.kind, self.label, self.parts, self.n = kind, label, parts, n
+
+    def _combine(self, parts: Sequence[tuple[int, float]]) -> tuple[int, float]:
+        if self.kind == "all_of":
+            return combine_all(parts)
+        if self.kind == "any_of":
+            return combine_any(parts)
+        assert self.n is not None
+        return combine_at_least(self.n, parts)
+
+    def value(self, best: dict[int, float]) -> tuple[int, float]:
+        return self._combine([p.value(best) for p in self.parts])
+
+    def explain(
+        self, cand: CandidateEvidence, creds: dict[str, CredentialEvidence]
+    ) -> tuple[tuple[int, float], ConditionResult]:
+        done = [p.explain(cand, creds) for p in self.parts]
+        state = self._combine([d[0] for d in done])
+        result = ConditionResult(
+            kind=self.kind,
+            label=self.label,
+            outcome=outcome_of(*state),
+            fraction=state[1],
+            children=[d[1] for d in done],
+            needed=self.n,
+        )
+        return state, result
+
+
+def leaf_evidence(
+    leaf: Leaf, cand: CandidateEvidence, creds: dict[str, CredentialEvidence]
+) -> list[tuple[float, EvidenceItem]]:
+    """Every piece of the candidate's evidence this leaf is about, with its value and finding."""
+    items: list[tuple[float, EvidenceItem]] = []
+    if leaf.is_skill:
+        for s in cand.skills:
+            if leaf.is_skill_match(s):
+                c = creds.get(s.credential_id) if s.credential_id else None
+                value, reason = leaf.assess(c, s)
+                items.append((value, explain.evidence_item(leaf, c, s, value, reason)))
+    else:
+        for c in cand.credentials:
+            if leaf.is_credential_match(c):
+                value, reason = leaf.assess(c, None)
+                items.append((value, explain.evidence_item(leaf, c, None, value, reason)))
+    return items
+
+
+class ScoreSummary(NamedTuple):
+    """The fast path's result for one candidate; ``position`` is its index in the input."""
+
+    position: int
+    candidate_id: str
+    applied_at: date | None
+    total: float
+    normalised: float
+    qualified: bool
+    shortlisted: bool
+    knocked_out: bool
+    needs_review: bool
+    not_evaluable: int
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Totals and flags derived identically by both paths."""
+
+    total: float
+    normalised: float
+    qualified: bool
+    shortlisted: bool
+    knocked_out: bool
+    needs_review: bool
+
+
+def decide(
+    points: list[float], max_total: float, must_failed: int, must_undecided: int, th: Thresholds
+) -> Decision:
+    """Total (order-independent ``fsum``), normalised 0..100 and the qualification flags.
+
+    With no weighted requirement (max 0) the score is 100 when every must is met, else 0.
+    A knocked-out candidate keeps the points they earned but is never qualified.
+    """
+    total = math.fsum(points)
+    knocked = must_failed > 0
+    review = not knocked and must_undecided > 0
+    if max_total > 0:
+        normalised = round(100.0 * total / max_total, 6)
+    else:
+        normalised = 0.0 if knocked or review else 100.0
+    qualified = not knocked and not review and normalised >= th.qualified
+    return Decision(
+        total=round(total, 6),
+        normalised=normalised,
+        qualified=qualified,
+        shortlisted=qualified and normalised >= th.shortlist,
+        knocked_out=knocked,
+        needs_review=review,
+    )
+
+
+class CompiledRule:
+    __slots__ = ("idx", "label", "must", "node", "req", "weight")
+
+    def __init__(self, idx: int, req: AnyRequirement, node: CNode) -> None:
+        self.idx, self.req, self.node = idx, req, node
+        self.must, self.weight = req.must, float(req.weight)
+        self.label = req.label or node.label
+
+
+class CompiledRequirementSet:
+    """A requirement set ready to score many candidates at one reference date."""
+
+    def __init__(
+        self,
+        rs: RequirementSet,
+        reference_date: date,
+        *,
+        version: int | None = None,
+        narrower: Narrower | None = None,
+        resolve_label: LabelResolver | None = None,
+    ) -> None:
+        self.rs, self.reference_date = rs, reference_date
+        self.version = version if version is not None else rs.version
+        self._narrower, self._resolve = narrower, resolve_label
+        self.leaves: list[Leaf] = []
+        self.leaf_rule: list[int] = []
+        self.rules: list[CompiledRule] = []
+        for req in rs.requirements:
+            rule_idx = len(self.rules)
+            node = self._compile(req, [req.filters, rs.defaults], rule_idx)
+            self.rules.append(CompiledRule(rule_idx, req, node))
+        self.max_total = math.fsum(r.weight for r in self.rules)
+        self.n_must = sum(1 for r in self.rules if r.must)
+        self._index()
+
+    # compilation ----------------------------------------------------------------------------
+    def _compile(self, node: AnyNode, layers: list[EvidenceFilters | None], rule_idx: int) -> CNode:
+        if isinstance(node, SkillNode | CredentialNode):
+            check = node.skill if isinstance(node, SkillNode) else node.credential
+            leaf = Leaf(
+                len(self.leaves),
+                check,
+                resolve_filters([check, *layers], self.reference_date),
+                self.reference_date,
+                self._uris(check) if isinstance(check, SkillCheck) else frozenset(),
+                node.label or explain.check_label(check),
+            )
+            self.leaves.append(leaf)
+            self.leaf_rule.append(rule_idx)
+            return LeafNode(leaf)
+        if isinstance(node, AllOfNode):
+            kind, parts, n = "all_of", node.all_of, None
+        elif isinstance(node, AnyOfNode):
+            kind, parts, n = "any_of", node.any_of, None
+        else:
+            assert isinstance(node, AtLeastNode)
+            kind, parts, n = "at_least", node.at_least.of, node.at_least.n
+        compiled = [self._compile(p, layers, rule_idx) for p in parts]
+        return GroupNode(kind, node.label or explain.group_label(kind, compiled, n), compiled, n)
+
+    def _uris(self, check: SkillCheck) -> frozenset[str]:
+        """The URI, its narrower skills when asked, and the URI a label resolves to."""
+        roots = [check.uri] if check.uri else []
+        if not roots and check.label and self._resolve is not None:
+            found = self._resolve(check.label)
+            roots = [found] if found else []
+        seen = set(roots)
+        if check.include_narrower and self._narrower is not None:
+            todo = list(roots)
+            while todo:
+                for child in self._narrower(todo.pop()):
+                    if child not in seen:
+                        seen.add(child)
+                        todo.append(child)
+        return frozenset(seen)
+
+    def _index(self) -> None:
+        """Route evidence keys to leaves: achievement id, else issuer id, else name scan."""
+        self.by_achievement: dict[str, list[Leaf]] = {}
+        self.by_issuer: dict[str, list[Leaf]] = {}
+        self.scan: list[Leaf] = []
+        self.by_uri: dict[str, list[Leaf]] = {}
+        self.by_label: dict[str, list[Leaf]] = {}
+        for leaf in self.leaves:
+            if leaf.is_skill:
+                for uri in leaf.uris:
+                    self.by_uri.setdefault(uri, []).append(leaf)
+                if leaf.skill_label is not None:
+                    self.by_label.setdefault(leaf.skill_label, []).append(leaf)
+            elif leaf.achievement_id is not None:
+                self.by_achievement.setdefault(leaf.achievement_id, []).append(leaf)
+            elif leaf.issuer_id is not None:
+                self.by_issuer.setdefault(leaf.issuer_id, []).append(leaf)
+            else:
+                self.scan.append(leaf)
+
+    # fast path ------------------------------------------------------------------------------
+    def leaf_values(self, cand: CandidateEvidence) -> dict[int, float]:
+        """Best evidence value per leaf, for the leaves some evidence touched."""
+        best: dict[int, float] = {}
+        by_ach, by_iss, scan = self.by_achievement, self.by_issuer, self.scan
+        for c in cand.credentials:
+            leaves = by_ach.get(c.achievement_id) if c.achievement_id else None
+            if leaves:
+                _offer(best, leaves, c, None)
+            if by_iss and c.issuer_id:
+                leaves = by_iss.get(c.issuer_id)
+                if leaves:
+                    _offer(best, leaves, c, None)
+            if scan:
+                _offer(best, scan, c, None)
+        if cand.skills and (self.by_uri or self.by_label):
+            self._skill_values(cand, best)
+        return best
+
+    def _skill_values(self, cand: CandidateEvidence, best: dict[int, float]) -> None:
+        by_uri, by_label = self.by_uri, self.by_label
+        creds: dict[str, CredentialEvidence] | None = None
+        for s in cand.skills:
+            leaves = by_uri.get(s.skill_uri)
+            if by_label and s.label:
+                extra = by_label.get(s.label.casefold())
+                if extra:
+                    leaves = [*(leaves or []), *extra]
+            if not leaves:
+                continue
+            if creds is None:
+                creds = {c.credential_id: c for c in cand.credentials}
+            c = creds.get(s.credential_id) if s.credential_id else None
+            for leaf in leaves:
+                if leaf.is_skill_match(s):
+                    value = leaf.assess(c, s)[0]
+                    if value > best.get(leaf.idx, -2.0):
+                        best[leaf.idx] = value
+
+    def score(self, cand: CandidateEvidence, position: int = 0) -> ScoreSummary:
+        """Fast path: the candidate's score and flags, without explanations."""
+        best = self.leaf_values(cand)
+        rules, leaf_rule = self.rules, self.leaf_rule
+        points: list[float] = []
+        must_ok = must_undecided = undecided = 0
+        for rule_idx in {leaf_rule[i] for i in best}:
+            rule = rules[rule_idx]
+            sat, fraction = rule.node.value(best)
+            if fraction > 0:
+                points.append(rule.weight * fraction)
+            if sat == UNDECIDED:
+                undecided += 1
+            if rule.must and sat != NOT_MET:
+                must_ok += 1
+                must_undecided += sat == UNDECIDED
+        d = decide(
+            points,
+            self.max_total,
+            self.n_must - must_ok,
+            must_undecided,
+            self.rs.thresholds,
+        )
+        return ScoreSummary(
+            position,
+            cand.candidate_id,
+            cand.applied_at,
+            d.total,
+            d.normalised,
+            d.qualified,
+            d.shortlisted,
+            d.knocked_out,
+            d.needs_review,
+            undecided,
+        )
+
+    def score_all(self, candidates: Iterable[CandidateEvidence]) -> list[ScoreSummary]:
+        """Fast path over many candidates (input order kept; rank with rules.ranking.rank)."""
+        return [self.score(c, i) for i, c in enumerate(candidates)]
+
+    # explained path -------------------------------------------------------------------------
+    def explain(self, cand: CandidateEvidence) -> Evaluation:
+        """Explained path: every requirement with its evidence, points and sentence."""
+        creds = {c.credential_id: c for c in cand.credentials}
+        results: list[RuleResult] = []
+        points: list[float] = []
+        must_failed = must_undecided = undecided = 0
+        for rule in self.rules:
+            (sat, fraction), condition = rule.node.explain(cand, creds)
+            earned = rule.weight * fraction
+            if fraction > 0:
+                points.append(earned)
+            undecided += sat == UNDECIDED
+            if rule.must:
+                must_failed += sat == NOT_MET
+                must_undecided += sat == UNDECIDED
+            results.append(self._rule_result(rule, sat, fraction, earned, condition))
+        d = decide(points, self.max_total, must_failed, must_undecided, self.rs.thresholds)
+        return Evaluation(
+            candidate_id=cand.candidate_id,
+            candidate_name=cand.name,
+            requirement_set_id=self.rs.id,
+            version=self.version,
+            reference_date=self.reference_date,
+            total=d.total,
+            max_total=round(self.max_total, 6),
+            normalised=d.normalised,
+            qualified=d.qualified,
+            shortlisted=d.shortlisted,
+            knocked_out=d.knocked_out,
+            needs_review=d.needs_review,
+            not_evaluable=undecided,
+            summary=explain.summary_sentence(
+                d.knocked_out, d.needs_review, d.qualified, d.shortlisted, d.normalised, results
+            ),
+            rules=results,
+        )
+
+    def _rule_result(
+        self, rule: CompiledRule, sat: int, fraction: float, earned: float, cond: ConditionResult
+    ) -> RuleResult:
+        outcome = outcome_of(sat, fraction)
+        return RuleResult(
+            rule_id=rule.req.id,
+            label=rule.label,
+            must=rule.must,
+            outcome=outcome,
+            points=round(earned, 6),
+            max_points=rule.weight,
+            fraction=fraction,
+            sentence=explain.rule_sentence(
+                rule.label,
+                outcome,
+                cond,
+                knocked=rule.must and sat == NOT_MET,
+                review=rule.must and sat == UNDECIDED,
+            ),
+            evidence=explain.flatten_evidence(cond),
+            condition=cond,
+        )
+
+
+def _offer(
+    best: dict[int, float], leaves: list[Leaf], c: CredentialEvidence, s: SkillEvidence | None
+) -> None:
+    """Let each leaf assess one credential and keep the best value per leaf."""
+    for leaf in leaves:
+        if leaf.is_credential_match(c):
+            value = leaf.assess(c, s)[0]
+            if value > best.get(leaf.idx, -2.0):
+                best[leaf.idx] = value
+
+
+def compile_requirement_set(
+    rs: RequirementSet,
+    reference_date: date,
+    *,
+    version: int | None = None,
+    narrower: Narrower | None = None,
+    resolve_label: LabelResolver | None = None,
+) -> CompiledRequirementSet:
+    """Compile once per (requirement set version, reference date); reuse for every candidate.
+
+    ``narrower(uri)`` lists a skill's narrower skills (used by ``include_narrower``);
+    ``resolve_label(label)`` maps a skill label to its URI. Both come from the taxonomy and are
+    optional: without them a label matches evidence labels case-insensitively.
+    """
+    return CompiledRequirementSet(
+        rs, reference_date, version=version, narrower=narrower, resolve_label=resolve_label
+    )
+
+
+def evaluate(
+    rs: RequirementSet,
+    candidate: CandidateEvidence,
+    reference_date: date,
+    *,
+    version: int | None = None,
+    narrower: Narrower | None = None,
+    resolve_label: LabelResolver | None = None,
+) -> Evaluation:
+    """Explain one candidate against a requirement set (compiles the set; fine for one-offs)."""
+    compiled = compile_requirement_set(
+        rs, reference_date, version=version, narrower=narrower, resolve_label=resolve_label
+    )
+    return compiled.explain(candidate)

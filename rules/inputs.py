@@ -1,0 +1,98 @@
+"""What the evaluator consumes: one candidate's verified, normalised evidence. No database.
+
+The worker builds these from stored credentials, verdicts and skill mappings. Dates are kept at
+day granularity (UTC): a datetime is converted to its UTC calendar date on input, so every
+comparison the evaluator makes is a plain date comparison, identical on every platform.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Verdict = Literal["verified", "failed", "indeterminate", "unverified"]
+
+
+def to_utc_date(value: Any) -> Any:
+    """Turn a datetime (or an ISO datetime string) into its UTC date; leave others to pydantic."""
+    if isinstance(value, str) and len(value) > 10:
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value.date()
+    return value
+
+
+class ResultValue(BaseModel):
+    """A result the credential states, e.g. ``{name: score, value: "87"}``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str | None = None
+    value: str
+
+
+class CredentialEvidence(BaseModel):
+    """One attached credential with its verification verdict."""
+
+    model_config = ConfigDict(frozen=True)
+
+    credential_id: str
+    achievement_id: str | None = None
+    achievement_name: str | None = None
+    issuer_id: str | None = None
+    issuer_name: str | None = None
+    issued_at: date | None = None
+    valid_from: date | None = None
+    valid_until: date | None = None
+    verdict: Verdict = "unverified"
+    level: str | None = None
+    results: list[ResultValue] = Field(default_factory=list)
+
+    @field_validator("issued_at", "valid_from", "valid_until", mode="before")
+    @classmethod
+    def _dates(cls, value: Any) -> Any:
+        return to_utc_date(value)
+
+
+class SkillEvidence(BaseModel):
+    """A skill the candidate holds, derived from a credential through a mapping.
+
+    ``credential_id`` points at the credential that proves it; a skill without one (e.g. typed
+    into a CV) is treated as unverified evidence.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    skill_uri: str
+    label: str | None = None
+    confidence: float = Field(default=1.0, ge=0, le=1)
+    method: str | None = Field(default=None, description="How it was mapped: exact, fuzzy, ...")
+    credential_id: str | None = None
+    level: str | None = Field(default=None, description="Proficiency; else the credential's.")
+
+
+class CandidateEvidence(BaseModel):
+    """Everything the evaluator knows about one candidate."""
+
+    model_config = ConfigDict(frozen=True)
+
+    candidate_id: str
+    name: str | None = None
+    applied_at: date | None = None
+    credentials: list[CredentialEvidence] = Field(default_factory=list)
+    skills: list[SkillEvidence] = Field(default_factory=list)
+
+    @field_validator("applied_at", mode="before")
+    @classmethod
+    def _applied(cls, value: Any) -> Any:
+        return to_utc_date(value)
+
+
+class CandidateFile(BaseModel):
+    """The CLI's candidates file: ``{"candidates": [...]}`` (a bare list is accepted too)."""
+
+    candidates: list[CandidateEvidence]

@@ -1,0 +1,413 @@
+"""The requirement-set language: pydantic v2 models, a JSON Schema for free.
+
+A requirement set describes one role. Each top-level requirement holds exactly one condition
+(``skill``, ``credential``, ``all_of``, ``any_of`` or ``at_least``), is either a knock-out
+(``must: true``) or a weighted ``should``, and may override the evidence filters (verification,
+recency, validity, issuers, confidence) that the set's ``defaults`` give every condition.
+
+Structural mistakes (duplicate ids, ``at_least`` asking for more than it lists, an issuer both
+allowed and denied, a level that isn't on its scale) are rejected here, so that the loader can
+point at the line. Checks that need the taxonomy live in :mod:`rules.validation`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
+
+_DURATION_WORDS = re.compile(r"^\s*(\d+)\s*(day|days|week|weeks|month|months|year|years)\s*$", re.I)
+_DURATION_ISO = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """A calendar duration: whole months plus days (weeks are 7 days)."""
+
+    months: int
+    days: int
+
+    def describe(self) -> str:
+        """Human wording, e.g. ``24 months`` or ``90 days``."""
+        parts = []
+        if self.months:
+            parts.append(f"{self.months} month{'s' if self.months != 1 else ''}")
+        if self.days:
+            parts.append(f"{self.days} day{'s' if self.days != 1 else ''}")
+        return " and ".join(parts) or "0 days"
+
+
+def parse_duration(text: str) -> Duration:
+    """Parse ``24 months`` / ``2 years`` / ``90 days`` / ``P1Y6M``; raise ValueError otherwise."""
+    words = _DURATION_WORDS.match(text)
+    if words:
+        amount, unit = int(words.group(1)), words.group(2).lower().rstrip("s")
+        months = {"month": amount, "year": 12 * amount}.get(unit, 0)
+        days = {"day": amount, "week": 7 * amount}.get(unit, 0)
+        return Duration(months, days)
+    iso = _DURATION_ISO.match(text.strip())
+    if iso and any(iso.groups()):
+        years, months, weeks, days = (int(g) if g else 0 for g in iso.groups())
+        return Duration(12 * years + months, 7 * weeks + days)
+    raise ValueError(
+        f"{text!r} is not a duration; write e.g. '24 months', '2 years', '90 days' or 'P2Y'"
+    )
+
+
+def _number_to_text(value: Any) -> Any:
+    """YAML reads ``min_level: 3`` as an int; levels are compared as text or numbers later."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, list):
+        return [_number_to_text(v) for v in value]
+    return value
+
+
+LevelText = Annotated[str, BeforeValidator(_number_to_text)]
+
+
+class _Strict(BaseModel):
+    """Unknown keys are errors: a typo must not silently drop a requirement."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class IssuerFilter(_Strict):
+    """Issuer allow-list and deny-list, matched against issuer id or (case-insensitive) name."""
+
+    allow: list[str] | None = Field(
+        default=None, description="Only these issuers count (ids or names). Omit to allow all."
+    )
+    deny: list[str] = Field(default_factory=list, description="These issuers never count.")
+
+    @model_validator(mode="after")
+    def _no_overlap(self) -> IssuerFilter:
+        both = {i.casefold() for i in self.allow or []} & {d.casefold() for d in self.deny}
+        if both:
+            raise ValueError(f"issuer(s) both allowed and denied: {', '.join(sorted(both))}")
+        return self
+
+
+class EvidenceFilters(_Strict):
+    """Which evidence may satisfy a condition. ``None`` means: inherit from the enclosing level."""
+
+    verified_only: bool | None = Field(
+        default=None,
+        description="Only verified credentials count (default true). When false, "
+        "'indeterminate' ones count with indeterminate_penalty.",
+    )
+    indeterminate_penalty: float | None = Field(
+        default=None,
+        ge=0,
+        lt=1,
+        description="Share of the points lost when the evidence is only 'indeterminate' "
+        "(default 0.5). Applies when verified_only is false.",
+    )
+    issued_within: str | None = Field(
+        default=None,
+        description="Recency window before the reference date, e.g. '24 months', 'P2Y'.",
+    )
+    still_valid: bool | None = Field(
+        default=None,
+        description="The credential must be valid on the reference date (default true).",
+    )
+    min_confidence: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="Minimum skill-mapping confidence (default 0.5). Skill conditions only.",
+    )
+    issuers: IssuerFilter | None = None
+
+    @field_validator("issued_within")
+    @classmethod
+    def _duration(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_duration(value)
+        return value
+
+
+def _check_levels(levels: list[str] | None, minimum: str | float | None, what: str) -> None:
+    """A minimum must be on its scale, or numeric when there is no scale."""
+    if minimum is None:
+        return
+    if levels:
+        if str(minimum).casefold() not in {lv.casefold() for lv in levels}:
+            raise ValueError(f"{what} {minimum!r} is not one of levels {levels}")
+        return
+    try:
+        float(minimum)
+    except ValueError:
+        raise ValueError(
+            f"{what} {minimum!r} is not a number; give 'levels' (lowest first) to compare words"
+        ) from None
+
+
+class SkillCheck(EvidenceFilters):
+    """A skill proven by a credential-to-skill mapping: by ESCO URI or by label."""
+
+    uri: str | None = Field(default=None, description="Taxonomy concept URI.")
+    label: str | None = Field(default=None, description="Skill label, when no URI is given.")
+    include_narrower: bool = Field(
+        default=False, description="Also accept narrower skills of the taxonomy hierarchy."
+    )
+    min_level: LevelText | None = Field(default=None, description="Minimum proficiency level.")
+    levels: list[LevelText] | None = Field(
+        default=None, description="Ordered scale for min_level, lowest first."
+    )
+
+    @model_validator(mode="after")
+    def _target(self) -> SkillCheck:
+        if not self.uri and not self.label:
+            raise ValueError("a skill needs a 'uri' or a 'label'")
+        _check_levels(self.levels, self.min_level, "min_level")
+        return self
+
+
+class ResultCheck(_Strict):
+    """A minimum result (grade, score) the credential states."""
+
+    name: str | None = Field(default=None, description="Which result, e.g. 'score'.")
+    min: LevelText = Field(description="Minimum value: a number, or a word on 'levels'.")
+    levels: list[LevelText] | None = Field(default=None, description="Ordered scale, lowest first.")
+
+    @model_validator(mode="after")
+    def _scale(self) -> ResultCheck:
+        _check_levels(self.levels, self.min, "min_result.min")
+        return self
+
+
+class CredentialCheck(EvidenceFilters):
+    """A credential identified by achievement id, issuer id and/or an achievement name pattern."""
+
+    achievement_id: str | None = None
+    issuer_id: str | None = None
+    name_pattern: str | None = Field(
+        default=None,
+        description="Case-insensitive glob on the achievement name, e.g. '*AWS Certified*'.",
+    )
+    min_level: LevelText | None = None
+    levels: list[LevelText] | None = Field(default=None, description="Ordered scale, lowest first.")
+    min_result: ResultCheck | None = None
+
+    @model_validator(mode="after")
+    def _target(self) -> CredentialCheck:
+        if not (self.achievement_id or self.issuer_id or self.name_pattern):
+            raise ValueError(
+                "a credential needs at least one of 'achievement_id', 'issuer_id', 'name_pattern'"
+            )
+        _check_levels(self.levels, self.min_level, "min_level")
+        return self
+
+
+class SkillNode(_Strict):
+    label: str | None = None
+    skill: SkillCheck
+
+
+class CredentialNode(_Strict):
+    label: str | None = None
+    credential: CredentialCheck
+
+
+class AllOfNode(_Strict):
+    label: str | None = None
+    all_of: list[Node] = Field(min_length=1)
+
+
+class AnyOfNode(_Strict):
+    label: str | None = None
+    any_of: list[Node] = Field(min_length=1)
+
+
+class AtLeast(_Strict):
+    n: int = Field(ge=1, description="How many of 'of' must be met.")
+    of: list[Node] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _reachable(self) -> AtLeast:
+        if self.n > len(self.of):
+            raise ValueError(f"at_least asks for {self.n} but lists only {len(self.of)}")
+        return self
+
+
+class AtLeastNode(_Strict):
+    label: str | None = None
+    at_least: AtLeast
+
+
+NODE_KEYS = ("skill", "credential", "all_of", "any_of", "at_least")
+
+
+def node_kind(value: Any) -> str | None:
+    """Discriminate a condition by which one of the five keys it has."""
+    if isinstance(value, dict):
+        present = [k for k in NODE_KEYS if k in value]
+        return present[0] if len(present) == 1 else None
+    for key, cls in _KIND_CLASSES.items():
+        if isinstance(value, cls):
+            return key
+    return None
+
+
+_NODE_ERROR = "give exactly one of 'skill', 'credential', 'all_of', 'any_of', 'at_least'"
+
+Node = Annotated[
+    Annotated[SkillNode, Tag("skill")]
+    | Annotated[CredentialNode, Tag("credential")]
+    | Annotated[AllOfNode, Tag("all_of")]
+    | Annotated[AnyOfNode, Tag("any_of")]
+    | Annotated[AtLeastNode, Tag("at_least")],
+    Discriminator(node_kind, custom_error_type="condition_kind", custom_error_message=_NODE_ERROR),
+]
+
+_RULE_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$"
+
+
+class _RequirementMeta(_Strict):
+    id: str = Field(pattern=_RULE_ID, description="Stable id, unique in the set.")
+    label: str | None = Field(default=None, description="What recruiters see.")
+    must: bool = Field(default=False, description="Knock-out: unmet means not qualified.")
+    weight: float = Field(default=0, ge=0, le=1_000_000, description="Points when fully met.")
+    filters: EvidenceFilters | None = Field(
+        default=None, description="Evidence filters for every condition in this requirement."
+    )
+
+
+class SkillRequirement(_RequirementMeta, SkillNode):
+    pass
+
+
+class CredentialRequirement(_RequirementMeta, CredentialNode):
+    pass
+
+
+class AllOfRequirement(_RequirementMeta, AllOfNode):
+    pass
+
+
+class AnyOfRequirement(_RequirementMeta, AnyOfNode):
+    pass
+
+
+class AtLeastRequirement(_RequirementMeta, AtLeastNode):
+    pass
+
+
+Requirement = Annotated[
+    Annotated[SkillRequirement, Tag("skill")]
+    | Annotated[CredentialRequirement, Tag("credential")]
+    | Annotated[AllOfRequirement, Tag("all_of")]
+    | Annotated[AnyOfRequirement, Tag("any_of")]
+    | Annotated[AtLeastRequirement, Tag("at_least")],
+    Discriminator(node_kind, custom_error_type="condition_kind", custom_error_message=_NODE_ERROR),
+]
+
+AnyNode = SkillNode | CredentialNode | AllOfNode | AnyOfNode | AtLeastNode
+AnyRequirement = (
+    SkillRequirement
+    | CredentialRequirement
+    | AllOfRequirement
+    | AnyOfRequirement
+    | AtLeastRequirement
+)
+
+_KIND_CLASSES: dict[str, type[BaseModel]] = {
+    "skill": SkillNode,
+    "credential": CredentialNode,
+    "all_of": AllOfNode,
+    "any_of": AnyOfNode,
+    "at_least": AtLeastNode,
+}
+
+
+class Thresholds(_Strict):
+    """Per-role cut-offs on the normalised score (0..100)."""
+
+    qualified: float = Field(default=50, ge=0, le=100)
+    shortlist: float = Field(default=75, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Thresholds:
+        if self.shortlist < self.qualified:
+            raise ValueError(
+                f"shortlist ({self.shortlist:g}) is below qualified ({self.qualified:g})"
+            )
+        return self
+
+
+class RequirementSet(_Strict):
+    """One role's requirements. Immutable; every saved change becomes a new version."""
+
+    schema_version: Literal[1] = 1
+    id: str = Field(pattern=_RULE_ID, description="Stable id of the role's requirement set.")
+    name: str = Field(min_length=1)
+    version: int | None = Field(
+        default=None, ge=1, description="Assigned by the store when saved; informative in files."
+    )
+    description: str | None = None
+    thresholds: Thresholds = Field(default_factory=Thresholds)
+    defaults: EvidenceFilters = Field(default_factory=EvidenceFilters)
+    requirements: list[Requirement] = Field(min_length=1)
+
+    @field_validator("requirements")
+    @classmethod
+    def _unique_ids(cls, value: list[AnyRequirement]) -> list[AnyRequirement]:
+        seen: set[str] = set()
+        for req in value:
+            if req.id in seen:
+                raise ValueError(f"requirement id {req.id!r} is used twice")
+            seen.add(req.id)
+        return value
+
+    @model_validator(mode="after")
+    def _something_to_score(self) -> RequirementSet:
+        if (
+            not any(r.must for r in self.requirements)
+            and sum(r.weight for r in self.requirements) <= 0
+        ):
+            raise ValueError(
+                "weights sum to zero and nothing is a must: there is nothing to score; "
+                "give a 'weight' to at least one requirement or mark one 'must: true'"
+            )
+        return self
+
+
+def children(node: AnyNode) -> list[AnyNode]:
+    """The direct sub-conditions of a group (empty for skill / credential leaves)."""
+    if isinstance(node, AllOfNode):
+        return list(node.all_of)
+    if isinstance(node, AnyOfNode):
+        return list(node.any_of)
+    if isinstance(node, AtLeastNode):
+        return list(node.at_least.of)
+    return []
+
+
+def requirement_set_json_schema() -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of a requirement set, for the dashboard's editor and API."""
+    return RequirementSet.model_json_schema()
+
+
+for _model in (AllOfNode, AnyOfNode, AtLeast, AtLeastNode):
+    _model.model_rebuild()
+for _model2 in (
+    AllOfRequirement,
+    AnyOfRequirement,
+    AtLeastRequirement,
+    SkillRequirement,
+    CredentialRequirement,
+    RequirementSet,
+):
+    _model2.model_rebuild()

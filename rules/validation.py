@@ -1,0 +1,156 @@
+"""Save-time checks that need the outside world (the taxonomy), run before a version is stored.
+
+The schema already rejects structural mistakes. Here: skill URIs the taxonomy doesn't know and
+labels it can't resolve are errors (a clear message at save time, never a crash at score time);
+zero-weight sets and conditions that can never be met are reported too. The taxonomy is passed
+in as callables (or any object with ``known``/``resolve_label`` methods), so tests inject a set
+and ``rules`` never imports ``ats_match.taxonomy`` at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from rules.loader import RequirementSetError, SchemaError
+from rules.schema import (
+    AllOfNode,
+    AnyNode,
+    AnyOfNode,
+    CredentialNode,
+    EvidenceFilters,
+    RequirementSet,
+    SkillNode,
+    children,
+)
+
+KnownSkill = Callable[[str], bool]
+ResolveLabel = Callable[[str], "str | None"]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A save-time finding: errors block saving, warnings are shown to the author."""
+
+    severity: Literal["error", "warning"]
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.severity}: {self.field}: {self.message}"
+
+
+def _leaves(node: AnyNode, path: str) -> Iterator[tuple[str, SkillNode | CredentialNode]]:
+    if isinstance(node, SkillNode | CredentialNode):
+        yield path, node
+        return
+    key = (
+        "all_of"
+        if isinstance(node, AllOfNode)
+        else "any_of"
+        if isinstance(node, AnyOfNode)
+        else "at_least.of"
+    )
+    for i, child in enumerate(children(node)):
+        yield from _leaves(child, f"{path}.{key}[{i}]")
+
+
+def _issuer_conflict(layers: list[EvidenceFilters | None], leaf: CredentialNode) -> str | None:
+    """A credential condition pinned to an issuer that its effective filters deny/disallow."""
+    issuer = leaf.credential.issuer_id
+    if issuer is None:
+        return None
+    for layer in layers:
+        if layer is not None and layer.issuers is not None:
+            deny = {d.casefold() for d in layer.issuers.deny}
+            allow = layer.issuers.allow
+            if issuer.casefold() in deny:
+                return f"asks for issuer {issuer!r}, which the deny-list excludes"
+            if allow is not None and issuer.casefold() not in {a.casefold() for a in allow}:
+                return f"asks for issuer {issuer!r}, which is not on the allow-list"
+            return None
+    return None
+
+
+def check_requirement_set(
+    rs: RequirementSet,
+    known_skill: KnownSkill | None = None,
+    resolve_label: ResolveLabel | None = None,
+) -> list[Issue]:
+    """All save-time findings for a requirement set (empty list when it can be saved cleanly)."""
+    issues: list[Issue] = []
+    if sum(r.weight for r in rs.requirements) <= 0:
+        issues.append(
+            Issue(
+                "warning",
+                "requirements",
+                "weights sum to zero: the score is 100 when every must is met, else 0",
+            )
+        )
+    for i, req in enumerate(rs.requirements):
+        base = f"requirements[{i}]"
+        if not req.must and req.weight <= 0:
+            issues.append(Issue("warning", base, f"{req.id!r} is a should with weight 0"))
+        for path, leaf in _leaves(req, base):
+            issues.extend(
+                _leaf_issues(
+                    path,
+                    leaf,
+                    [leaf_filters(leaf), req.filters, rs.defaults],
+                    known_skill,
+                    resolve_label,
+                )
+            )
+    return issues
+
+
+def leaf_filters(leaf: SkillNode | CredentialNode) -> EvidenceFilters:
+    """The filters written on the leaf itself."""
+    return leaf.skill if isinstance(leaf, SkillNode) else leaf.credential
+
+
+def _leaf_issues(
+    path: str,
+    leaf: SkillNode | CredentialNode,
+    layers: list[EvidenceFilters | None],
+    known_skill: KnownSkill | None,
+    resolve_label: ResolveLabel | None,
+) -> list[Issue]:
+    found: list[Issue] = []
+    if isinstance(leaf, SkillNode):
+        skill = leaf.skill
+        if skill.uri and known_skill is not None and not known_skill(skill.uri):
+            found.append(Issue("error", f"{path}.skill.uri", f"unknown skill URI {skill.uri!r}"))
+        unresolved = (
+            not skill.uri
+            and skill.label
+            and resolve_label is not None
+            and resolve_label(skill.label) is None
+        )
+        if unresolved:
+            found.append(
+                Issue(
+                    "error",
+                    f"{path}.skill.label",
+                    f"no skill in the taxonomy is labelled {skill.label!r}",
+                )
+            )
+    else:
+        conflict = _issuer_conflict(layers, leaf)
+        if conflict:
+            found.append(Issue("error", f"{path}.credential.issuer_id", conflict))
+    return found
+
+
+def validate_for_save(
+    rs: RequirementSet,
+    known_skill: KnownSkill | None = None,
+    resolve_label: ResolveLabel | None = None,
+) -> list[Issue]:
+    """Raise :class:`RequirementSetError` on any error; return the warnings otherwise."""
+    issues = check_requirement_set(rs, known_skill, resolve_label)
+    errors = [i for i in issues if i.severity == "error"]
+    if errors:
+        raise RequirementSetError([SchemaError(i.field, i.message) for i in errors])
+    return issues
