@@ -115,7 +115,7 @@ def did_web_url(did: str) -> str:
     return f"https://{host}/{path}/did.json" if path else f"https://{host}/.well-known/did.json"
 
 
-class _TTLCache:
+class TTLCache:
     """Thread-safe URL -> document cache with a fixed time to live."""
 
     def __init__(self, ttl: float) -> None:
@@ -141,7 +141,7 @@ class _TTLCache:
             self._items.clear()
 
 
-DOCUMENTS = _TTLCache(_CACHE_TTL)
+DOCUMENTS = TTLCache(_CACHE_TTL)
 
 
 def fetch_json(url: str, fetcher: Fetcher, what: str) -> Any:

@@ -19,11 +19,13 @@ from datetime import datetime
 from typing import Any
 
 from ats_match.net.fetcher import Fetcher, FetchError
-from ats_match.verification.did import DOCUMENTS
+from ats_match.verification.did import TTLCache
 from ats_match.verification.report import Check, CheckStatus
 
 MAX_LIST_BYTES = 2 * 1024 * 1024
 MAX_BITSTRING_BYTES = 16 * 1024 * 1024
+STATUS_LISTS = TTLCache(300.0)
+"""Fetched status lists, kept 5 minutes: revocation is seen within that time."""
 LIST_TYPES = {
     "BitstringStatusListEntry": ("BitstringStatusListCredential", "BitstringStatusList"),
     "StatusList2021Entry": ("StatusList2021Credential", "StatusList2021"),
@@ -51,7 +53,7 @@ class StatusInvalid(Exception):
 
 
 def _fetch(url: str, fetcher: Fetcher) -> Any:
-    cached = DOCUMENTS.get("status:" + url)
+    cached = STATUS_LISTS.get(url)
     if cached is not None:
         return cached
     try:
@@ -70,7 +72,7 @@ def _fetch(url: str, fetcher: Fetcher) -> Any:
             body = response.json()
         except ValueError as exc:
             raise StatusUnknown(f"status list {url} is not JSON") from exc
-    DOCUMENTS.put("status:" + url, body)
+    STATUS_LISTS.put(url, body)
     return body
 
 

@@ -42,6 +42,8 @@ NOW = datetime.now(UTC).replace(microsecond=0)
 class TestKey:
     """A private key of one kind (``Ed25519``, ``P-256`` or ``RSA``)."""
 
+    __test__ = False
+
     kind: str
     private: Any = field(repr=False)
 
