@@ -58,7 +58,7 @@ def phrase(reason: str, c: CredentialEvidence | None, s: SkillEvidence | None, l
     minimum = leaf.level.text if leaf.level else ""
     result = leaf.result.text if leaf.result else ""
     phrases = {
-        "ok": "is verified",
+        "ok": f"is verified (mapping confidence {s.confidence:.2f})" if s else "is verified",
         "failed_verification": "failed verification, so it does not count",
         "issuer_denied": f"comes from {issuer}, which is on the deny-list",
         "issuer_not_allowed": f"comes from {issuer}, which is not on the allow-list",
@@ -144,7 +144,7 @@ def condition_phrase(cond: ConditionResult) -> str:
     met = [c.label for c in cond.children if c.outcome == "met"]
     needed = {"all_of": len(cond.children), "any_of": 1}.get(cond.kind, cond.needed or 1)
     open_ = [c for c in cond.children if c.outcome != "met"]
-    head = f"{len(met)} of {len(cond.children)} met, {needed} needed"
+    head = f"{len(met)} of {len(cond.children)} fully met, {needed} needed"
     if cond.outcome == "met":
         return f"{head} ({', '.join(met)})"
     detail = "; ".join(f"{c.label}: {condition_phrase(c)}" for c in open_[:3])

@@ -95,4 +95,7 @@ class CandidateEvidence(BaseModel):
 class CandidateFile(BaseModel):
     """The CLI's candidates file: ``{"candidates": [...]}`` (a bare list is accepted too)."""
 
+    reference_date: date | None = Field(
+        default=None, description="Default reference date for scoring (the CLI's --as-of wins)."
+    )
     candidates: list[CandidateEvidence]
