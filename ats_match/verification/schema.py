@@ -71,7 +71,7 @@ def check_structure(document: dict[str, Any], expected: tuple[str, ...]) -> Chec
     elif expected == OB3_TYPES and not (subject.get("id") or subject.get("identifier")):
         problems.append("credentialSubject has neither id nor identifier")
     if expected == OB3_TYPES:
-        problems.extend(ob3_type_problems(document))
+        problems.extend(ob3_type_problems(document, endorsement="EndorsementCredential" in types))
     if problems:
         return Check(
             name="structure",
@@ -156,10 +156,12 @@ def _objects_at(node: Any, path: tuple[str, ...]) -> list[dict[str, Any]]:
     return [found for item in items for found in _objects_at(item, path[1:])]
 
 
-def ob3_type_problems(document: dict[str, Any]) -> list[str]:
+def ob3_type_problems(document: dict[str, Any], *, endorsement: bool = False) -> list[str]:
     """Nested objects whose declared ``type`` is not the OB 3.0 class they must be."""
     problems = []
     for path, cls in _OB3_CLASSES:
+        if endorsement and path[0] == "credentialSubject":
+            cls = "EndorsementSubject" if path == ("credentialSubject",) else cls
         for obj in _objects_at(document, path):
             if "type" in obj and cls not in _types(obj.get("type")):
                 where = ".".join(p.removesuffix("[]") for p in path)
