@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from rules.schema import RequirementSet
+from rules.schema import NODE_KEYS, RequirementSet
 
 
 @dataclass(frozen=True)
@@ -44,23 +44,29 @@ class RequirementSetError(ValueError):
         super().__init__(f"invalid requirement set ({len(errors)} error(s)):\n{lines}")
 
 
-def field_path(loc: tuple[int | str, ...], data: Any) -> str:
-    """``requirements[2].skill.min_confidence`` from a pydantic loc, dropping union tags."""
+_NODE_LISTS = ("requirements", "all_of", "any_of", "of")
+
+
+def strip_tags(loc: tuple[int | str, ...]) -> tuple[int | str, ...]:
+    """Drop the discriminator tags pydantic inserts after an item of a condition list."""
+    out: list[int | str] = []
+    for i, part in enumerate(loc):
+        is_tag = (
+            i >= 2
+            and isinstance(loc[i - 1], int)
+            and loc[i - 2] in _NODE_LISTS
+            and part in NODE_KEYS
+        )
+        if not is_tag:
+            out.append(part)
+    return tuple(out)
+
+
+def field_path(loc: tuple[int | str, ...]) -> str:
+    """``requirements[2].skill.min_confidence`` from a tag-free pydantic loc."""
     out = ""
-    node = data
     for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-            node = node[part] if isinstance(node, list) and part < len(node) else None
-        elif isinstance(node, dict) and part in node:
-            out += f".{part}" if out else part
-            node = node[part]
-        elif node is None or not isinstance(node, dict):
-            out += f".{part}" if out else part
-        # else: a discriminator tag or a missing key's parent; a missing key is appended below
-    last = loc[-1] if loc else None
-    if isinstance(last, str) and isinstance(node, dict) and last not in node and out:
-        out += f".{last}"
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
     return out
 
 
@@ -77,16 +83,17 @@ def _locate(root: yaml.Node | None, loc: tuple[int | str, ...]) -> yaml.Node | N
                 if isinstance(key, yaml.ScalarNode) and key.value == part:
                     node = value
                     break
-            # not found: a union tag (keep going) or a missing field (parent is the best line)
+            else:  # a missing field: its parent mapping is the best line
+                break
         else:
             break
     return node
 
 
-def _errors_from(exc: ValidationError, data: Any, root: yaml.Node | None) -> list[SchemaError]:
+def _errors_from(exc: ValidationError, root: yaml.Node | None) -> list[SchemaError]:
     errors = []
     for err in exc.errors(include_url=False):
-        loc = tuple(err["loc"])
+        loc = strip_tags(tuple(err["loc"]))
         node = _locate(root, loc)
         mark = node.start_mark if node is not None else None
         message = err["msg"].removeprefix("Value error, ")
@@ -96,7 +103,7 @@ def _errors_from(exc: ValidationError, data: Any, root: yaml.Node | None) -> lis
             message = f"unknown field '{loc[-1]}'"
         errors.append(
             SchemaError(
-                field=field_path(loc, data),
+                field=field_path(loc),
                 message=message,
                 line=mark.line + 1 if mark else None,
                 column=mark.column + 1 if mark else None,
@@ -112,7 +119,7 @@ def parse_requirement_set(
     try:
         return RequirementSet.model_validate(data)
     except ValidationError as exc:
-        raise RequirementSetError(_errors_from(exc, data, root), source) from None
+        raise RequirementSetError(_errors_from(exc, root), source) from None
 
 
 def loads_requirement_set(text: str, source: str | None = None) -> RequirementSet:
