@@ -8,9 +8,10 @@ class AtsMatchError(Exception):
     status_code = 500
     code = "internal_error"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, details: list[dict[str, object]] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.details = details or []
 
 
 class NotFound(AtsMatchError):

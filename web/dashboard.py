@@ -17,6 +17,7 @@ from ats_match.security import hash_api_key
 from ats_match.services.hiring import latest_requirements
 from ats_match.services.ranking import application_detail, job_ranking
 from web.deps import COOKIE_NAME, SessionDep, get_current_user
+from worker.scoring import ranking_key
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 router = APIRouter(include_in_schema=False)
@@ -105,7 +106,9 @@ def job_page(
     user = _user_or_redirect(request, session)
     if isinstance(user, RedirectResponse):
         return user
-    ranking = job_ranking(session, user.organization_id, job_id, only_qualified=qualified)
+    ranking = job_ranking(
+        session, user.organization_id, job_id, key=ranking_key, only_qualified=qualified
+    )
     return _page(
         request,
         "job",

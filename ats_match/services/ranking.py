@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -60,31 +60,16 @@ class ApplicationDetail:
     credentials: list[CredentialView]
 
 
-def rank_key(row: RankedRow) -> tuple[Any, ...]:
-    """Scored before unscored; not knocked out first; higher score; more must-haves met; more
-    verified credentials; earlier application; then application id, so the order is total."""
-    score = row.score
-    explanation = score.explanation if score else {}
-    musts_met = int(explanation.get("musts_met", 0)) if isinstance(explanation, dict) else 0
-    applied = row.application.applied_at or row.application.created_at
-    return (
-        score is None,
-        bool(score and score.knocked_out),
-        -(score.normalised if score else 0.0),
-        -musts_met,
-        -row.verified,
-        applied or datetime.max,
-        str(row.application.id),
-    )
-
-
 def job_ranking(
     session: Session,
     organization_id: uuid.UUID,
     job_id: uuid.UUID,
     *,
+    key: Callable[[RankedRow], Any],
     only_qualified: bool = False,
 ) -> JobRanking:
+    """A job's applications with their current scores, sorted by ``key`` (the rules engine's
+    documented ranking, passed in so the core does not depend on it)."""
     job = JobRepository(session, organization_id).get_or_404(job_id)
     requirements = latest_requirements(session, organization_id, job.id)
     repo = ApplicationRepository(session, organization_id)
@@ -108,7 +93,7 @@ def job_ranking(
         )
     if only_qualified:
         rows = [r for r in rows if r.score and r.score.qualified]
-    rows.sort(key=rank_key)
+    rows.sort(key=key)
     return JobRanking(job, requirements, rows)
 
 

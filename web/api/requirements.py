@@ -1,5 +1,231 @@
-"""Requirement sets per job (filled with the rules engine)."""
+"""Requirement sets per job (versioned), the ranked candidates of a job, and what-if scoring."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter(prefix="/api/v1", tags=["requirements"])
+import uuid
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+from sqlmodel import col
+
+from ats_match.errors import InvalidInput, NotFound
+from ats_match.models import Application, RequirementSet, Role
+from ats_match.models.base import utcnow
+from ats_match.models.hiring import RequirementSetPublic
+from ats_match.repositories import ApplicationRepository, JobRepository
+from ats_match.security import require_role
+from ats_match.services import hiring, outbox
+from ats_match.services.ranking import job_ranking
+from rules import RequirementSetError, loads_requirement_set, parse_requirement_set, what_if
+from rules.schema import RequirementSet as RequirementSetSchema
+from web.deps import CurrentUser, SessionDep
+from worker.evidence import application_evidence, taxonomy_hooks
+from worker.scoring import ranking_key
+
+router = APIRouter(prefix="/api/v1/jobs/{job_id}", tags=["requirements"])
+
+YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/plain")
+
+
+class SavedVersion(RequirementSetPublic):
+    warnings: list[str] = Field(default_factory=list)
+
+
+class RankedApplication(BaseModel):
+    rank: int
+    application_id: uuid.UUID
+    candidate_id: uuid.UUID
+    candidate_name: str
+    score: float | None
+    qualified: bool | None
+    shortlisted: bool | None
+    knocked_out: bool | None
+    requirement_set_version: int | None
+    explanation: dict[str, Any] | None
+
+
+class WhatIfResult(BaseModel):
+    warnings: list[str]
+    reference_date: date
+    ranking: list[dict[str, Any]]
+
+
+async def _requirement_set(request: Request) -> RequirementSetSchema:
+    """Parse the body as YAML text or as JSON, turning every problem into a 422 with fields."""
+    raw = (await request.body()).decode("utf-8", errors="replace")
+    kind = request.headers.get("content-type", "").split(";")[0].strip()
+    try:
+        if kind in YAML_TYPES:
+            return loads_requirement_set(raw, source="body")
+        import json
+
+        return parse_requirement_set(json.loads(raw))
+    except RequirementSetError as exc:
+        raise InvalidInput(
+            "the requirement set is invalid",
+            [
+                {"field": e.field, "message": e.message, "line": e.line, "column": e.column}
+                for e in exc.errors
+            ],
+        ) from exc
+    except ValueError as exc:
+        raise InvalidInput(f"the body is not JSON: {exc}") from exc
+
+
+def _validated(rs: RequirementSetSchema) -> list[str]:
+    known, resolve_label, _ = taxonomy_hooks()
+    from rules import validate_for_save
+
+    try:
+        return [str(w) for w in validate_for_save(rs, known, resolve_label)]
+    except RequirementSetError as exc:
+        raise InvalidInput(
+            "the requirement set refers to things that do not exist",
+            [
+                {"field": e.field, "message": e.message, "line": e.line, "column": e.column}
+                for e in exc.errors
+            ],
+        ) from exc
+
+
+@router.post(
+    "/requirement-sets",
+    response_model=SavedVersion,
+    status_code=201,
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/json": {"schema": {"type": "object"}},
+                "application/yaml": {"schema": {"type": "string"}},
+            }
+        }
+    },
+)
+async def create_version(
+    job_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser
+) -> SavedVersion:
+    """Save a new version (YAML or JSON). Every application of the job is re-scored in the
+    background."""
+    require_role(user.role, Role.HIRING_MANAGER)
+    rs = await _requirement_set(request)
+    warnings = _validated(rs)
+    row = hiring.add_requirement_version(
+        session, user, job_id, rs.name or rs.id, rs.model_dump(mode="json", exclude_none=True)
+    )
+    outbox.enqueue(
+        session,
+        user.organization_id,
+        "ats_match.rescore_job",
+        str(user.organization_id),
+        str(job_id),
+    )
+    return SavedVersion.model_validate({**row.model_dump(), "warnings": warnings})
+
+
+@router.get("/requirement-sets", response_model=list[RequirementSetPublic])
+def list_versions(
+    job_id: uuid.UUID, session: SessionDep, user: CurrentUser
+) -> list[RequirementSet]:
+    JobRepository(session, user.organization_id).get_or_404(job_id)
+    return list(hiring.requirement_versions(session, user.organization_id, job_id))
+
+
+@router.get("/requirement-sets/{version}", response_model=RequirementSetPublic)
+def get_version(
+    job_id: uuid.UUID, version: int, session: SessionDep, user: CurrentUser
+) -> RequirementSet:
+    for row in hiring.requirement_versions(session, user.organization_id, job_id):
+        if row.version == version:
+            return row
+    raise NotFound(f"job {job_id} has no requirement-set version {version}")
+
+
+@router.get("/ranking", response_model=list[RankedApplication])
+def ranking(
+    job_id: uuid.UUID,
+    session: SessionDep,
+    user: CurrentUser,
+    qualified: bool = False,
+    limit: int = 100,
+) -> list[RankedApplication]:
+    """The job's applications ranked by their stored scores, each with its explanation."""
+    result = job_ranking(
+        session, user.organization_id, job_id, key=ranking_key, only_qualified=qualified
+    )
+    return [
+        RankedApplication(
+            rank=i + 1,
+            application_id=row.application.id,
+            candidate_id=row.candidate.id,
+            candidate_name=row.candidate.name,
+            score=row.score.normalised if row.score else None,
+            qualified=row.score.qualified if row.score else None,
+            shortlisted=row.score.shortlisted if row.score else None,
+            knocked_out=row.score.knocked_out if row.score else None,
+            requirement_set_version=row.score.requirement_set_version if row.score else None,
+            explanation=row.score.explanation if row.score else None,
+        )
+        for i, row in enumerate(result.rows[:limit])
+    ]
+
+
+@router.post(
+    "/what-if",
+    response_model=WhatIfResult,
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/json": {"schema": {"type": "object"}},
+                "application/yaml": {"schema": {"type": "string"}},
+            }
+        }
+    },
+)
+async def what_if_preview(
+    job_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, top: int = 20
+) -> WhatIfResult:
+    """Rank the job's current applicants with a draft requirement set. Nothing is saved."""
+    require_role(user.role, Role.HIRING_MANAGER)
+    JobRepository(session, user.organization_id).get_or_404(job_id)
+    draft = await _requirement_set(request)
+    applications = session.exec(
+        ApplicationRepository(session, user.organization_id)
+        .query()
+        .where(col(Application.job_id) == job_id)
+    ).all()
+    evidence = [application_evidence(session, a) for a in applications]
+    known, resolve_label, narrower = taxonomy_hooks()
+    today = utcnow().date()
+    try:
+        preview = what_if(
+            draft.model_dump(mode="json", exclude_none=True),
+            evidence,
+            today,
+            known_skill=known,
+            explain_top=top,
+            narrower=narrower,
+            resolve_label=resolve_label,
+        )
+    except RequirementSetError as exc:
+        raise InvalidInput(
+            "the draft refers to things that do not exist",
+            [{"field": e.field, "message": e.message} for e in exc.errors],
+        ) from exc
+    return WhatIfResult(
+        warnings=[str(w) for w in preview.warnings],
+        reference_date=today,
+        ranking=[
+            {
+                "rank": r.rank,
+                "application_id": r.score.candidate_id,
+                "score": r.score.normalised,
+                "qualified": r.score.qualified,
+                "shortlisted": r.score.shortlisted,
+                "knocked_out": r.score.knocked_out,
+                "explanation": r.evaluation.model_dump(mode="json") if r.evaluation else None,
+            }
+            for r in preview.ranking
+        ],
+    )

@@ -1,0 +1,94 @@
+"""Stored rows -> the rules engine's evidence for one application (the only place that knows
+both the database model and ``rules.inputs``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from ats_match.models import Application, Candidate, CandidateSkill, Credential, Skill
+from ats_match.services.ranking import latest_verdicts
+from rules import CandidateEvidence, CredentialEvidence, ResultValue, SkillEvidence
+
+LINK_FORMAT = "link"
+
+
+def application_evidence(session: Session, application: Application) -> CandidateEvidence:
+    """Everything the evaluator may use about one application: its usable credentials with
+    their current verdicts, and the skills mapped from them."""
+    candidate = session.get(Candidate, application.candidate_id)
+    credentials = [
+        c
+        for c in session.exec(
+            select(Credential).where(col(Credential.application_id) == application.id)
+        ).all()
+        if c.error_code is None and c.format != LINK_FORMAT
+    ]
+    verdicts = latest_verdicts(session, [c.id for c in credentials])
+    return CandidateEvidence(
+        candidate_id=str(application.id),
+        name=candidate.name if candidate else None,
+        applied_at=application.applied_at or application.created_at,
+        credentials=[_credential(c, verdicts.get(c.id)) for c in credentials],
+        skills=_skills(session, [c.id for c in credentials]),
+    )
+
+
+def _credential(row: Credential, verdict: Any) -> CredentialEvidence:
+    form = row.form or {}
+    achievement = form.get("achievement") or {}
+    issuer = form.get("issuer") or {}
+    results = [
+        ResultValue(
+            name=r.get("result_description") or r.get("achieved_level"),
+            value=str(r.get("value") or r.get("achieved_level")),
+        )
+        for r in achievement.get("results") or []
+        if r.get("value") or r.get("achieved_level")
+    ]
+    return CredentialEvidence(
+        credential_id=str(row.id),
+        achievement_id=achievement.get("id"),
+        achievement_name=achievement.get("name"),
+        issuer_id=issuer.get("id"),
+        issuer_name=issuer.get("name"),
+        issued_at=form.get("issued_at"),
+        valid_from=form.get("valid_from"),
+        valid_until=form.get("valid_until"),
+        verdict=verdict.status if verdict is not None else "unverified",
+        level=achievement.get("level"),
+        results=results,
+    )
+
+
+def _skills(session: Session, credential_ids: Sequence[Any]) -> list[SkillEvidence]:
+    if not credential_ids:
+        return []
+    rows = session.exec(
+        select(CandidateSkill, Skill)
+        .where(col(CandidateSkill.credential_id).in_(list(credential_ids)))
+        .where(col(CandidateSkill.skill_id) == col(Skill.id))
+    ).all()
+    return [
+        SkillEvidence(
+            skill_uri=skill.uri,
+            label=skill.label,
+            confidence=link.confidence,
+            method=link.method,
+            credential_id=str(link.credential_id),
+        )
+        for link, skill in rows
+    ]
+
+
+def taxonomy_hooks() -> tuple[
+    Callable[[str], bool] | None, Callable[[str], str | None] | None, Callable[[str], Any] | None
+]:
+    """(known_skill, resolve_label, narrower) from the default taxonomy, for validation and
+    scoring. Loaded lazily: the taxonomy is only read when a requirement set is used."""
+    from ats_match.taxonomy import default_taxonomy
+
+    taxonomy = default_taxonomy()
+    return taxonomy.known_skill, taxonomy.resolve_label, taxonomy.narrower
