@@ -60,15 +60,30 @@ def cand(
     )
 
 
-def explain(rs: RequirementSet, candidate: CandidateEvidence, ref: date = REF, **kw: Any) -> Evaluation:
+def explain(
+    rs: RequirementSet, candidate: CandidateEvidence, ref: date = REF, **kw: Any
+) -> Evaluation:
     """Explained evaluation, asserting the fast path agrees on every number and flag."""
     compiled = compile_requirement_set(rs, ref, **kw)
     ev = compiled.explain(candidate)
     fast = compiled.score(candidate)
-    assert (fast.total, fast.normalised, fast.qualified, fast.shortlisted, fast.knocked_out,
-            fast.needs_review, fast.not_evaluable) == (
-        ev.total, ev.normalised, ev.qualified, ev.shortlisted, ev.knocked_out, ev.needs_review,
-        ev.not_evaluable), (fast, ev)
+    assert (
+        fast.total,
+        fast.normalised,
+        fast.qualified,
+        fast.shortlisted,
+        fast.knocked_out,
+        fast.needs_review,
+        fast.not_evaluable,
+    ) == (
+        ev.total,
+        ev.normalised,
+        ev.qualified,
+        ev.shortlisted,
+        ev.knocked_out,
+        ev.needs_review,
+        ev.not_evaluable,
+    ), (fast, ev)
     return ev
 
 

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from rules import ResultValue, evaluate
-from tests.rules.helpers import PY, R, REF, SQL, cand, cred, explain, outcome, rset, skill
+from tests.rules.helpers import PY, REF, SQL, R, cand, cred, explain, outcome, rset, skill
 
 
 def sql_rule(**check: object) -> dict[str, object]:
@@ -22,7 +22,11 @@ class TestSkill:
         assert ev.normalised == 100.0
         item = rule.evidence[0]
         assert (item.credential_id, item.skill_uri, item.mapping_confidence, item.verdict) == (
-            "c1", SQL, 0.9, "verified")
+            "c1",
+            SQL,
+            0.9,
+            "verified",
+        )
         assert rule.sentence.startswith("SQL: met - ") and "confidence 0.90" in rule.sentence
 
     def test_empty_evidence_is_unmet_not_a_crash(self) -> None:
@@ -60,7 +64,9 @@ class TestSkill:
 
     def test_best_of_several_mappings_wins(self) -> None:
         rs = rset(sql_rule(min_confidence=0.8))
-        evidence = cand([cred("c1"), cred("c2")], [skill(cid="c1", confidence=0.6), skill(cid="c2")])
+        evidence = cand(
+            [cred("c1"), cred("c2")], [skill(cid="c1", confidence=0.6), skill(cid="c2")]
+        )
         ev = explain(rs, evidence)
         assert ev.rules[0].outcome == "met" and len(ev.rules[0].evidence) == 2
 
@@ -83,8 +89,13 @@ class TestCredential:
         assert outcome(rs, cand([cred(achievement_name=None)]))[0] == "unmet"
 
     def test_all_identity_fields_must_hold(self) -> None:
-        rs = rset({"id": "x", "weight": 5,
-                   "credential": {"achievement_id": "ach:x", "issuer_id": "iss:a"}})
+        rs = rset(
+            {
+                "id": "x",
+                "weight": 5,
+                "credential": {"achievement_id": "ach:x", "issuer_id": "iss:a"},
+            }
+        )
         assert outcome(rs, cand([cred(issuer_id="iss:b")]))[0] == "unmet"
 
 
@@ -112,13 +123,15 @@ class TestVerification:
 
     def test_verified_beats_indeterminate(self) -> None:
         rs = rset(sql_rule(verified_only=False))
-        evidence = cand([cred("c1", verdict="indeterminate"), cred("c2")],
-                        [skill(cid="c1"), skill(cid="c2")])
+        evidence = cand(
+            [cred("c1", verdict="indeterminate"), cred("c2")], [skill(cid="c1"), skill(cid="c2")]
+        )
         assert outcome(rs, evidence) == ("met", 10)
 
     def test_unverified_is_not_evaluable(self) -> None:
         assert outcome(rset(sql_rule()), cand([cred(verdict="unverified")], [skill()]))[0] == (
-            "not_evaluable")
+            "not_evaluable"
+        )
 
     def test_indeterminate_must_is_not_qualified_but_not_knocked_out(self) -> None:
         rs = rset({**sql_rule(), "must": True}, thresholds={"qualified": 0, "shortlist": 0})
@@ -133,7 +146,11 @@ class TestDates:
         assert ev.rules[0].outcome == "unmet"
         assert "expired on 2026-05-31" in ev.rules[0].sentence
         item = ev.rules[0].evidence[0]
-        assert (item.verdict, item.check, item.valid_until) == ("verified", "expired", date(2026, 5, 31))
+        assert (item.verdict, item.check, item.valid_until) == (
+            "verified",
+            "expired",
+            date(2026, 5, 31),
+        )
 
     def test_valid_on_its_last_day(self) -> None:
         assert outcome(rset(sql_rule()), cand([cred(valid_until=REF)], [skill()]))[0] == "met"
@@ -181,15 +198,26 @@ class TestIssuers:
         assert ev.rules[0].outcome == "unmet" and "deny-list" in ev.rules[0].sentence
 
     def test_allow_list_by_id_or_name(self) -> None:
-        assert outcome(rset(sql_rule(issuers={"allow": ["iss:a"]})), cand([cred()], [skill()]))[0] == "met"
-        assert outcome(rset(sql_rule(issuers={"allow": ["issuer a"]})), cand([cred()], [skill()]))[0] == "met"
-        assert outcome(rset(sql_rule(issuers={"allow": ["iss:b"]})), cand([cred()], [skill()]))[0] == "unmet"
+        assert (
+            outcome(rset(sql_rule(issuers={"allow": ["iss:a"]})), cand([cred()], [skill()]))[0]
+            == "met"
+        )
+        assert (
+            outcome(rset(sql_rule(issuers={"allow": ["issuer a"]})), cand([cred()], [skill()]))[0]
+            == "met"
+        )
+        assert (
+            outcome(rset(sql_rule(issuers={"allow": ["iss:b"]})), cand([cred()], [skill()]))[0]
+            == "unmet"
+        )
 
     def test_set_defaults_apply_and_inner_layers_override(self) -> None:
         rs = rset(sql_rule(), defaults={"issuers": {"deny": ["iss:a"]}})
         assert outcome(rs, cand([cred()], [skill()]))[0] == "unmet"
-        rs = rset({**sql_rule(), "filters": {"issuers": {"deny": []}}},
-                  defaults={"issuers": {"deny": ["iss:a"]}})
+        rs = rset(
+            {**sql_rule(), "filters": {"issuers": {"deny": []}}},
+            defaults={"issuers": {"deny": ["iss:a"]}},
+        )
         assert outcome(rs, cand([cred()], [skill()]))[0] == "met"
 
 
@@ -208,13 +236,23 @@ class TestLevelsAndResults:
         assert outcome(rs, cand([cred(level="novice")], [skill(level="expert")]))[0] == "met"
 
     def test_numeric_level(self) -> None:
-        rs = rset({"id": "x", "weight": 1, "credential": {"achievement_id": "ach:x", "min_level": 4}})
+        rs = rset(
+            {"id": "x", "weight": 1, "credential": {"achievement_id": "ach:x", "min_level": 4}}
+        )
         assert outcome(rs, cand([cred(level="5")]))[0] == "met"
         assert outcome(rs, cand([cred(level="3")]))[0] == "unmet"
 
     def test_min_result_numeric_and_named(self) -> None:
-        rs = rset({"id": "x", "weight": 1, "credential": {
-            "achievement_id": "ach:x", "min_result": {"name": "score", "min": 70}}})
+        rs = rset(
+            {
+                "id": "x",
+                "weight": 1,
+                "credential": {
+                    "achievement_id": "ach:x",
+                    "min_result": {"name": "score", "min": 70},
+                },
+            }
+        )
         ok = cred(results=[ResultValue(name="Score", value="82")])
         low = cred(results=[ResultValue(name="score", value="65")])
         other = cred(results=[ResultValue(name="attendance", value="99")])
@@ -223,8 +261,16 @@ class TestLevelsAndResults:
         assert outcome(rs, cand([other]))[0] == "not_evaluable"
 
     def test_min_result_on_a_scale(self) -> None:
-        rs = rset({"id": "x", "weight": 1, "credential": {
-            "achievement_id": "ach:x", "min_result": {"min": "B", "levels": ["C", "B", "A"]}}})
+        rs = rset(
+            {
+                "id": "x",
+                "weight": 1,
+                "credential": {
+                    "achievement_id": "ach:x",
+                    "min_result": {"min": "B", "levels": ["C", "B", "A"]},
+                },
+            }
+        )
         assert outcome(rs, cand([cred(results=[ResultValue(value="A")])]))[0] == "met"
         assert outcome(rs, cand([cred(results=[ResultValue(value="C")])]))[0] == "unmet"
 
@@ -247,18 +293,38 @@ class TestGroups:
         assert outcome(rs, cand([cred()], [skill(SQL)])) == ("unmet", 0)
 
     def test_at_least_stacked_micro_credentials(self) -> None:
-        rs = rset({"id": "g", "weight": 9, "at_least": {"n": 2, "of": [
-            {"credential": {"achievement_id": f"mc:{i}"}} for i in range(3)]}})
+        rs = rset(
+            {
+                "id": "g",
+                "weight": 9,
+                "at_least": {
+                    "n": 2,
+                    "of": [{"credential": {"achievement_id": f"mc:{i}"}} for i in range(3)],
+                },
+            }
+        )
         one = cand([cred("c0", achievement_id="mc:0")])
         two = cand([cred("c0", achievement_id="mc:0"), cred("c2", achievement_id="mc:2")])
         assert outcome(rs, one) == ("partly_met", 4.5)
         assert outcome(rs, two) == ("met", 9)
 
     def test_at_least_undecided_when_pending_could_tip_it(self) -> None:
-        rs = rset({"id": "g", "weight": 9, "at_least": {"n": 2, "of": [
-            {"credential": {"achievement_id": f"mc:{i}"}} for i in range(3)]}})
-        evidence = cand([cred("c0", achievement_id="mc:0"),
-                         cred("c1", achievement_id="mc:1", verdict="unverified")])
+        rs = rset(
+            {
+                "id": "g",
+                "weight": 9,
+                "at_least": {
+                    "n": 2,
+                    "of": [{"credential": {"achievement_id": f"mc:{i}"}} for i in range(3)],
+                },
+            }
+        )
+        evidence = cand(
+            [
+                cred("c0", achievement_id="mc:0"),
+                cred("c1", achievement_id="mc:1", verdict="unverified"),
+            ]
+        )
         assert outcome(rs, evidence)[0] == "not_evaluable"
 
     def test_kleene_logic(self) -> None:
@@ -270,8 +336,13 @@ class TestGroups:
         assert outcome(any_of, cand([pending], [skill(SQL)]))[0] == "not_evaluable"
 
     def test_nested_groups(self) -> None:
-        rs = rset({"id": "g", "weight": 12, "all_of": [
-            leaf(SQL, "SQL"), {"any_of": [leaf(PY, "Python"), leaf(R, "R")]}]})
+        rs = rset(
+            {
+                "id": "g",
+                "weight": 12,
+                "all_of": [leaf(SQL, "SQL"), {"any_of": [leaf(PY, "Python"), leaf(R, "R")]}],
+            }
+        )
         ev = explain(rs, cand([cred()], [skill(SQL), skill(R)]))
         assert ev.rules[0].outcome == "met"
         assert [c.kind for c in ev.rules[0].condition.children] == ["skill", "any_of"]
@@ -279,8 +350,11 @@ class TestGroups:
 
 class TestScoring:
     def test_must_unmet_knocks_out_but_keeps_points(self) -> None:
-        rs = rset({**sql_rule(), "must": True}, {"id": "py", "weight": 10, "skill": {"uri": PY}},
-                  thresholds={"qualified": 10, "shortlist": 20})
+        rs = rset(
+            {**sql_rule(), "must": True},
+            {"id": "py", "weight": 10, "skill": {"uri": PY}},
+            thresholds={"qualified": 10, "shortlist": 20},
+        )
         ev = explain(rs, cand([cred()], [skill(PY)]))
         assert (ev.knocked_out, ev.qualified, ev.total, ev.normalised) == (True, False, 10, 50.0)
         assert ev.rules[0].sentence.startswith("Knock-out: SQL: not met")
@@ -292,11 +366,18 @@ class TestScoring:
         assert [r.outcome for r in ev.rules] == ["unmet", "unmet"]
 
     def test_thresholds(self) -> None:
-        rs = rset(sql_rule(), {"id": "py", "weight": 30, "skill": {"uri": PY}},
-                  thresholds={"qualified": 25, "shortlist": 75})
+        rs = rset(
+            sql_rule(),
+            {"id": "py", "weight": 30, "skill": {"uri": PY}},
+            thresholds={"qualified": 25, "shortlist": 75},
+        )
         sql_only = explain(rs, cand([cred()], [skill(SQL)]))
         py_only = explain(rs, cand([cred()], [skill(PY)]))
-        assert (sql_only.normalised, sql_only.qualified, sql_only.shortlisted) == (25.0, True, False)
+        assert (sql_only.normalised, sql_only.qualified, sql_only.shortlisted) == (
+            25.0,
+            True,
+            False,
+        )
         assert (py_only.normalised, py_only.qualified, py_only.shortlisted) == (75.0, True, True)
 
     def test_weights_summing_to_zero_scores_by_musts(self) -> None:

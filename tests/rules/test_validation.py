@@ -11,8 +11,16 @@ KNOWN = {SQL, PY}
 
 
 def test_unknown_skill_uri_is_a_save_time_error() -> None:
-    rs = rset({"id": "x", "weight": 1, "any_of": [
-        {"skill": {"uri": SQL}}, {"skill": {"uri": "http://data.europa.eu/esco/skill/nope"}}]})
+    rs = rset(
+        {
+            "id": "x",
+            "weight": 1,
+            "any_of": [
+                {"skill": {"uri": SQL}},
+                {"skill": {"uri": "http://data.europa.eu/esco/skill/nope"}},
+            ],
+        }
+    )
     with pytest.raises(RequirementSetError) as info:
         validate_for_save(rs, known_skill=KNOWN.__contains__)
     [err] = info.value.errors
@@ -23,8 +31,12 @@ def test_unknown_skill_uri_is_a_save_time_error() -> None:
 def test_known_uris_pass_and_without_a_taxonomy_nothing_is_checked() -> None:
     rs = rset({"id": "x", "weight": 1, "skill": {"uri": "urn:whatever"}})
     assert validate_for_save(rs) == []
-    assert validate_for_save(rset({"id": "x", "weight": 1, "skill": {"uri": SQL}}),
-                             known_skill=KNOWN.__contains__) == []
+    assert (
+        validate_for_save(
+            rset({"id": "x", "weight": 1, "skill": {"uri": SQL}}), known_skill=KNOWN.__contains__
+        )
+        == []
+    )
 
 
 def test_unresolvable_label() -> None:
@@ -46,14 +58,25 @@ def test_should_with_zero_weight_warns() -> None:
 
 
 def test_conflicting_group_issuer_pinned_but_denied() -> None:
-    rs = rset({"id": "x", "weight": 1, "filters": {"issuers": {"deny": ["iss:a"]}},
-               "any_of": [{"credential": {"issuer_id": "iss:a"}}, {"credential": {"issuer_id": "iss:b"}}]})
+    rs = rset(
+        {
+            "id": "x",
+            "weight": 1,
+            "filters": {"issuers": {"deny": ["iss:a"]}},
+            "any_of": [
+                {"credential": {"issuer_id": "iss:a"}},
+                {"credential": {"issuer_id": "iss:b"}},
+            ],
+        }
+    )
     with pytest.raises(RequirementSetError, match="deny-list excludes"):
         validate_for_save(rs)
 
 
 def test_conflicting_group_issuer_not_on_allow_list() -> None:
-    rs = rset({"id": "x", "weight": 1, "credential": {"issuer_id": "iss:z"}},
-              defaults={"issuers": {"allow": ["iss:a"]}})
+    rs = rset(
+        {"id": "x", "weight": 1, "credential": {"issuer_id": "iss:z"}},
+        defaults={"issuers": {"allow": ["iss:a"]}},
+    )
     with pytest.raises(RequirementSetError, match="not on the allow-list"):
         validate_for_save(rs)

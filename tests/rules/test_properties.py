@@ -1,0 +1,258 @@
+"""Hypothesis properties: fast path == explained path, monotonicity, order independence."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rules import (
+    CandidateEvidence,
+    CredentialEvidence,
+    RequirementSet,
+    SkillEvidence,
+    compile_requirement_set,
+    rank,
+)
+from tests.rules.helpers import REF
+
+SKILLS = [f"urn:skill:{i}" for i in range(5)]
+ACHIEVEMENTS = [f"ach:{i}" for i in range(4)]
+ISSUERS = ["iss:a", "iss:b", "iss:c"]
+LEVELS = ["1", "2", "3"]
+
+filters = st.fixed_dictionaries(
+    {},
+    optional={
+        "verified_only": st.booleans(),
+        "indeterminate_penalty": st.sampled_from([0.0, 0.25, 0.5]),
+        "issued_within": st.sampled_from(["6 months", "2 years", "90 days"]),
+        "still_valid": st.booleans(),
+        "min_confidence": st.sampled_from([0.3, 0.6, 0.9]),
+        "issuers": st.sampled_from([{"deny": ["iss:c"]}, {"allow": ["iss:a", "iss:b"]}]),
+    },
+)
+skill_leaf = st.builds(
+    lambda uri, f, lv: {"skill": {"uri": uri, **f, **({"min_level": lv} if lv else {})}},
+    st.sampled_from(SKILLS),
+    filters,
+    st.sampled_from([None, None, "2"]),
+)
+cred_leaf = st.builds(
+    lambda ach, iss, f: {
+        "credential": {"achievement_id": ach, **({"issuer_id": iss} if iss else {}), **f}
+    },
+    st.sampled_from(ACHIEVEMENTS),
+    st.sampled_from([None, *ISSUERS]),
+    filters,
+)
+leaf = st.one_of(skill_leaf, cred_leaf)
+node = st.recursive(
+    leaf,
+    lambda kids: st.one_of(
+        st.lists(kids, min_size=1, max_size=3).map(lambda xs: {"all_of": xs}),
+        st.lists(kids, min_size=1, max_size=3).map(lambda xs: {"any_of": xs}),
+        st.lists(kids, min_size=1, max_size=3).flatmap(
+            lambda xs: st.integers(1, len(xs)).map(lambda n: {"at_least": {"n": n, "of": xs}})
+        ),
+    ),
+    max_leaves=5,
+)
+
+
+@st.composite
+def requirement_sets(draw: st.DrawFn) -> RequirementSet:
+    nodes = draw(st.lists(node, min_size=1, max_size=5))
+    reqs = []
+    for i, n in enumerate(nodes):
+        reqs.append(
+            {
+                "id": f"r{i}",
+                "must": draw(st.booleans()),
+                "weight": draw(st.sampled_from([0, 1, 2.5, 10])),
+                **n,
+            }
+        )
+    if not any(r["must"] for r in reqs) and not any(r["weight"] for r in reqs):
+        reqs[0]["weight"] = 1
+    qualified = draw(st.sampled_from([0, 30, 60]))
+    return RequirementSet.model_validate(
+        {
+            "id": "prop",
+            "name": "Prop",
+            "requirements": reqs,
+            "thresholds": {"qualified": qualified, "shortlist": max(qualified, 70)},
+            "defaults": draw(filters),
+        }
+    )
+
+
+days = st.integers(-1500, 400).map(lambda d: REF + timedelta(days=d))
+credentials = st.builds(
+    CredentialEvidence,
+    credential_id=st.sampled_from(["c0", "c1", "c2", "c3", "c4"]),
+    achievement_id=st.sampled_from(ACHIEVEMENTS),
+    achievement_name=st.just("Cert"),
+    issuer_id=st.sampled_from(ISSUERS),
+    issued_at=st.one_of(st.none(), days),
+    valid_until=st.one_of(st.none(), days),
+    verdict=st.sampled_from(["verified", "verified", "failed", "indeterminate", "unverified"]),
+    level=st.one_of(st.none(), st.sampled_from([*LEVELS, "x"])),
+)
+skills = st.builds(
+    SkillEvidence,
+    skill_uri=st.sampled_from(SKILLS),
+    confidence=st.sampled_from([0.2, 0.5, 0.7, 1.0]),
+    credential_id=st.one_of(st.none(), st.sampled_from(["c0", "c1", "c2", "c3", "c4"])),
+    level=st.one_of(st.none(), st.sampled_from(LEVELS)),
+)
+
+
+@st.composite
+def candidates(draw: st.DrawFn, cid: str = "cand") -> CandidateEvidence:
+    creds = draw(st.lists(credentials, max_size=5, unique_by=lambda c: c.credential_id))
+    return CandidateEvidence(
+        candidate_id=cid, credentials=creds, skills=draw(st.lists(skills, max_size=6))
+    )
+
+
+def summary(rs: RequirementSet, c: CandidateEvidence) -> tuple[Any, ...]:
+    s = compile_requirement_set(rs, REF).score(c)
+    return (
+        s.total,
+        s.normalised,
+        s.qualified,
+        s.shortlisted,
+        s.knocked_out,
+        s.needs_review,
+        s.not_evaluable,
+    )
+
+
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@FAST
+@given(requirement_sets(), candidates())
+def test_fast_path_equals_explained_path(rs: RequirementSet, c: CandidateEvidence) -> None:
+    compiled = compile_requirement_set(rs, REF)
+    ev = compiled.explain(c)
+    s = compiled.score(c)
+    assert (
+        s.total,
+        s.normalised,
+        s.qualified,
+        s.shortlisted,
+        s.knocked_out,
+        s.needs_review,
+        s.not_evaluable,
+    ) == (
+        ev.total,
+        ev.normalised,
+        ev.qualified,
+        ev.shortlisted,
+        ev.knocked_out,
+        ev.needs_review,
+        ev.not_evaluable,
+    )
+    assert abs(sum(r.points for r in ev.rules) - ev.total) < 1e-6
+    assert 0 <= ev.normalised <= 100
+
+
+@FAST
+@given(requirement_sets(), candidates(), credentials, skills)
+def test_adding_evidence_never_lowers_the_score(
+    rs: RequirementSet,
+    c: CandidateEvidence,
+    extra_cred: CredentialEvidence,
+    extra_skill: SkillEvidence,
+) -> None:
+    before = summary(rs, c)
+    extra_cred = extra_cred.model_copy(update={"credential_id": "new"})
+    more = c.model_copy(
+        update={
+            "credentials": [*c.credentials, extra_cred],
+            "skills": [*c.skills, extra_skill.model_copy(update={"credential_id": "new"})],
+        }
+    )
+    after = summary(rs, more)
+    assert after[0] >= before[0]
+    assert after[2] or not before[2]  # qualified is never lost
+
+
+@FAST
+@given(requirement_sets(), candidates())
+def test_adding_a_satisfying_credential_meets_its_condition(
+    rs: RequirementSet, c: CandidateEvidence
+) -> None:
+    """A perfect verified credential for every achievement and skill: score never goes down."""
+    before = summary(rs, c)
+    perfect = [
+        CredentialEvidence(
+            credential_id=f"p{i}",
+            achievement_id=a,
+            achievement_name="Cert",
+            issuer_id="iss:a",
+            issued_at=REF,
+            verdict="verified",
+            level="3",
+        )
+        for i, a in enumerate(ACHIEVEMENTS)
+    ]
+    perfect_skills = [
+        SkillEvidence(skill_uri=u, credential_id="p0", confidence=1.0, level="3") for u in SKILLS
+    ]
+    after = summary(
+        rs,
+        c.model_copy(
+            update={
+                "credentials": [*c.credentials, *perfect],
+                "skills": [*c.skills, *perfect_skills],
+            }
+        ),
+    )
+    assert after[0] >= before[0]
+
+
+@FAST
+@given(requirement_sets(), candidates(), st.randoms(use_true_random=False))
+def test_order_of_rules_and_evidence_does_not_matter(
+    rs: RequirementSet, c: CandidateEvidence, rnd: Any
+) -> None:
+    reqs = list(rs.requirements)
+    rnd.shuffle(reqs)
+    shuffled_rs = rs.model_copy(update={"requirements": reqs})
+    creds, sks = list(c.credentials), list(c.skills)
+    rnd.shuffle(creds)
+    rnd.shuffle(sks)
+    shuffled_c = c.model_copy(update={"credentials": creds, "skills": sks})
+    assert summary(shuffled_rs, shuffled_c) == summary(rs, c)
+    a = {
+        r.rule_id: (r.outcome, r.points) for r in compile_requirement_set(rs, REF).explain(c).rules
+    }
+    b = {
+        r.rule_id: (r.outcome, r.points)
+        for r in compile_requirement_set(shuffled_rs, REF).explain(shuffled_c).rules
+    }
+    assert a == b
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    requirement_sets(),
+    st.lists(candidates(), min_size=2, max_size=8),
+    st.randoms(use_true_random=False),
+)
+def test_ranking_does_not_depend_on_input_order(
+    rs: RequirementSet, cands: list[CandidateEvidence], rnd: Any
+) -> None:
+    cands = [
+        c.model_copy(update={"candidate_id": f"id{i}", "applied_at": date(2026, 1, 1 + i % 3)})
+        for i, c in enumerate(cands)
+    ]
+    compiled = compile_requirement_set(rs, REF)
+    order = [s.candidate_id for s in rank(compiled.score_all(cands))]
+    rnd.shuffle(cands)
+    assert [s.candidate_id for s in rank(compiled.score_all(cands))] == order
