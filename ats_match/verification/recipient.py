@@ -1,0 +1,127 @@
+"""Recipient binding: is this credential the applicant's?
+
+What: compare the identities a credential names (OB2 ``recipient``, OB3 ``credentialSubject.id``
+and ``identifier``) with the applicant's e-mail addresses and DIDs.
+
+Why: an authentic badge earned by someone else must never count for this applicant. Rules:
+
+- the credential names no recipient at all -> **fail** (it cannot be bound to anybody);
+- some identity matches an applicant value -> **pass**;
+- we had applicant values of a kind the credential uses, and none matched -> **fail** (mismatch);
+- the credential only uses kinds we have no applicant value for (e.g. an e-mail badge and no
+  applicant e-mail, a DID badge and no applicant DID) -> **indeterminate**: nothing proves it is
+  the applicant's, nothing proves it is not; the verdict can never be ``verified``.
+
+Hashed identities are ``sha256$<hex>`` / ``md5$<hex>`` of ``plaintext + salt`` (OB 2.0 §
+IdentityObject); hex case is ignored and digests are compared in constant time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterable, Sequence
+
+from ats_match.formats.model import RecipientIdentity
+from ats_match.verification.report import Check, CheckStatus
+
+NAME = "recipient"
+_HASHES = {"sha256": hashlib.sha256, "md5": hashlib.md5}
+_EMAIL_TYPES = frozenset({"email", "emailaddress"})
+_ID_TYPES = frozenset({"did", "url", "id"})
+
+
+def check_recipient(
+    recipients: Sequence[RecipientIdentity],
+    emails: Iterable[str],
+    dids: Iterable[str],
+) -> Check:
+    """The ``recipient`` check: pass on a match, fail on a mismatch, indeterminate without data."""
+    if not recipients:
+        return _check(CheckStatus.FAIL, "The credential does not name a recipient.")
+    applicant_emails = _clean_emails(emails)
+    applicant_ids = [d.strip() for d in dids if d and d.strip()]
+    comparable = False
+    for identity in recipients:
+        values = _applicant_values(identity, applicant_emails, applicant_ids)
+        if values is None:
+            continue
+        comparable = comparable or bool(values)
+        if values and _matches(identity, values):
+            return _check(CheckStatus.PASS, f"Issued to the applicant ({_describe(identity)}).")
+    if comparable:
+        kinds = ", ".join(sorted({_describe(r) for r in recipients}))
+        return _check(
+            CheckStatus.FAIL,
+            f"Issued to someone else: the credential's recipient ({kinds}) matches none of "
+            "the applicant's addresses or identifiers.",
+        )
+    return _check(
+        CheckStatus.INDETERMINATE,
+        "The recipient could not be compared: the applicant has no e-mail address or DID of the "
+        f"kind the credential names ({', '.join(sorted({r.type for r in recipients}))}).",
+    )
+
+
+def identity_matches(identity: RecipientIdentity, value: str) -> bool:
+    """True when ``value`` (an e-mail address or identifier) is this identity."""
+    return _matches(identity, [value])
+
+
+def _check(status: CheckStatus, detail: str) -> Check:
+    return Check(name=NAME, status=status, detail=detail, required=True)
+
+
+def _clean_emails(emails: Iterable[str]) -> list[str]:
+    found: list[str] = []
+    for email in emails:
+        cleaned = (email or "").strip()
+        if cleaned.lower().startswith("mailto:"):
+            cleaned = cleaned[7:]
+        if cleaned:
+            found.append(cleaned)
+    return found
+
+
+def _applicant_values(
+    identity: RecipientIdentity, emails: list[str], ids: list[str]
+) -> list[str] | None:
+    """The applicant values to compare ``identity`` with; ``None`` for kinds we never compare."""
+    kind = identity.type.lower()
+    if kind in _EMAIL_TYPES:
+        return emails
+    if kind in _ID_TYPES:
+        return ids
+    return None
+
+
+def _matches(identity: RecipientIdentity, values: Sequence[str]) -> bool:
+    if identity.hashed:
+        return _hashed_match(identity, values)
+    target = identity.identity.strip()
+    if identity.type.lower() in _EMAIL_TYPES:
+        if target.lower().startswith("mailto:"):
+            target = target[7:]
+        return any(hmac.compare_digest(target.lower(), v.lower()) for v in values)
+    return any(hmac.compare_digest(target, v) for v in values)
+
+
+def _hashed_match(identity: RecipientIdentity, values: Sequence[str]) -> bool:
+    algorithm, sep, digest = identity.identity.strip().partition("$")
+    hasher = _HASHES.get(algorithm.lower())
+    if not sep or hasher is None:
+        return False
+    expected = digest.lower().encode()
+    salt = identity.salt or ""
+    found = False
+    for value in values:
+        for candidate in {value, value.lower()}:
+            computed = hasher((candidate + salt).encode()).hexdigest().encode()
+            found |= hmac.compare_digest(computed, expected)
+    return found
+
+
+def _describe(identity: RecipientIdentity) -> str:
+    if identity.hashed:
+        return f"hashed {identity.type}"
+    return f"{identity.type} {identity.identity}"
