@@ -9,6 +9,7 @@ time so warm verification does no network work.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from dataclasses import dataclass
@@ -141,6 +142,12 @@ class TTLCache:
             self._items.clear()
 
 
+def clear_caches() -> None:
+    """Forget every fetched document and resolved key (tests; operator 'refresh')."""
+    DOCUMENTS.clear()
+    RESOLVED.clear()
+
+
 DOCUMENTS = TTLCache(_CACHE_TTL)
 
 
@@ -213,6 +220,7 @@ def _from_document(doc: Any, method_id: str, doc_id: str) -> ResolvedKey:
     return ResolvedKey(_key_of_method(method), method_id, doc_id, _purposes(doc, method_id, doc_id))
 
 
+@functools.lru_cache(maxsize=4096)
 def resolve_did_key(method_id: str) -> ResolvedKey:
     """did:key: the key is the identifier itself (offline). Fragment must repeat it."""
     did, fragment = urldefrag(method_id)
@@ -223,8 +231,22 @@ def resolve_did_key(method_id: str) -> ResolvedKey:
     return ResolvedKey(decode_multikey(multikey), f"{did}#{multikey}", did, purposes)
 
 
+RESOLVED = TTLCache(_CACHE_TTL)
+
+
 def resolve_method(method_id: str, fetcher: Fetcher) -> ResolvedKey:
-    """Resolve a verification method id (DID URL or https URL) to a key and its controller."""
+    """Resolve a verification method id (DID URL or https URL) to a key and its controller.
+    Successful remote resolutions are cached with the documents' time to live."""
+    cached = RESOLVED.get(method_id)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    resolved = _resolve_method(method_id, fetcher)
+    if not method_id.startswith("did:key:"):
+        RESOLVED.put(method_id, resolved)
+    return resolved
+
+
+def _resolve_method(method_id: str, fetcher: Fetcher) -> ResolvedKey:
     if not isinstance(method_id, str) or ":" not in method_id:
         raise KeyResolutionError(f"verification method {method_id!r} is not a URI")
     if method_id.startswith("did:key:"):

@@ -129,41 +129,52 @@ def check_schema(document: dict[str, Any]) -> Check:
     return Check(name="schema", status=CheckStatus.PASS, detail=f"Conforms to {checked} schema(s).")
 
 
-# OB 3.0 data model: the class each nested object must declare (path -> type), as the 1EdTech
-# schemas require. ``[]`` marks an array of such objects.
-_OB3_CLASSES = (
-    (("issuer",), "Profile"),
-    (("issuer", "parentOrg"), "Profile"),
-    (("issuer", "otherIdentifier[]"), "IdentifierEntry"),
-    (("credentialSubject",), "AchievementSubject"),
-    (("credentialSubject", "identifier[]"), "IdentityObject"),
-    (("credentialSubject", "source"), "Profile"),
-    (("credentialSubject", "result[]"), "Result"),
-    (("credentialSubject", "achievement"), "Achievement"),
-    (("credentialSubject", "achievement", "resultDescription[]"), "ResultDescription"),
-    (("evidence[]",), "Evidence"),
-)
+# OB 3.0 data model: the class each nested object must declare, as the 1EdTech schemas require.
+# ``name[]`` marks an array of such objects. One walk over the tree per credential.
+_Tree = dict[str, tuple[str, "_Tree"]]
+_OB3_TREE: _Tree = {
+    "issuer": (
+        "Profile",
+        {
+            "parentOrg": ("Profile", {}),
+            "otherIdentifier[]": ("IdentifierEntry", {}),
+        },
+    ),
+    "credentialSubject": (
+        "AchievementSubject",
+        {
+            "identifier[]": ("IdentityObject", {}),
+            "source": ("Profile", {}),
+            "result[]": ("Result", {}),
+            "achievement": ("Achievement", {"resultDescription[]": ("ResultDescription", {})}),
+        },
+    ),
+    "evidence[]": ("Evidence", {}),
+}
 
 
-def _objects_at(node: Any, path: tuple[str, ...]) -> list[dict[str, Any]]:
-    if not path:
-        return [node] if isinstance(node, dict) else []
-    if not isinstance(node, dict):
-        return []
-    head, many = path[0].removesuffix("[]"), path[0].endswith("[]")
-    value = node.get(head)
-    items = value if many and isinstance(value, list) else [value]
-    return [found for item in items for found in _objects_at(item, path[1:])]
+def _walk(
+    node: dict[str, Any], tree: _Tree, where: str, problems: list[str], endorsement: bool
+) -> None:
+    for step, (cls, children) in tree.items():
+        many = step.endswith("[]")
+        name = step[:-2] if many else step
+        value = node.get(name)
+        items = value if many and isinstance(value, list) else [value]
+        path = f"{where}{name}"
+        if endorsement and path == "credentialSubject":
+            cls = "EndorsementSubject"
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            if "type" in item and cls not in _types(item["type"]):
+                problems.append(f"{path} has type {item['type']!r}, expected {cls}")
+            if children:
+                _walk(item, children, path + ".", problems, endorsement)
 
 
 def ob3_type_problems(document: dict[str, Any], *, endorsement: bool = False) -> list[str]:
     """Nested objects whose declared ``type`` is not the OB 3.0 class they must be."""
-    problems = []
-    for path, cls in _OB3_CLASSES:
-        if endorsement and path[0] == "credentialSubject":
-            cls = "EndorsementSubject" if path == ("credentialSubject",) else cls
-        for obj in _objects_at(document, path):
-            if "type" in obj and cls not in _types(obj.get("type")):
-                where = ".".join(p.removesuffix("[]") for p in path)
-                problems.append(f"{where} has type {obj.get('type')!r}, expected {cls}")
+    problems: list[str] = []
+    _walk(document, _OB3_TREE, "", problems, endorsement)
     return problems

@@ -11,6 +11,7 @@ JSON-LD work at all. Any doubt lands on ``indeterminate``, never ``verified``.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -249,7 +250,16 @@ def _proof_times(proof: dict[str, Any], now: datetime) -> str | None:
 
 
 def _status(result: Evaluation, issuer: str, context: VerificationContext) -> Check:
-    if "credentialStatus" in result.document and not result.proof_passed:
+    """Status lists are only read for a credential whose proof holds (no fetching on behalf
+    of forgeries)."""
+    if "credentialStatus" not in result.document:
+        return Check(
+            name="status",
+            status=CheckStatus.SKIPPED,
+            required=False,
+            detail="The credential declares no status list; nothing to check.",
+        )
+    if not result.proof_passed:
         return Check(
             name="status",
             status=CheckStatus.SKIPPED,
@@ -310,10 +320,23 @@ def recipients_of(doc: dict[str, Any]) -> list[RecipientIdentity]:
     return found
 
 
-def _recipient(doc: dict[str, Any], context: VerificationContext) -> Check:
+@functools.cache
+def _binding_hooks() -> tuple[Any, Any]:
+    """The recipient and trust checks (owned by the OB 2.0 work), imported once."""
     try:
         from ats_match.verification.recipient import check_recipient
     except ImportError:
+        check_recipient = None
+    try:
+        from ats_match.verification.trust import check_issuer_trust
+    except ImportError:
+        check_issuer_trust = None
+    return check_recipient, check_issuer_trust
+
+
+def _recipient(doc: dict[str, Any], context: VerificationContext) -> Check:
+    check_recipient = _binding_hooks()[0]
+    if check_recipient is None:
         return Check(
             name="recipient",
             status=CheckStatus.INDETERMINATE,
@@ -326,9 +349,8 @@ def _recipient(doc: dict[str, Any], context: VerificationContext) -> Check:
 
 
 def _trust(issuer: str, context: VerificationContext) -> Check:
-    try:
-        from ats_match.verification.trust import check_issuer_trust
-    except ImportError:
+    check_issuer_trust = _binding_hooks()[1]
+    if check_issuer_trust is None:
         return Check(
             name="trust",
             status=CheckStatus.SKIPPED,

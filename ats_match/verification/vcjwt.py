@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -23,6 +26,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from ats_match.net.fetcher import Fetcher
 from ats_match.verification.did import (
@@ -101,11 +105,36 @@ def decode(token: str) -> DecodedJwt:
     )
 
 
+_VERIFIED: OrderedDict[bytes, None] = OrderedDict()
+_VERIFIED_LOCK = threading.Lock()
+_VERIFIED_MAX = 16384
+
+
+def _fingerprint(jwt: DecodedJwt, key: PublicKey) -> bytes:
+    """Digest of (signed bytes, signature, public key): a signature that verified once for
+    exactly these bytes and this key always will, so a repeat need not redo the maths."""
+    spki = key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+    return hashlib.sha256(jwt.signing_input + b"." + jwt.signature + b"." + spki).digest()
+
+
 def verify_signature(jwt: DecodedJwt, key: PublicKey) -> None:
-    """Verify with the algorithm pinned to the key type."""
+    """Verify with the algorithm pinned to the key type (successes are remembered)."""
     alg = str(jwt.header["alg"])
     if key_kind(key) != ALGORITHMS[alg]:
         raise JwtError(f"algorithm {alg} does not match the issuer's {key_kind(key)} key")
+    fingerprint = _fingerprint(jwt, key)
+    with _VERIFIED_LOCK:
+        if fingerprint in _VERIFIED:
+            _VERIFIED.move_to_end(fingerprint)
+            return
+    _verify_raw(jwt, key)
+    with _VERIFIED_LOCK:
+        _VERIFIED[fingerprint] = None
+        if len(_VERIFIED) > _VERIFIED_MAX:
+            _VERIFIED.popitem(last=False)
+
+
+def _verify_raw(jwt: DecodedJwt, key: PublicKey) -> None:
     sig, data = jwt.signature, jwt.signing_input
     try:
         if isinstance(key, ed25519.Ed25519PublicKey):
@@ -152,10 +181,7 @@ def resolve_key(jwt: DecodedJwt, issuer: str, fetcher: Fetcher) -> ResolvedKey:
 
 
 def _same_key(a: PublicKey, b: PublicKey) -> bool:
-    from cryptography.hazmat.primitives import serialization
-
-    fmt = serialization.PublicFormat.SubjectPublicKeyInfo
-    enc = serialization.Encoding.DER
+    fmt, enc = PublicFormat.SubjectPublicKeyInfo, Encoding.DER
     return a.public_bytes(enc, fmt) == b.public_bytes(enc, fmt)
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from ats_match.formats.model import Spec
 from ats_match.verification import verify_credential
-from ats_match.verification.did import DOCUMENTS
+from ats_match.verification.did import clear_caches
 from ats_match.verification.report import CheckStatus, Verdict, VerificationReport
 from ats_match.verification.status import STATUS_LISTS
 from tests.support.issuer_server import IssuerServer
@@ -54,7 +54,7 @@ def server() -> Iterator[IssuerServer]:
 
 @pytest.fixture
 def issuer(server: IssuerServer, key: TestKey) -> str:
-    DOCUMENTS.clear()
+    clear_caches()
     STATUS_LISTS.clear()
     server.up()
     server.routes.clear()

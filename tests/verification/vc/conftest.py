@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from ats_match.verification.did import DOCUMENTS
+from ats_match.verification.did import clear_caches
 from ats_match.verification.status import STATUS_LISTS
 from tests.support.issuer_server import IssuerServer
 from tests.support.signing import TestKey, did_document, did_web
@@ -20,10 +20,10 @@ EMAIL = "ada@example.org"
 
 @pytest.fixture(autouse=True)
 def _fresh_caches() -> Iterator[None]:
-    DOCUMENTS.clear()
+    clear_caches()
     STATUS_LISTS.clear()
     yield
-    DOCUMENTS.clear()
+    clear_caches()
     STATUS_LISTS.clear()
 
 
