@@ -11,7 +11,6 @@ JSON-LD work at all. Any doubt lands on ``indeterminate``, never ``verified``.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,6 +20,7 @@ from ats_match.formats.model import CredentialForm, RecipientIdentity
 from ats_match.verification import dataintegrity as di
 from ats_match.verification import vcjwt
 from ats_match.verification.did import KeyResolutionError, resolve_method
+from ats_match.verification.recipient import check_recipient
 from ats_match.verification.report import (
     Check,
     CheckStatus,
@@ -30,6 +30,7 @@ from ats_match.verification.report import (
 )
 from ats_match.verification.schema import OB3_TYPES, check_context, check_schema, check_structure
 from ats_match.verification.status import ListVerification, StatusContext, check_status
+from ats_match.verification.trust import check_issuer_trust
 from ats_match.verification.validity import check_validity, parse_time
 
 LIST_TYPES = ("BitstringStatusListCredential", "StatusList2021Credential")
@@ -320,42 +321,10 @@ def recipients_of(doc: dict[str, Any]) -> list[RecipientIdentity]:
     return found
 
 
-@functools.cache
-def _binding_hooks() -> tuple[Any, Any]:
-    """The recipient and trust checks (owned by the OB 2.0 work), imported once."""
-    try:
-        from ats_match.verification.recipient import check_recipient
-    except ImportError:
-        check_recipient = None
-    try:
-        from ats_match.verification.trust import check_issuer_trust
-    except ImportError:
-        check_issuer_trust = None
-    return check_recipient, check_issuer_trust
-
-
 def _recipient(doc: dict[str, Any], context: VerificationContext) -> Check:
-    check_recipient = _binding_hooks()[0]
-    if check_recipient is None:
-        return Check(
-            name="recipient",
-            status=CheckStatus.INDETERMINATE,
-            detail="Recipient binding is not available in this build.",
-        )
-    check: Check = check_recipient(
-        recipients_of(doc), context.applicant_emails, context.applicant_dids
-    )
-    return check
+    """Recipient binding on the identities the verified document names."""
+    return check_recipient(recipients_of(doc), context.applicant_emails, context.applicant_dids)
 
 
 def _trust(issuer: str, context: VerificationContext) -> Check:
-    check_issuer_trust = _binding_hooks()[1]
-    if check_issuer_trust is None:
-        return Check(
-            name="trust",
-            status=CheckStatus.SKIPPED,
-            required=False,
-            detail="Issuer trust policy is not available in this build.",
-        )
-    check: Check = check_issuer_trust(issuer, context.trust)
-    return check
+    return check_issuer_trust(issuer, context.trust)

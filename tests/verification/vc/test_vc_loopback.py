@@ -338,6 +338,7 @@ def test_status_list_host_down_is_indeterminate(issuer: Issuer) -> None:
     assert verify_vc(form(source), ctx).status == Verdict.VERIFIED
     issuer.server.down()
     STATUS_LISTS.clear()
+    ctx.fetcher.cache.clear()  # the fetcher's own HTTP cache, too
     report = verify_vc(form(source), ctx)
     assert report.status == Verdict.INDETERMINATE, explain(report)
     assert check(report, "status").status == CheckStatus.INDETERMINATE
