@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     fetch_timeout_seconds: float = 10.0
     fetch_max_redirects: int = 5
     fetch_cache_ttl_seconds: int = 3600
+    fetch_ca_bundle: str | None = None
+    """An extra CA file (PEM) to trust besides the public roots, e.g. a corporate CA."""
 
     # Size limits (bytes unless said otherwise).
     max_webhook_body_bytes: int = 5 * 1024 * 1024
