@@ -95,7 +95,7 @@ def decode(token: str) -> DecodedJwt:
     if alg not in ALGORITHMS:
         raise JwtError(f"algorithm {alg!r} is refused (allowed: EdDSA, ES256, RS256)")
     if isinstance(payload.get("vc"), dict):
-        credential, form = payload["vc"], "vcdm11"
+        credential, form = _with_registered_claims(payload["vc"], payload), "vcdm11"
     elif "@context" in payload:
         credential, form = payload, "vcdm2"
     else:
@@ -115,6 +115,18 @@ def _fingerprint(jwt: DecodedJwt, key: PublicKey) -> bytes:
     exactly these bytes and this key always will, so a repeat need not redo the maths."""
     spki = key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
     return hashlib.sha256(jwt.signing_input + b"." + jwt.signature + b"." + spki).digest()
+
+
+def _with_registered_claims(vc: dict[str, Any], claims: dict[str, Any]) -> dict[str, Any]:
+    """VC-JWT 1.1 lets ``iss`` / ``jti`` stand in for ``issuer`` / ``id`` left out of ``vc``."""
+    if "issuer" in vc and "id" in vc:
+        return vc
+    filled = dict(vc)
+    if "issuer" not in filled and isinstance(claims.get("iss"), str):
+        filled["issuer"] = claims["iss"]
+    if "id" not in filled and isinstance(claims.get("jti"), str):
+        filled["id"] = claims["jti"]
+    return filled
 
 
 def verify_signature(jwt: DecodedJwt, key: PublicKey) -> None:

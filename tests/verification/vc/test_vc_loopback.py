@@ -380,3 +380,17 @@ def test_1edtech_revocation_list(issuer: Issuer) -> None:
     assert run(issuer, revoked).status == Verdict.FAILED
     fine = make(issuer, "vcdm11", "Ed25519", status=entry, cred_id="urn:uuid:fine-1")
     assert run(issuer, fine).status == Verdict.VERIFIED
+
+
+def test_vcdm11_issuer_and_id_taken_from_iss_and_jti(issuer: Issuer) -> None:
+    vc = ob3_credential(issuer.did, subject_id=LEARNER)
+    claims = {"iss": issuer.did, "jti": vc["id"]}
+    bare = {k: v for k, v in vc.items() if k not in ("issuer", "id")}
+    token = sign_vc_jwt(
+        {**bare, "issuer": issuer.did},
+        issuer.keys["Ed25519"],
+        kid=issuer.vm(),
+        claims={**claims, "vc": bare},
+    )
+    report = run(issuer, token)
+    assert report.status == Verdict.VERIFIED, explain(report)
