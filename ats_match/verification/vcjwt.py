@@ -21,6 +21,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urldefrag
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -176,6 +177,12 @@ def resolve_key(jwt: DecodedJwt, issuer: str, fetcher: Fetcher) -> ResolvedKey:
     try:
         if isinstance(kid, str) and kid:
             method_id = issuer + kid if kid.startswith("#") else kid
+            if not issuer or urldefrag(method_id)[0] != issuer:
+                # Refuse before fetching anything a forger pointed us at.
+                raise JwtError(
+                    f"key {kid} is not the issuer {issuer}'s (kid must be the "
+                    "issuer's DID or URL with a fragment)"
+                )
             resolved = resolve_method(method_id, fetcher)
             if resolved.controller != issuer:
                 raise JwtError(

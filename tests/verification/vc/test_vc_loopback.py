@@ -394,3 +394,19 @@ def test_vcdm11_issuer_and_id_taken_from_iss_and_jti(issuer: Issuer) -> None:
     )
     report = run(issuer, token)
     assert report.status == Verdict.VERIFIED, explain(report)
+
+
+def test_foreign_kid_is_refused_before_any_fetch(issuer: Issuer) -> None:
+    with IssuerServer(tls=True) as elsewhere:
+        from tests.support.signing import did_document, did_web
+
+        stranger = TestKey.generate()
+        foreign = did_web(elsewhere.host)
+        elsewhere.serve("/.well-known/did.json", did_document(foreign, {"k": stranger}))
+        token = sign_vc_jwt(
+            ob3_credential(issuer.did, subject_id=LEARNER), stranger, kid=f"{foreign}#k"
+        )
+        report = run(issuer, token)
+        assert report.status == Verdict.FAILED
+        assert "not the issuer" in check(report, "proof").detail
+        assert elsewhere.requests == []
