@@ -6,8 +6,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from ats_match.formats.model import CredentialForm, Envelope, IssuerInfo, Spec
 from ats_match.net.fetcher import FetchError, FetchErrorKind, FetchResponse
 from ats_match.verification.report import VerificationContext
@@ -65,31 +63,11 @@ class OfflineFetcher:
         raise FetchError(FetchErrorKind.UNREACHABLE, url, "offline test")
 
 
-class _HttpxFetcher:
-    """Stand-in used only until ats_match.net.http.HttpFetcher exists."""
-
-    def __init__(self, ca_path: str | None) -> None:
-        self.client = httpx.Client(verify=ca_path or True, timeout=3.0)
-
-    def get(
-        self, url: str, *, accept: str | None = None, max_bytes: int | None = None
-    ) -> FetchResponse:
-        try:
-            r = self.client.get(url, headers={"accept": accept or "*/*"})
-        except httpx.HTTPError as exc:
-            raise FetchError(FetchErrorKind.UNREACHABLE, url, str(exc)) from exc
-        if r.status_code >= 400:
-            raise FetchError(FetchErrorKind.HTTP_ERROR, url, "status", r.status_code)
-        return FetchResponse(str(r.url), r.status_code, r.content, dict(r.headers))
-
-
 def loopback_fetcher(ca_path: str | None) -> Any:
-    """The product's HttpFetcher trusting the test CA (loopback is allow-listed by the suite's
-    conftest); a plain httpx stand-in only while that module is absent."""
-    try:
-        from ats_match.net.http import HttpFetcher
-    except ImportError:
-        return _HttpxFetcher(ca_path)
+    """The product's HttpFetcher trusting the test CA (the suite's conftest allow-lists
+    loopback addresses through ATS_MATCH_FETCH_ALLOW_HOSTS)."""
+    from ats_match.net.http import HttpFetcher
+
     return HttpFetcher(ca_path=ca_path)
 
 
