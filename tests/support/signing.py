@@ -14,6 +14,7 @@ import gzip
 import hashlib
 import hmac
 import json
+import warnings
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -244,7 +245,9 @@ def sign_vc_jwt(
     payload.update(claims or {})
     protected.update(header or {})
     body = json.dumps(payload).encode()
-    return jws.serialize_compact(protected, body, key.jose_key(), algorithms=[protected["alg"]])
+    with warnings.catch_warnings():  # joserfc flags "EdDSA" (RFC 9864); issuers still use it
+        warnings.simplefilter("ignore")
+        return jws.serialize_compact(protected, body, key.jose_key(), algorithms=[protected["alg"]])
 
 
 def vc_claims(vc: dict[str, Any]) -> dict[str, Any]:
