@@ -95,6 +95,8 @@ def decode_bitstring(encoded: str) -> bytes:
             raise StatusUnknown(f"status list bitstring is not valid gzip: {exc}") from exc
         if inflater.unconsumed_tail:
             raise StatusUnknown("status list bitstring decompresses beyond the size limit")
+        if not inflater.eof:
+            raise StatusUnknown("status list bitstring is a truncated gzip stream")
         return data
     raise StatusUnknown("status list encodedList is not base64url-encoded gzip")
 

@@ -410,3 +410,34 @@ def test_foreign_kid_is_refused_before_any_fetch(issuer: Issuer) -> None:
         assert report.status == Verdict.FAILED
         assert "not the issuer" in check(report, "proof").detail
         assert elsewhere.requests == []
+
+
+def _vc11(issuer: Issuer, **dates: str) -> dict[str, Any]:
+    vc = ob3_credential(issuer.did, subject_id=LEARNER)
+    vc["@context"] = [
+        "https://www.w3.org/2018/credentials/v1",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.1.json",
+    ]
+    vc.pop("validFrom")
+    vc.update(dates)
+    return vc
+
+
+@pytest.mark.parametrize("fmt", ["vcdm11", "Ed25519Signature2020"])
+def test_vcdm11_credentials_with_issuance_and_expiration_dates(issuer: Issuer, fmt: str) -> None:
+    def sign(vc: dict[str, Any]) -> Any:
+        if fmt == "vcdm11":
+            return sign_vc_jwt(vc, issuer.keys["Ed25519"], kid=issuer.vm())
+        return sign_data_integrity(vc, issuer.keys["Ed25519"], issuer.vm(), cryptosuite=fmt)
+
+    good = _vc11(issuer, issuanceDate="2024-01-01T00:00:00Z", expirationDate="2099-01-01T00:00:00Z")
+    report = run(issuer, sign(good))
+    assert report.status == Verdict.VERIFIED, explain(report)
+    expired = _vc11(
+        issuer, issuanceDate="2020-01-01T00:00:00Z", expirationDate="2021-01-01T00:00:00Z"
+    )
+    report = run(issuer, sign(expired))
+    assert report.status == Verdict.FAILED
+    assert "Expired" in check(report, "validity").detail
+    future = _vc11(issuer, issuanceDate="2099-01-01T00:00:00Z")
+    assert run(issuer, sign(future)).status == Verdict.FAILED
