@@ -170,3 +170,32 @@ def test_1edtech_bad_proof_value_fails() -> None:
     key = decode_multikey(proof["verificationMethod"].split("#")[-1])
     with pytest.raises(di.ProofError):
         di.verify_proof(doc, proof, key)
+
+
+def test_poison_graph_is_refused_quickly() -> None:
+    """A clique of blank nodes (RDFC 'dataset poisoning') is refused within the work budget
+    instead of keeping a worker busy for minutes."""
+    import time
+
+    key = TestKey.generate()
+    doc = ob3_credential(key.did_key())
+    n = 9
+    doc["evidence"] = [
+        {
+            "id": f"_:b{i}",
+            "type": ["Evidence"],
+            "https://example.org/knows": [{"id": f"_:b{j}"} for j in range(n) if j != i],
+        }
+        for i in range(n)
+    ]
+    doc["proof"] = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-rdfc-2022",
+        "verificationMethod": key.did_key_vm(),
+        "proofPurpose": "assertionMethod",
+        "proofValue": "z" + "1" * 86,
+    }
+    start = time.process_time()
+    with pytest.raises(di.ProofError, match="work units|CPU time"):
+        di.verify_proof(doc, doc["proof"], key.private.public_key())
+    assert time.process_time() - start < 5
