@@ -115,7 +115,70 @@ def evaluate(
     if recipient:
         result.checks.append(_recipient(doc, context))
         result.checks.append(_trust(issuer, context))
+        if result.proof_passed:
+            result.checks.extend(_endorsements(doc, context))
     return result
+
+
+# -- endorsements ---------------------------------------------------------------------------
+
+MAX_ENDORSEMENTS = 20
+_ENDORSED = (
+    (),
+    ("issuer",),
+    ("credentialSubject", "achievement"),
+    ("credentialSubject", "achievement", "creator"),
+)
+
+
+def embedded_endorsements(doc: dict[str, Any]) -> list[str | dict[str, Any]]:
+    """EndorsementCredentials embedded in the credential, its issuer and its achievement."""
+    found: list[str | dict[str, Any]] = []
+    for path in _ENDORSED:
+        node: Any = doc
+        for step in path:
+            node = node.get(step) if isinstance(node, dict) else None
+        if not isinstance(node, dict):
+            continue
+        for key in ("endorsement", "endorsementJwt"):
+            value = node.get(key)
+            items = value if isinstance(value, list) else [value] if value else []
+            found.extend(item for item in items if isinstance(item, str | dict))
+    return found
+
+
+def _endorsements(doc: dict[str, Any], context: VerificationContext) -> list[Check]:
+    """Each embedded endorsement verified on its own; informational (not required): a third
+    party's statement about the issuer or achievement does not change whose badge this is."""
+    checks = []
+    for index, item in enumerate(embedded_endorsements(doc)[:MAX_ENDORSEMENTS]):
+        inner = evaluate(item, context, expected=("EndorsementCredential",), recipient=False)
+        verdict = verdict_of(inner.checks)
+        endorser = vcjwt.issuer_id(inner.document) or "unknown endorser"
+        if verdict.value == "verified":
+            checks.append(
+                Check(
+                    name=f"endorsement[{index}]",
+                    status=CheckStatus.PASS,
+                    required=False,
+                    detail=f"Endorsement by {endorser} verified.",
+                )
+            )
+            continue
+        problems = [
+            f"{c.name}: {c.detail}"
+            for c in inner.checks
+            if c.required and c.status != CheckStatus.PASS
+        ]
+        checks.append(
+            Check(
+                name=f"endorsement[{index}]",
+                status=CheckStatus.WARN,
+                required=False,
+                detail=f"Endorsement by {endorser} is {verdict.value}: " + " | ".join(problems),
+            )
+        )
+    return checks
 
 
 # -- VC-JWT -----------------------------------------------------------------------------------

@@ -441,3 +441,32 @@ def test_vcdm11_credentials_with_issuance_and_expiration_dates(issuer: Issuer, f
     assert "Expired" in check(report, "validity").detail
     future = _vc11(issuer, issuanceDate="2099-01-01T00:00:00Z")
     assert run(issuer, sign(future)).status == Verdict.FAILED
+
+
+def test_endorsements_are_verified_but_do_not_decide(issuer: Issuer) -> None:
+    endorser = TestKey.generate()
+    endorsement = {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "id": "urn:uuid:9a7f3c1e-0000-4000-8000-000000000001",
+        "type": ["VerifiableCredential", "EndorsementCredential"],
+        "issuer": {"id": endorser.did_key(), "type": ["Profile"], "name": "Endorser"},
+        "validFrom": "2024-01-01T00:00:00Z",
+        "name": "Endorsement",
+        "credentialSubject": {
+            "id": issuer.did,
+            "type": ["EndorsementSubject"],
+            "endorsementComment": "Good issuer",
+        },
+    }
+    good = sign_data_integrity(endorsement, endorser, endorser.did_key_vm())
+    forged = copy.deepcopy(good)
+    forged["credentialSubject"]["endorsementComment"] = "Best issuer"
+    vc = ob3_credential(issuer.did, subject_id=LEARNER)
+    vc["credentialSubject"]["achievement"]["endorsement"] = [good, forged]
+    report = run(issuer, sign_data_integrity(vc, issuer.keys["Ed25519"], issuer.vm()))
+    assert report.status == Verdict.VERIFIED, explain(report)
+    assert check(report, "endorsement[0]").status == CheckStatus.PASS
+    assert check(report, "endorsement[1]").status == CheckStatus.WARN
