@@ -10,6 +10,7 @@ time so warm verification does no network work.
 from __future__ import annotations
 
 import functools
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ _ED25519_PREFIX = b"\xed\x01"
 _P256_PREFIX = b"\x80\x24"  # varint(0x1200), p256-pub, compressed point
 _DOC_MAX_BYTES = 256 * 1024
 _CACHE_TTL = 300.0
+_HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?")
+_SEGMENT = re.compile(r"[A-Za-z0-9._~%!$&'()*+,;=@-]{1,256}")
 
 
 class KeyResolutionError(Exception):
@@ -60,8 +63,8 @@ def key_kind(key: PublicKey) -> str:
 
 def decode_multikey(value: str) -> PublicKey:
     """Decode a ``z``-multibase multicodec public key (Ed25519 or P-256)."""
-    if not isinstance(value, str) or not value.startswith("z"):
-        raise KeyResolutionError(f"public key {value!r} is not base58btc multibase")
+    if not isinstance(value, str) or not value.startswith("z") or len(value) > 128:
+        raise KeyResolutionError(f"public key {str(value)[:80]!r} is not base58btc multibase")
     try:
         raw = base58.b58decode(value[1:])
     except ValueError as exc:
@@ -110,9 +113,12 @@ def did_web_url(did: str) -> str:
     if len(parts) < 3 or parts[0] != "did" or parts[1] != "web" or not parts[2]:
         raise KeyResolutionError(f"{did!r} is not a did:web DID")
     host = unquote(parts[2])
-    if "/" in host or "@" in host:
+    if not _HOST.fullmatch(host):
         raise KeyResolutionError(f"{did!r} has an invalid host")
-    path = "/".join(unquote(p) for p in parts[3:])
+    segments = [unquote(p) for p in parts[3:]]
+    if any(not _SEGMENT.fullmatch(s) for s in segments):
+        raise KeyResolutionError(f"{did!r} has an invalid path")
+    path = "/".join(segments)
     return f"https://{host}/{path}/did.json" if path else f"https://{host}/.well-known/did.json"
 
 
@@ -167,7 +173,7 @@ def fetch_json(url: str, fetcher: Fetcher, what: str) -> Any:
         raise KeyResolutionError(
             f"could not fetch {what} {url}: {exc}", indeterminate=True
         ) from exc
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise KeyResolutionError(f"{what} at {url} is not JSON") from exc
     DOCUMENTS.put(url, doc)
     return doc

@@ -24,6 +24,7 @@ from ats_match.verification.report import Check, CheckStatus
 
 MAX_LIST_BYTES = 2 * 1024 * 1024
 MAX_BITSTRING_BYTES = 16 * 1024 * 1024
+PURPOSES = ("revocation", "suspension", "message", "refresh")
 STATUS_LISTS = TTLCache(300.0)
 """Fetched status lists, kept 5 minutes: revocation is seen within that time."""
 LIST_TYPES = {
@@ -70,7 +71,7 @@ def _fetch(url: str, fetcher: Fetcher) -> Any:
     else:
         try:
             body = response.json()
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise StatusUnknown(f"status list {url} is not JSON") from exc
     STATUS_LISTS.put(url, body)
     return body
@@ -122,6 +123,13 @@ def _index(entry: dict[str, Any], key: str) -> int:
     return index
 
 
+def _status_size(entry: dict[str, Any]) -> int:
+    raw = entry.get("statusSize", 1)
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= 8:
+        raise StatusInvalid(f"statusSize {raw!r} is not an integer from 1 to 8")
+    return raw
+
+
 def _window(vc: dict[str, Any], now: datetime) -> None:
     from ats_match.verification.validity import parse_time
 
@@ -139,9 +147,11 @@ def _bitstring(entry: dict[str, Any], issuer: str, ctx: StatusContext) -> tuple[
     url = entry.get("statusListCredential")
     if not isinstance(url, str):
         raise StatusInvalid("statusListCredential is missing")
-    purpose = str(entry.get("statusPurpose", ""))
+    purpose = entry.get("statusPurpose")
+    if purpose not in PURPOSES:
+        raise StatusInvalid(f"statusPurpose {purpose!r} is not one of {', '.join(PURPOSES)}")
     index = _index(entry, "statusListIndex")
-    size = int(entry.get("statusSize", 1) or 1) if kind == "BitstringStatusListEntry" else 1
+    size = _status_size(entry) if kind == "BitstringStatusListEntry" else 1
     outcome = ctx.verify_list(_fetch(url, ctx.fetcher))
     if not outcome.ok or outcome.credential is None:
         raise StatusUnknown(f"status list {url} could not be trusted: {outcome.detail}")
@@ -158,12 +168,9 @@ def _bitstring(entry: dict[str, Any], issuer: str, ctx: StatusContext) -> tuple[
         raise StatusUnknown(f"{url} is not a {vc_type}")
     if subject.get("type") not in (subject_type, [subject_type]):
         raise StatusUnknown(f"{url} credentialSubject is not a {subject_type}")
-    if subject.get("statusPurpose") != purpose and purpose not in (
-        subject.get("statusPurpose") or []
-    ):
-        raise StatusUnknown(
-            f"status list purpose {subject.get('statusPurpose')!r} is not {purpose!r}"
-        )
+    declared = subject.get("statusPurpose")
+    if purpose not in (declared if isinstance(declared, list) else [declared]):
+        raise StatusUnknown(f"status list purpose {declared!r} is not {purpose!r}")
     bits = decode_bitstring(str(subject.get("encodedList", "")))
     return purpose, read_status(bits, index, size)
 

@@ -11,6 +11,7 @@ JSON-LD work at all. Any doubt lands on ``indeterminate``, never ``verified``.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,6 +34,7 @@ from ats_match.verification.status import ListVerification, StatusContext, check
 from ats_match.verification.trust import check_issuer_trust
 from ats_match.verification.validity import check_validity, parse_time
 
+log = logging.getLogger(__name__)
 LIST_TYPES = ("BitstringStatusListCredential", "StatusList2021Credential")
 _LEEWAY = timedelta(seconds=60)
 
@@ -76,7 +78,33 @@ def evaluate(
     recipient: bool = True,
     status: bool = True,
 ) -> Evaluation:
-    """Run the checks on a compact VC-JWT (``str``) or a JSON credential (``dict``)."""
+    """Run the checks on a compact VC-JWT (``str``) or a JSON credential (``dict``).
+
+    An unexpected error (a bug, or input shaped in a way nobody foresaw) never yields
+    ``verified``: it becomes an ``indeterminate`` check and is logged."""
+    try:
+        return _evaluate(source, context, expected, recipient, status)
+    except Exception as exc:
+        log.exception("VC verification could not complete")
+        return Evaluation(
+            checks=[
+                Check(
+                    name="internal",
+                    status=CheckStatus.INDETERMINATE,
+                    detail=f"Verification could not complete ({type(exc).__name__}).",
+                )
+            ],
+            document=source if isinstance(source, dict) else {},
+        )
+
+
+def _evaluate(
+    source: str | dict[str, Any],
+    context: VerificationContext,
+    expected: tuple[str, ...],
+    recipient: bool,
+    status: bool,
+) -> Evaluation:
     result = Evaluation()
     jwt: vcjwt.DecodedJwt | None = None
     if isinstance(source, str):

@@ -74,7 +74,7 @@ def _b64u(part: str) -> bytes:
 def _json_part(part: str, what: str) -> dict[str, Any]:
     try:
         value = json.loads(_b64u(part))
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise JwtError(f"JWT {what} is not JSON") from exc
     if not isinstance(value, dict):
         raise JwtError(f"JWT {what} is not an object")
@@ -207,7 +207,10 @@ def _same_key(a: PublicKey, b: PublicKey) -> bool:
 def _ts(value: Any) -> datetime | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return datetime.fromtimestamp(value, UTC)
+    try:
+        return datetime.fromtimestamp(value, UTC)
+    except (OverflowError, OSError, ValueError):
+        return datetime.max.replace(tzinfo=UTC) if value > 0 else datetime.min.replace(tzinfo=UTC)
 
 
 def check_claims(jwt: DecodedJwt, now: datetime, leeway: float = 60.0) -> list[str]:

@@ -470,3 +470,49 @@ def test_endorsements_are_verified_but_do_not_decide(issuer: Issuer) -> None:
     assert report.status == Verdict.VERIFIED, explain(report)
     assert check(report, "endorsement[0]").status == CheckStatus.PASS
     assert check(report, "endorsement[1]").status == CheckStatus.WARN
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda e: e.update(statusSize="abc"),
+        lambda e: e.update(statusPurpose=""),
+        lambda e: e.update(statusListIndex=[1]),
+        lambda e: e.update(statusListCredential=None),
+    ],
+)
+def test_malformed_status_entries_fail_cleanly(issuer: Issuer, mutate: Any) -> None:
+    entry = _status_setup(issuer, "revocation", 1, [])
+    mutate(entry)
+    report = run(issuer, make(issuer, "vcdm11", "Ed25519", status=entry))
+    assert report.status == Verdict.FAILED, explain(report)
+    assert check(report, "status").status == CheckStatus.FAIL
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "a.b.c",
+        "....",
+        "eyJhbGciOiJFZERTQSJ9." + "W" * 40 + ".sig",
+        "eyJhbGciOiJFZERTQSJ9.eyJ2YyI6e319.",
+        "x" * 10,
+    ],
+)
+def test_garbage_tokens_fail_without_crashing(issuer: Issuer, token: str) -> None:
+    from ats_match.formats.model import CredentialForm, Envelope, Spec
+
+    cred = CredentialForm(spec=Spec.OB3, envelope=Envelope.JWT, compact=token)
+    assert verify_vc(cred, issuer.context()).status == Verdict.FAILED
+
+
+def test_deeply_nested_payload_does_not_crash(issuer: Issuer) -> None:
+    import base64
+
+    deep = "[" * 100000 + "]" * 100000
+    body = base64.urlsafe_b64encode(deep.encode()).rstrip(b"=").decode()
+    token = "eyJhbGciOiJFZERTQSJ9." + body + ".c2ln"
+    from ats_match.formats.model import CredentialForm, Envelope, Spec
+
+    cred = CredentialForm(spec=Spec.OB3, envelope=Envelope.JWT, compact=token)
+    assert verify_vc(cred, issuer.context()).status != Verdict.VERIFIED
