@@ -1,0 +1,113 @@
+"""Fetching and validating the documents an Open Badges 2.0 assertion points to.
+
+What: :func:`fetch_node` GETs a badge object (assertion, BadgeClass, issuer Profile,
+CryptographicKey, RevocationList) through the product fetcher and checks it is a JSON object of
+the expected type; :class:`NodeUnavailable` carries the check to record when that fails.
+
+Why a failure becomes *indeterminate* or *fail*: an issuer that is down, slow, rate-limiting or
+answering 5xx may be back later, so the verdict must stay open (``indeterminate``, retried by
+the worker). A document that was fetched and is wrong (not JSON, wrong type, 404/410, a private
+address, too large) is a proven defect of the credential as presented (``fail``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ats_match.net.fetcher import Fetcher, FetchError, FetchErrorKind
+from ats_match.verification.report import Check, CheckStatus
+
+OB2_CONTEXTS = frozenset(
+    {
+        "https://w3id.org/openbadges/v2",
+        "http://w3id.org/openbadges/v2",
+        "https://w3id.org/openbadges/v2/",
+        "https://openbadgespec.org/v2/context.json",
+    }
+)
+OB1_CONTEXTS = frozenset({"https://w3id.org/openbadges/v1", "http://w3id.org/openbadges/v1"})
+ACCEPT = "application/ld+json, application/json;q=0.9"
+_RETRY_LATER_STATUSES = frozenset({408, 423, 425, 429})
+
+
+class NodeUnavailable(Exception):
+    """A document could not be used; ``check`` says why (``fail`` or ``indeterminate``)."""
+
+    def __init__(self, check: Check) -> None:
+        super().__init__(check.detail)
+        self.check = check
+
+
+def fetch_node(
+    fetcher: Fetcher, url: str, *, check: str, what: str, types: set[str]
+) -> dict[str, Any]:
+    """GET ``url`` and return its JSON object, which must have one of ``types`` (if given)."""
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        raise NodeUnavailable(_fail(check, f"The {what} is not named by an HTTP(S) URL: {url!r}."))
+    try:
+        response = fetcher.get(url, accept=ACCEPT)
+    except FetchError as exc:
+        raise NodeUnavailable(fetch_error_check(exc, check, what)) from exc
+    try:
+        node = response.json()
+    except ValueError as exc:
+        raise NodeUnavailable(_fail(check, f"The {what} at {url} is not JSON.")) from exc
+    return check_node(node, check=check, what=what, types=types, url=url)
+
+
+def check_node(node: Any, *, check: str, what: str, types: set[str], url: str) -> dict[str, Any]:
+    """The node must be a JSON object whose ``type`` is one of ``types`` (if any are given)."""
+    if not isinstance(node, dict):
+        raise NodeUnavailable(_fail(check, f"The {what} at {url} is not a JSON object."))
+    if types and not types & set(type_names(node)):
+        found = ", ".join(type_names(node)) or "none"
+        raise NodeUnavailable(
+            _fail(check, f"The {what} at {url} has type {found}, expected {' or '.join(types)}.")
+        )
+    return node
+
+
+def fetch_error_check(exc: FetchError, check: str, what: str) -> Check:
+    """Turn a fetch failure into the check to record: transient -> indeterminate, else fail."""
+    if exc.is_transient or (exc.status or 0) in _RETRY_LATER_STATUSES:
+        return Check(
+            name=check,
+            status=CheckStatus.INDETERMINATE,
+            detail=f"The {what} could not be fetched from {exc.url} ({exc.detail}); "
+            "it will be tried again later.",
+        )
+    reasons = {
+        FetchErrorKind.BLOCKED: "it points at an address we never contact",
+        FetchErrorKind.TOO_LARGE: "it is larger than we accept",
+        FetchErrorKind.INVALID: "the address is not valid",
+        FetchErrorKind.HTTP_ERROR: f"the server answered HTTP {exc.status}",
+    }
+    reason = reasons.get(exc.kind, exc.detail)
+    return _fail(check, f"The {what} at {exc.url} cannot be used: {reason} ({exc.detail}).")
+
+
+def type_names(node: dict[str, Any]) -> list[str]:
+    """The node's ``type`` values as strings, with the ``obi:`` prefix removed."""
+    raw = node.get("type", node.get("@type"))
+    values = raw if isinstance(raw, list) else [raw]
+    return [v.removeprefix("obi:") for v in values if isinstance(v, str)]
+
+
+def as_list(value: Any) -> list[Any]:
+    """``None`` -> ``[]``, a scalar -> ``[scalar]``, a list stays a list."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def node_id(value: Any) -> str | None:
+    """The id of a reference that is either an IRI string or an object with ``id``."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("id"), str):
+        return str(value["id"])
+    return None
+
+
+def _fail(check: str, detail: str) -> Check:
+    return Check(name=check, status=CheckStatus.FAIL, detail=detail)
