@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -71,7 +72,7 @@ def test_tampered_signed_payload(issuer: Ob2Issuer, verify: Any) -> None:
     assert credential.compact
     header, _, signature = credential.compact.split(".")
     payload = dict(credential.document, recipient=hashed_identity("mallory@example.org"))
-    credential.compact = f"{header}.{b64(__import__('json').dumps(payload).encode())}.{signature}"
+    credential.compact = f"{header}.{b64(json.dumps(payload).encode())}.{signature}"
     _failed(verify(credential, applicant_emails=("mallory@example.org",)), "signature")
 
 
