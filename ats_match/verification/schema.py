@@ -33,14 +33,29 @@ def _types(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else [t for t in value or [] if isinstance(t, str)]
 
 
-def check_context(document: dict[str, Any]) -> Check:
-    """The base VC context comes first and every context is in the pinned set."""
+_FAMILY_PREFIX = {
+    "ob3": "https://purl.imsglobal.org/spec/ob/v3p0/context",
+    "clr2": "https://purl.imsglobal.org/spec/clr/v2p0/context",
+}
+
+
+def check_context(document: dict[str, Any], family: str | None = None) -> Check:
+    """The base VC context comes first, every context is in the pinned set, and an OB 3.0 /
+    CLR 2.0 credential names its own context (without it, OB terms would not be signed)."""
     urls = context_urls(document)
     if not urls or urls[0] not in (VC_V1, VC_V2):
         return Check(
             name="context",
             status=CheckStatus.FAIL,
             detail="The first @context must be the W3C credentials v1 or v2 context.",
+        )
+    prefix = _FAMILY_PREFIX.get(family or "")
+    if family and prefix and not any(url.startswith(prefix) for url in urls):
+        return Check(
+            name="context",
+            status=CheckStatus.FAIL,
+            detail=f"The credential does not name the {family.upper()} context ({prefix}...), "
+            f"so its {family.upper()} properties would not be signed data.",
         )
     unknown = unknown_contexts(document)
     if unknown:

@@ -121,7 +121,8 @@ def _evaluate(
     elif isinstance(source, dict):
         result.document = source
     doc = result.document
-    structure = [check_context(doc), check_structure(doc, expected)]
+    family = "ob3" if expected == OB3_TYPES else "clr2" if "ClrCredential" in expected else None
+    structure = [check_context(doc, family), check_structure(doc, expected)]
     result.checks.extend(structure)
     issuer = vcjwt.issuer_id(doc) or ""
     if jwt is not None:
@@ -317,6 +318,16 @@ def _one_proof(
         nquads = di.verify_proof(doc, proof, resolved.key)
     except di.ProofError as exc:
         return CheckStatus.FAIL, f"{suite.name}: {exc}"
+    unsigned = [
+        r.identity
+        for r in recipients_of(doc)
+        if f'"{r.identity}"' not in nquads and f"<{r.identity}>" not in nquads
+    ]
+    if unsigned:
+        return CheckStatus.FAIL, (
+            f"recipient identity {unsigned[0]!r} is not covered by the "
+            "signature (a term no pinned context defines)"
+        )
     hidden = di.hidden_properties(doc, nquads)
     if hidden:
         return CheckStatus.FAIL, (

@@ -516,3 +516,30 @@ def test_deeply_nested_payload_does_not_crash(issuer: Issuer) -> None:
 
     cred = CredentialForm(spec=Spec.OB3, envelope=Envelope.JWT, compact=token)
     assert verify_vc(cred, issuer.context()).status != Verdict.VERIFIED
+
+
+def test_recipient_added_outside_the_signed_data_fails(issuer: Issuer) -> None:
+    """Under the VC 1.1 context alone, ``identifier`` is a term no context defines, so it is
+    not signed: an identity smuggled in that way must not bind the credential to the
+    applicant (without the coverage check this verified)."""
+    vc = ob3_credential(issuer.did, subject_id="did:example:original-earner")
+    vc["@context"] = ["https://www.w3.org/2018/credentials/v1"]
+    vc["issuanceDate"] = vc.pop("validFrom")
+    doc = sign_data_integrity(
+        vc, issuer.keys["Ed25519"], issuer.vm(), cryptosuite="Ed25519Signature2020"
+    )
+    assert run(issuer, doc).status == Verdict.FAILED  # genuinely someone else's
+    doc["credentialSubject"]["identifier"] = [
+        {"type": "IdentityObject", "hashed": False, "identityType": "did", "identityHash": LEARNER}
+    ]
+    report = run(issuer, doc)
+    assert report.status == Verdict.FAILED, explain(report)
+    assert "does not name the OB3 context" in check(report, "context").detail
+    # Second line of defence, with the OB-context rule out of the way: the identity is not in
+    # the signed N-Quads, so the proof is refused.
+    from ats_match.verification.vc import evaluate
+
+    result = evaluate(doc, issuer.context(), expected=("OpenBadgeCredential",))
+    proof = next(c for c in result.checks if c.name == "proof")
+    assert proof.status == CheckStatus.FAIL
+    assert "not covered by the signature" in proof.detail
