@@ -23,14 +23,16 @@ from __future__ import annotations
 
 import calendar
 import fnmatch
+import gc
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from rules import explain
+from rules import codegen, explain
 from rules.inputs import CandidateEvidence, CredentialEvidence, SkillEvidence
 from rules.results import ConditionResult, Evaluation, EvidenceItem, Outcome, RuleResult
 from rules.schema import (
@@ -158,6 +160,7 @@ class Leaf:
         "filters",
         "idx",
         "is_skill",
+        "issuer_cache",
         "issuer_id",
         "label",
         "level",
@@ -168,6 +171,7 @@ class Leaf:
         "result_name",
         "skill_label",
         "uris",
+        "value",
     )
 
     def __init__(
@@ -191,10 +195,13 @@ class Leaf:
         pattern = check.name_pattern if isinstance(check, CredentialCheck) else None
         self.name_re = _glob(pattern) if pattern else None
         self.name_cache: dict[str | None, bool] = {}
+        self.issuer_cache: dict[tuple[str | None, str | None], str] = {}
         self.level = Scale(check.levels, check.min_level) if check.min_level is not None else None
         spec = check.min_result if isinstance(check, CredentialCheck) else None
         self.result = Scale(spec.levels, spec.min) if spec else None
         self.result_name = spec.name.casefold() if spec and spec.name else None
+        self.value = codegen.leaf_value_function(self)
+        """Value-only twin of ``assess`` for the fast path (see rules.codegen)."""
 
     # identity -------------------------------------------------------------------------------
     def names_match(self, name: str | None) -> bool:
@@ -275,12 +282,18 @@ class Leaf:
         return PENDING, "unverified"
 
     def _issuer_reason(self, c: CredentialEvidence) -> str:
-        keys = {k.casefold() for k in (c.issuer_id, c.issuer_name) if k}
-        if self.filters.deny & keys:
-            return "issuer_denied"
-        if self.filters.allow is not None and not self.filters.allow & keys:
-            return "issuer_not_allowed"
-        return ""
+        """Allow/deny-list finding, memoised per (issuer id, name): issuers repeat a lot."""
+        key = (c.issuer_id, c.issuer_name)
+        found = self.issuer_cache.get(key)
+        if found is None:
+            keys = {k.casefold() for k in key if k}
+            found = ""
+            if self.filters.deny & keys:
+                found = "issuer_denied"
+            elif self.filters.allow is not None and not self.filters.allow & keys:
+                found = "issuer_not_allowed"
+            self.issuer_cache[key] = found
+        return found
 
     def _level_reason(self, level: str | None) -> str:
         assert self.level is not None
@@ -358,11 +371,12 @@ class CNode:
 
 class LeafNode(CNode):
     def __init__(self, leaf: Leaf) -> None:
-        self.leaf, self.label = leaf, leaf.label
+        self.leaf, self.label, self.idx = leaf, leaf.label, leaf.idx
         self.kind = "skill" if leaf.is_skill else "credential"
 
     def value(self, best: dict[int, float]) -> tuple[int, float]:
-        return state_of(best.get(self.leaf.idx, REJECT))
+        v = best.get(self.idx, REJECT)  # inlined state_of: this is the hot loop
+        return (MET, v) if v > 0 else (UNDECIDED, 0.0) if v == PENDING else (NOT_MET, 0.0)
 
     def explain(
         self, cand: CandidateEvidence, creds: dict[str, CredentialEvidence]
@@ -444,10 +458,16 @@ class ScoreSummary(NamedTuple):
     knocked_out: bool
     needs_review: bool
     not_evaluable: int
+    tier: int
+    """0 shortlisted, 1 qualified, 2 neither, 3 knocked out (first ranking key)."""
+    applied_day: int
+    """Application date as a day number; missing dates sort last."""
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+_NO_DATE = date.max.toordinal() + 1
+
+
+class Decision(NamedTuple):
     """Totals and flags derived identically by both paths."""
 
     total: float
@@ -474,14 +494,8 @@ def decide(
     else:
         normalised = 0.0 if knocked or review else 100.0
     qualified = not knocked and not review and normalised >= th.qualified
-    return Decision(
-        total=round(total, 6),
-        normalised=normalised,
-        qualified=qualified,
-        shortlisted=qualified and normalised >= th.shortlist,
-        knocked_out=knocked,
-        needs_review=review,
-    )
+    shortlisted = qualified and normalised >= th.shortlist
+    return Decision(round(total, 6), normalised, qualified, shortlisted, knocked, review)
 
 
 class CompiledRule:
@@ -517,6 +531,10 @@ class CompiledRequirementSet:
             self.rules.append(CompiledRule(rule_idx, req, node))
         self.max_total = math.fsum(r.weight for r in self.rules)
         self.n_must = sum(1 for r in self.rules if r.must)
+        self._rule_value = [codegen.rule_value_function(r.node, r.req.id) for r in self.rules]
+        self._rule_weight = [r.weight for r in self.rules]
+        self._rule_must = [int(r.must) for r in self.rules]
+        self._rule_single = [isinstance(r.node, LeafNode) for r in self.rules]
         self._index()
 
     # compilation ----------------------------------------------------------------------------
@@ -579,6 +597,10 @@ class CompiledRequirementSet:
                 self.by_issuer.setdefault(leaf.issuer_id, []).append(leaf)
             else:
                 self.scan.append(leaf)
+        self._uri_pairs = {
+            uri: tuple((leaf.idx, leaf.value) for leaf in leaves)
+            for uri, leaves in self.by_uri.items()
+        }
 
     # fast path ------------------------------------------------------------------------------
     def leaf_values(self, cand: CandidateEvidence) -> dict[int, float]:
@@ -600,64 +622,85 @@ class CompiledRequirementSet:
         return best
 
     def _skill_values(self, cand: CandidateEvidence, best: dict[int, float]) -> None:
-        by_uri, by_label = self.by_uri, self.by_label
+        by_uri, by_label = self._uri_pairs, self.by_label
         creds: dict[str, CredentialEvidence] | None = None
+        get = best.get
         for s in cand.skills:
-            leaves = by_uri.get(s.skill_uri)
+            pairs = by_uri.get(s.skill_uri)
             if by_label and s.label:
                 extra = by_label.get(s.label.casefold())
                 if extra:
-                    leaves = [*(leaves or []), *extra]
-            if not leaves:
+                    pairs = (*(pairs or ()), *((leaf.idx, leaf.value) for leaf in extra))
+            if not pairs:
                 continue
             if creds is None:
                 creds = {c.credential_id: c for c in cand.credentials}
             c = creds.get(s.credential_id) if s.credential_id else None
-            for leaf in leaves:
-                if leaf.is_skill_match(s):
-                    value = leaf.assess(c, s)[0]
-                    if value > best.get(leaf.idx, -2.0):
-                        best[leaf.idx] = value
+            for idx, value_of in pairs:  # an index hit is a match by construction
+                value = value_of(c, s)
+                if value > get(idx, -2.0):
+                    best[idx] = value
 
     def score(self, cand: CandidateEvidence, position: int = 0) -> ScoreSummary:
-        """Fast path: the candidate's score and flags, without explanations."""
+        """Fast path: the candidate's score and flags, without explanations.
+
+        Only requirements that some evidence touched are evaluated: an untouched requirement
+        is not met and earns nothing. Single-condition requirements are read straight from
+        the leaf value; groups run their generated function (rules.codegen).
+        """
         best = self.leaf_values(cand)
-        rules, leaf_rule = self.rules, self.leaf_rule
+        leaf_rule, single, weights, musts = (
+            self.leaf_rule,
+            self._rule_single,
+            self._rule_weight,
+            self._rule_must,
+        )
         points: list[float] = []
         must_ok = must_undecided = undecided = 0
-        for rule_idx in {leaf_rule[i] for i in best}:
-            rule = rules[rule_idx]
-            sat, fraction = rule.node.value(best)
-            if fraction > 0:
-                points.append(rule.weight * fraction)
-            if sat == UNDECIDED:
+        groups: set[int] = set()
+        for i, v in best.items():
+            r = leaf_rule[i]
+            if not single[r]:
+                groups.add(r)
+            elif v > 0:
+                points.append(weights[r] * v)
+                must_ok += musts[r]
+            elif v == PENDING:
                 undecided += 1
-            if rule.must and sat != NOT_MET:
-                must_ok += 1
-                must_undecided += sat == UNDECIDED
+                must_ok += musts[r]
+                must_undecided += musts[r]
+        for r in groups:
+            sat, fraction = self._rule_value[r](best)
+            if fraction > 0:
+                points.append(weights[r] * fraction)
+            if sat != NOT_MET:
+                must_ok += musts[r]
+                if sat == UNDECIDED:
+                    undecided += 1
+                    must_undecided += musts[r]
         d = decide(
-            points,
-            self.max_total,
-            self.n_must - must_ok,
-            must_undecided,
-            self.rs.thresholds,
+            points, self.max_total, self.n_must - must_ok, must_undecided, self.rs.thresholds
         )
-        return ScoreSummary(
-            position,
-            cand.candidate_id,
-            cand.applied_at,
-            d.total,
-            d.normalised,
-            d.qualified,
-            d.shortlisted,
-            d.knocked_out,
-            d.needs_review,
-            undecided,
-        )
+        tier = 3 if d[4] else 0 if d[3] else 1 if d[2] else 2
+        applied = cand.applied_at
+        day = applied.toordinal() if applied is not None else _NO_DATE
+        return ScoreSummary(position, cand.candidate_id, applied, *d, undecided, tier, day)
 
-    def score_all(self, candidates: Iterable[CandidateEvidence]) -> list[ScoreSummary]:
-        """Fast path over many candidates (input order kept; rank with rules.ranking.rank)."""
-        return [self.score(c, i) for i, c in enumerate(candidates)]
+    def score_all(self, candidates: Sequence[CandidateEvidence]) -> list[ScoreSummary]:
+        """Fast path over many candidates (input order kept; rank with rules.ranking.rank).
+
+        The cyclic garbage collector is paused meanwhile: scoring allocates many small acyclic
+        objects, and each collection would otherwise walk every candidate object in memory.
+        """
+        with gc_paused():
+            return [self.score(c, i) for i, c in enumerate(candidates)]
+
+    def score_range(
+        self, candidates: Sequence[CandidateEvidence], start: int, stop: int
+    ) -> list[ScoreSummary]:
+        """Score ``candidates[start:stop]`` keeping their positions in the full list."""
+        with gc_paused():
+            return [self.score(candidates[i], i) for i in range(start, stop)]
 
     # explained path -------------------------------------------------------------------------
     def explain(self, cand: CandidateEvidence) -> Evaluation:
@@ -721,13 +764,25 @@ class CompiledRequirementSet:
         )
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic GC (re-enabled afterwards only if it was enabled before)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _offer(
     best: dict[int, float], leaves: list[Leaf], c: CredentialEvidence, s: SkillEvidence | None
 ) -> None:
     """Let each leaf assess one credential and keep the best value per leaf."""
     for leaf in leaves:
         if leaf.is_credential_match(c):
-            value = leaf.assess(c, s)[0]
+            value = leaf.value(c, s)
             if value > best.get(leaf.idx, -2.0):
                 best[leaf.idx] = value
 

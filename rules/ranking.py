@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from rules.results import Evaluation
 
@@ -60,7 +60,21 @@ T = TypeVar("T", bound=_WithDate)
 
 def rank(items: Iterable[T]) -> list[T]:
     """Rank fast-path summaries (anything with ``applied_at`` and the Rankable fields)."""
-    return sorted(items, key=lambda s: rank_key(s, s.applied_at))
+    from rules.evaluator import ScoreSummary, gc_paused
+
+    listed = list(items)
+    with gc_paused():
+        if all(type(s) is ScoreSummary for s in listed):
+            # same keys as rank_key, precomputed by the fast path: the sort runs in C
+            return sorted(listed, key=_SUMMARY_KEY)
+        return sorted(listed, key=lambda s: rank_key(s, s.applied_at))
+
+
+def _summary_key(s: Any) -> tuple[int, float, int, int, str]:
+    return (s.tier, -s.normalised, s.not_evaluable, s.applied_day, s.candidate_id)
+
+
+_SUMMARY_KEY = _summary_key
 
 
 def rank_evaluations(
