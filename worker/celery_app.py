@@ -28,6 +28,7 @@ def create_celery(settings: Settings | None = None) -> Celery:
         worker_hijack_root_logger=False,
         beat_schedule={
             "relay-outbox": {"task": "ats_match.relay_outbox", "schedule": RELAY_INTERVAL_SECONDS},
+            "deliver-due-events": {"task": "ats_match.deliver_due", "schedule": 30.0},
             "reverify-indeterminate": {
                 "task": "ats_match.reverify_due",
                 "schedule": REVERIFY_INTERVAL_SECONDS,

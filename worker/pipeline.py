@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlmodel import Session, col, delete, select
@@ -462,9 +463,22 @@ def reverify_due(session: Session) -> None:
 
 # ---------------------------------------------------------------------------------------------
 def _fetcher() -> Any:
+    """One fetcher per worker process, so issuer profiles, keys, DID documents and status lists
+    stay cached (TTL + ETag) across tasks."""
+    return shared_fetcher()
+
+
+@lru_cache(maxsize=1)
+def shared_fetcher() -> Any:
     from ats_match.net.http import HttpFetcher
 
     return HttpFetcher()
+
+
+def post_json(url: str, body: bytes, headers: dict[str, str]) -> int:
+    """POST through the fetcher's guarded client: the same address rules as every fetch."""
+    response = shared_fetcher().client.post(url, content=body, headers=headers)
+    return int(response.status_code)
 
 
 def _scoped(session: Session, model: Any, organization_id: uuid.UUID, row_id: Any) -> Any:

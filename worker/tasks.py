@@ -12,7 +12,7 @@ from celery import Task
 
 from ats_match.db import get_engine, unit_of_work
 from ats_match.models import AuditLog, TaskOutbox
-from ats_match.services import outbox
+from ats_match.services import notify, outbox
 from worker import pipeline
 from worker.celery_app import celery_app, publish
 
@@ -84,6 +84,23 @@ def score_application(organization_id: str, application_id: str) -> None:
 @celery_app.task(name="ats_match.rescore_job", base=PipelineTask)
 def rescore_job(organization_id: str, job_id: str) -> None:
     _run(pipeline.rescore_job, uuid.UUID(organization_id), uuid.UUID(job_id))
+
+
+@celery_app.task(name="ats_match.deliver_event", base=PipelineTask)
+def deliver_event(organization_id: str, event_id: str) -> None:
+    """Send one result event to its ATS; failures are rescheduled by ``deliver_due``."""
+    with unit_of_work() as session:
+        notify.deliver(session, uuid.UUID(organization_id), uuid.UUID(event_id), pipeline.post_json)
+
+
+@celery_app.task(name="ats_match.deliver_due")
+def deliver_due() -> int:
+    """Retry result events whose backoff has passed."""
+    with unit_of_work() as session:
+        due = notify.due_events(session)
+        for event in due:
+            notify.deliver(session, event.organization_id, event.id, pipeline.post_json)
+    return len(due)
 
 
 @celery_app.task(name="ats_match.reverify_due")
