@@ -243,12 +243,13 @@ RESOLVED = TTLCache(_CACHE_TTL)
 def resolve_method(method_id: str, fetcher: Fetcher) -> ResolvedKey:
     """Resolve a verification method id (DID URL or https URL) to a key and its controller.
     Successful remote resolutions are cached with the documents' time to live."""
+    if isinstance(method_id, str) and method_id.startswith("did:key:"):
+        return resolve_did_key(method_id)  # offline, memoised
     cached = RESOLVED.get(method_id)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     resolved = _resolve_method(method_id, fetcher)
-    if not method_id.startswith("did:key:"):
-        RESOLVED.put(method_id, resolved)
+    RESOLVED.put(method_id, resolved)
     return resolved
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urldefrag
 
@@ -59,14 +59,14 @@ def verify_vc(credential: CredentialForm, context: VerificationContext) -> Verif
 
 
 def report_for(credential: CredentialForm, result: Evaluation) -> VerificationReport:
-    """Wrap an evaluation in the report contract."""
-    return VerificationReport(
+    """Wrap an evaluation in the report contract (fields are already typed: no revalidation)."""
+    return VerificationReport.model_construct(
         format=credential.format,
         status=verdict_of(result.checks),
         checks=result.checks,
         issuer=credential.issuer,
         achievement=credential.achievement,
-        verified_at=datetime.now().astimezone(),
+        verified_at=datetime.now(UTC),
     )
 
 
