@@ -7,6 +7,7 @@ Redis fails when the service is unreachable instead of being skipped.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import uuid
 from collections.abc import Iterator
@@ -76,6 +77,7 @@ def _data_dir() -> Iterator[Path]:
     _DATA_DIR.mkdir(parents=True, exist_ok=True)
     get_settings.cache_clear()
     yield _DATA_DIR
+    shutil.rmtree(_DATA_DIR, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
