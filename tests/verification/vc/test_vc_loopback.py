@@ -543,3 +543,50 @@ def test_recipient_added_outside_the_signed_data_fails(issuer: Issuer) -> None:
     proof = next(c for c in result.checks if c.name == "proof")
     assert proof.status == CheckStatus.FAIL
     assert "not covered by the signature" in proof.detail
+
+
+def _add_unknown_context(
+    source: str | dict[str, Any], issuer: Issuer, fmt: str, kind: str
+) -> str | dict[str, Any]:
+    if isinstance(source, dict):
+        doc = copy.deepcopy(source)
+        doc["@context"].append("https://evil.example/context.json")
+        return doc
+    vc = ob3_credential(issuer.did, subject_id=LEARNER)
+    vc["@context"].append("https://evil.example/context.json")
+    return sign_vc_jwt(vc, issuer.keys[kind], kid=issuer.vm(kind), form=fmt)
+
+
+@pytest.mark.parametrize(("fmt", "kind"), ALL)
+@pytest.mark.parametrize(
+    "case", ["revoked", "suspended", "wrong_recipient", "unknown_context", "issuer_down"]
+)
+def test_required_negatives_for_every_format(
+    issuer: Issuer, fmt: str, kind: str, case: str
+) -> None:
+    expected = Verdict.INDETERMINATE if case == "issuer_down" else Verdict.FAILED
+    kw: dict[str, Any] = {}
+    if case in ("revoked", "suspended"):
+        purpose = "revocation" if case == "revoked" else "suspension"
+        kw["status"] = _status_setup(issuer, purpose, 5, [5])
+    source = make(issuer, fmt, kind, **kw)
+    context_kw: dict[str, Any] = {}
+    if case == "wrong_recipient":
+        context_kw = {
+            "applicant_dids": ("did:example:other",),
+            "applicant_emails": ("other@example.org",),
+        }
+    if case == "unknown_context":
+        source = _add_unknown_context(source, issuer, fmt, kind)
+    if case == "issuer_down":
+        issuer.server.down()
+    report = run(issuer, source, **context_kw)
+    assert report.status == expected, explain(report)
+    failing = {
+        "revoked": "status",
+        "suspended": "status",
+        "wrong_recipient": "recipient",
+        "unknown_context": "context",
+        "issuer_down": "proof",
+    }[case]
+    assert check(report, failing).status != CheckStatus.PASS
