@@ -1,0 +1,154 @@
+"""Screen a folder of applicants without a database: the whole pipeline as pure calls.
+
+Layout: one sub-folder per candidate holding their attachments (badge JSON, JWTs, baked PNG/SVG,
+PDF/DOCX résumés with badge links) and, optionally, ``candidate.json`` with ``name``, ``emails``
+and ``dids``. Used by ``ats-match screen`` and handy for trying a requirement set on real files.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ats_match.formats import extract_bytes, extract_text_from_document, find_credential_urls
+from ats_match.formats.model import CredentialForm, ExtractionError
+from ats_match.net.fetcher import Fetcher
+from ats_match.verification import VerificationContext, VerificationReport, verify_credential
+from rules import (
+    CandidateEvidence,
+    CredentialEvidence,
+    RankedCandidate,
+    RequirementSet,
+    SkillEvidence,
+    rank_candidates,
+)
+
+PROFILE = "candidate.json"
+
+
+@dataclass
+class ScreenedCredential:
+    form: CredentialForm
+    report: VerificationReport
+    skills: list[SkillEvidence]
+
+
+@dataclass
+class ScreenedCandidate:
+    name: str
+    folder: Path
+    credentials: list[ScreenedCredential] = field(default_factory=list)
+    errors: list[ExtractionError] = field(default_factory=list)
+
+
+def screen_folder(
+    folder: Path, fetcher: Fetcher, *, matcher: Any = None
+) -> list[ScreenedCandidate]:
+    """Extract, verify and normalise every candidate sub-folder of ``folder``."""
+    if matcher is None:
+        from ats_match.taxonomy import SkillMatcher, default_taxonomy
+
+        matcher = SkillMatcher(default_taxonomy())
+    return [
+        _screen_candidate(sub, fetcher, matcher)
+        for sub in sorted(p for p in folder.iterdir() if p.is_dir())
+    ]
+
+
+def _screen_candidate(folder: Path, fetcher: Fetcher, matcher: Any) -> ScreenedCandidate:
+    profile = _profile(folder)
+    result = ScreenedCandidate(str(profile.get("name") or folder.name), folder)
+    context = VerificationContext(
+        fetcher=fetcher,
+        applicant_emails=tuple(profile.get("emails", [])),
+        applicant_dids=tuple(profile.get("dids", [])),
+    )
+    forms, errors = _extract_all(folder, fetcher)
+    result.errors = errors
+    for form in forms:
+        report = verify_credential(form, context)
+        mapping = matcher.match_credential(form.achievement)
+        skills = [
+            SkillEvidence(
+                skill_uri=m.uri,
+                label=m.label,
+                confidence=m.confidence,
+                method=m.method,
+                credential_id=form.digest,
+            )
+            for m in mapping.skills
+        ]
+        result.credentials.append(ScreenedCredential(form, report, skills))
+    return result
+
+
+def _profile(folder: Path) -> dict[str, Any]:
+    path = folder / PROFILE
+    if not path.exists():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else {}
+
+
+def _extract_all(
+    folder: Path, fetcher: Fetcher
+) -> tuple[list[CredentialForm], list[ExtractionError]]:
+    from ats_match.formats import extract_url
+
+    forms: list[CredentialForm] = []
+    errors: list[ExtractionError] = []
+    seen: set[str] = set()
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and p.name != PROFILE):
+        data = path.read_bytes()
+        found = extract_bytes(data, source=path.name)
+        if not found.credentials and path.suffix.lower() in (".pdf", ".docx", ".txt", ".md"):
+            text = (
+                data.decode("utf-8", "replace")
+                if path.suffix.lower() in (".txt", ".md")
+                else extract_text_from_document(data, path.name)
+            )
+            for url in find_credential_urls(text):
+                linked = extract_url(url, fetcher)
+                forms += linked.credentials
+                errors += linked.errors
+            continue
+        forms += found.credentials
+        errors += found.errors
+    unique = []
+    for form in forms:
+        if form.digest not in seen:
+            seen.add(form.digest)
+            unique.append(form)
+    return unique, errors
+
+
+def evidence_of(candidate: ScreenedCandidate) -> CandidateEvidence:
+    return CandidateEvidence(
+        candidate_id=candidate.folder.name,
+        name=candidate.name,
+        credentials=[
+            CredentialEvidence(
+                credential_id=c.form.digest,
+                achievement_id=c.form.achievement.id,
+                achievement_name=c.form.achievement.name,
+                issuer_id=c.form.issuer.id,
+                issuer_name=c.form.issuer.name,
+                issued_at=c.form.issued_at,
+                valid_from=c.form.valid_from,
+                valid_until=c.form.valid_until,
+                verdict=c.report.status.value,
+                level=c.form.achievement.level,
+            )
+            for c in candidate.credentials
+        ],
+        skills=[s for c in candidate.credentials for s in c.skills],
+    )
+
+
+def rank_screened(
+    candidates: list[ScreenedCandidate], role: RequirementSet, today: date
+) -> list[RankedCandidate]:
+    return rank_candidates(role, [evidence_of(c) for c in candidates], today)
