@@ -184,10 +184,12 @@ def _key_of_method(method: dict[str, Any]) -> PublicKey:
         return decode_multikey(method["publicKeyMultibase"])
     if "publicKeyJwk" in method:
         return jwk_to_key(method["publicKeyJwk"])
-    if isinstance(method.get("publicKeyBase58"), str):
-        return ed25519.Ed25519PublicKey.from_public_bytes(
-            base58.b58decode(method["publicKeyBase58"])
-        )
+    raw58 = method.get("publicKeyBase58")
+    if isinstance(raw58, str) and len(raw58) <= 64:
+        try:
+            return ed25519.Ed25519PublicKey.from_public_bytes(base58.b58decode(raw58))
+        except ValueError as exc:
+            raise KeyResolutionError("publicKeyBase58 is not an Ed25519 key") from exc
     raise KeyResolutionError(f"verification method {method.get('id')!r} carries no public key")
 
 
@@ -285,7 +287,8 @@ def _from_jwks(doc: dict[str, Any], kid: str, base: str) -> ResolvedKey:
 
 
 def issuer_keys(issuer_id: str, fetcher: Fetcher) -> list[ResolvedKey]:
-    """All assertion keys an issuer publishes (did:key, did:web, https profile or JWKS)."""
+    """The assertion keys an issuer publishes (did:key, did:web, https profile or JWKS).
+    Unusable entries are skipped; a document that is not the issuer's is an error."""
     if issuer_id.startswith("did:key:"):
         return [resolve_did_key(issuer_id)]
     if issuer_id.startswith("did:web:"):
@@ -295,18 +298,29 @@ def issuer_keys(issuer_id: str, fetcher: Fetcher) -> list[ResolvedKey]:
     else:
         raise KeyResolutionError(f"cannot find keys for issuer {issuer_id!r}")
     if isinstance(doc, dict) and isinstance(doc.get("keys"), list):
-        return [
-            ResolvedKey(jwk_to_key(j), str(j.get("kid", "")), issuer_id, frozenset())
-            for j in doc["keys"]
-            if isinstance(j, dict)
-        ]
+        return [k for k in (_jwks_entry(j, issuer_id) for j in doc["keys"]) if k]
     if not isinstance(doc, dict) or doc.get("id") != issuer_id:
         raise KeyResolutionError(f"the document at {issuer_id} does not identify itself")
+    candidates = list(doc.get("verificationMethod") or [])
+    candidates += [e for e in doc.get("assertionMethod") or [] if isinstance(e, dict)]
     keys = []
-    for method in doc.get("verificationMethod") or []:
-        if isinstance(method, dict) and method.get("controller", issuer_id) == issuer_id:
-            mid = _absolute(str(method.get("id", "")), issuer_id)
-            keys.append(
-                ResolvedKey(_key_of_method(method), mid, issuer_id, _purposes(doc, mid, issuer_id))
-            )
+    for method in candidates:
+        if not isinstance(method, dict) or method.get("controller", issuer_id) != issuer_id:
+            continue
+        mid = _absolute(str(method.get("id", "")), issuer_id)
+        purposes = _purposes(doc, mid, issuer_id)
+        if "assertionMethod" not in purposes:
+            continue
+        try:
+            keys.append(ResolvedKey(_key_of_method(method), mid, issuer_id, purposes))
+        except (KeyResolutionError, ValueError):
+            continue
     return keys
+
+
+def _jwks_entry(jwk: Any, issuer_id: str) -> ResolvedKey | None:
+    try:
+        key = jwk_to_key(jwk)
+    except KeyResolutionError:
+        return None
+    return ResolvedKey(key, str(jwk.get("kid", "")), issuer_id, frozenset({"assertionMethod"}))
