@@ -12,6 +12,9 @@ address, too large) is a proven defect of the credential as presented (``fail``)
 
 from __future__ import annotations
 
+import json
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from ats_match.net.fetcher import Fetcher, FetchError, FetchErrorKind
@@ -49,10 +52,41 @@ def fetch_node(
     except FetchError as exc:
         raise NodeUnavailable(fetch_error_check(exc, check, what)) from exc
     try:
-        node = response.json()
+        node = _PARSED.parse(url, response.content)
     except ValueError as exc:
         raise NodeUnavailable(_fail(check, f"The {what} at {url} is not JSON.")) from exc
     return check_node(node, check=check, what=what, types=types, url=url)
+
+
+class _ParsedDocuments:
+    """Parsed JSON of recently fetched bodies, keyed by URL and the exact bytes.
+
+    Why: with warm fetch caches the same issuer profile, badge class, key and revocation list
+    bytes come back for every assertion; parsing them again was a fifth of the cost. The key
+    includes the body, so a changed document is always parsed afresh. Callers never mutate
+    the returned objects.
+    """
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[str, bytes], Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def parse(self, url: str, content: bytes) -> Any:
+        key = (url, content)
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        parsed = json.loads(content)
+        with self._lock:
+            self._items[key] = parsed
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return parsed
+
+
+_PARSED = _ParsedDocuments()
 
 
 def check_node(node: Any, *, check: str, what: str, types: set[str], url: str) -> dict[str, Any]:

@@ -1,0 +1,327 @@
+"""Verification throughput per format per core, side by side with peer verifiers, in one run.
+
+Run from the repository root::
+
+    .venv/bin/python bench/verify/run.py            # about 1-2 minutes on 2 vCPU
+    .venv/bin/python bench/verify/run.py --quick    # smaller samples, for a smoke test
+
+What it measures (one thread = one core; every figure is credentials per second):
+
+- ``ed25519-raw``: ``cryptography`` Ed25519 verify of a 64-byte message: the ceiling;
+- ours, with warm caches (issuer profiles, keys, DID documents, status lists already fetched):
+  VC-JWT (EdDSA, did:key), Data Integrity ``eddsa-rdfc-2022``, OB 2.0 signed (RS256 JWS), OB 2.0
+  hosted (one loopback HTTP GET of the assertion each: that fetch *is* the hosted check), CLR 2.0
+  (a VC-JWT bundle holding two VC-JWTs). Every input is distinct, so no per-credential result is
+  ever reused; every credential is checked end to end (signature, validity, recipient, trust).
+- peers on the same inputs: ``openbadgeslib`` 4.6.3 (``OB3Verifier`` for VC-JWT,
+  ``OB3LdpVerifier`` for Data Integrity, ``OB2Verifier`` for signed OB 2.0 with the key given)
+  in this venv; ``openbadges`` 1.1.2 (badgecheck, validator-core) for OB 2.0 hosted and signed,
+  installed by this script into ``bench/.peers/ob2`` and driven in a subprocess
+  (``peer_openbadges.py``).
+
+Writes the figures as JSON to ``bench/results/verify-<UTC time>.json`` (gitignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+PEERS = ROOT / "bench" / ".peers"
+PEER_PYTHON = PEERS / "ob2" / "bin" / "python"
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("ATS_MATCH_DATA_DIR", tempfile.mkdtemp(prefix="ats-bench-"))
+
+LEARNER = "did:example:learner"
+CLR_CONTEXT = [
+    "https://www.w3.org/ns/credentials/v2",
+    "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+]
+
+
+# -- timing -----------------------------------------------------------------------------------------
+def throughput(fn: Callable[[Any], Any], items: list[Any], seconds: float) -> float:
+    """Calls per second of ``fn`` over distinct ``items`` (each used at most once)."""
+    done, start = 0, time.perf_counter()
+    for item in items:
+        fn(item)
+        done += 1
+        if time.perf_counter() - start > seconds:
+            break
+    return done / (time.perf_counter() - start)
+
+
+def repeat_rate(fn: Callable[[], Any], seconds: float) -> float:
+    done, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for _ in range(200):
+            fn()
+        done += 200
+    return done / (time.perf_counter() - start)
+
+
+# -- inputs ---------------------------------------------------------------------------------------
+def vc_inputs(n_jwt: int, n_di: int, n_clr: int) -> dict[str, Any]:
+    from tests.support.signing import (
+        TestKey,
+        ob3_credential,
+        sign_data_integrity,
+        sign_vc_jwt,
+        vc_claims,
+    )
+
+    key = TestKey.generate()
+    did = key.did_key()
+
+    def credential(i: int) -> dict[str, Any]:
+        return ob3_credential(
+            did, subject_id=LEARNER, cred_id=f"urn:uuid:{i:08d}-0000-4000-8000-000000000000"
+        )
+
+    def jwt(i: int) -> str:
+        vc = credential(i)
+        claims = {k: v for k, v in vc_claims(vc).items() if k != "vc"}
+        return sign_vc_jwt(vc, key, kid=key.did_key_vm(), form="vcdm2", claims=claims)
+
+    def clr(i: int) -> str:
+        bundle = {
+            "@context": CLR_CONTEXT,
+            "id": f"urn:uuid:{i:08d}-1111-4a4a-9b9b-000000000001",
+            "type": ["VerifiableCredential", "ClrCredential"],
+            "issuer": {"id": did, "type": ["Profile"], "name": "Example University"},
+            "validFrom": "2024-01-01T00:00:00Z",
+            "name": "Transcript",
+            "credentialSubject": {
+                "id": LEARNER,
+                "type": ["ClrSubject"],
+                "verifiableCredential": [jwt(10_000_000 + 2 * i), jwt(10_000_001 + 2 * i)],
+            },
+        }
+        return sign_vc_jwt(bundle, key, kid=key.did_key_vm(), form="vcdm2")
+
+    return {
+        "key": key,
+        "did": did,
+        "jwt": [jwt(i) for i in range(n_jwt + 1)],
+        "di": [sign_data_integrity(credential(i), key, key.did_key_vm()) for i in range(n_di + 1)],
+        "clr": [clr(i) for i in range(n_clr + 1)],
+    }
+
+
+def ob2_inputs(server: Any, n_signed: int, n_hosted: int) -> dict[str, Any]:
+    from tests.support.ob2 import Ob2Issuer, public_pem, rsa_key
+
+    issuer = Ob2Issuer(server, rsa_key())
+    issuer.publish()
+    server.serve("/badge.png", b"\x89PNG\r\n\x1a\n", content_type="image/png")
+    return {
+        "issuer": issuer,
+        "pem": public_pem(issuer.key),
+        "signed": [issuer.signed() for _ in range(n_signed + 1)],
+        "hosted": [issuer.hosted() for _ in range(n_hosted + 1)],
+    }
+
+
+# -- ours -------------------------------------------------------------------------------------------
+def ours(vc: dict[str, Any], ob2: dict[str, Any], seconds: float) -> dict[str, dict[str, Any]]:
+    from ats_match.formats.model import Spec
+    from ats_match.net.http import HttpFetcher
+    from ats_match.verification import VerificationContext, verify_credential
+    from tests.support.ob2 import EMAIL
+    from tests.verification.vc.helpers import OfflineFetcher, form
+
+    offline = VerificationContext(fetcher=OfflineFetcher(), applicant_dids=(LEARNER,))
+    loopback = VerificationContext(
+        fetcher=HttpFetcher(allow_hosts=("127.0.0.1",)), applicant_emails=(EMAIL,)
+    )
+    cases: dict[str, tuple[list[Any], VerificationContext]] = {
+        "vc-jwt": ([form(t) for t in vc["jwt"]], offline),
+        "di-eddsa-rdfc-2022": ([form(d) for d in vc["di"]], offline),
+        "clr-vc-jwt": ([form(t, Spec.CLR2) for t in vc["clr"]], offline),
+        "ob2-signed": (ob2["signed"], loopback),
+        "ob2-hosted": (ob2["hosted"], loopback),
+    }
+    results: dict[str, dict[str, Any]] = {}
+    for name, (forms, context) in cases.items():
+        first = verify_credential(forms[0], context)  # warms key / profile / context caches
+        rate = throughput(lambda f, c=context: verify_credential(f, c), forms[1:], seconds)
+        results[name] = {"rate": rate, "verdict": first.status.value}
+    return results
+
+
+# -- peers ----------------------------------------------------------------------------------------
+def openbadgeslib_peers(
+    vc: dict[str, Any], ob2: dict[str, Any], seconds: float
+) -> dict[str, dict[str, Any]]:
+    from openbadgeslib.ob2.verifier import OB2Verifier
+    from openbadgeslib.ob3.ldp import OB3LdpVerifier
+    from openbadgeslib.ob3.verifier import OB3Verifier
+
+    from tests.support.ob2 import EMAIL
+
+    jwt_verifier = OB3Verifier.for_issuer_did(vc["did"])
+    ldp_verifier = OB3LdpVerifier.for_issuer_did(vc["did"])
+    ob2_verifier = OB2Verifier(pubkey_pem=ob2["pem"])
+    cases: dict[str, tuple[Callable[[Any], Any], Iterable[Any]]] = {
+        "vc-jwt": (jwt_verifier.verify, vc["jwt"]),
+        "di-eddsa-rdfc-2022": (ldp_verifier.verify, vc["di"]),
+        "ob2-signed": (
+            lambda c: ob2_verifier.verify(c.compact, expected_recipient=EMAIL),
+            ob2["signed"],
+        ),
+    }
+    results: dict[str, dict[str, Any]] = {}
+    for name, (fn, items) in cases.items():
+        listed = list(items)
+        try:
+            fn(listed[0])
+            verdict = "valid"
+        except Exception as exc:
+            verdict = f"refused: {type(exc).__name__}: {str(exc)[:120]}"
+        rate = throughput(_tolerant(fn), listed[1:], seconds) if verdict == "valid" else None
+        results[name] = {"rate": rate, "verdict": verdict}
+    return results
+
+
+def _tolerant(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def call(item: Any) -> Any:
+        try:
+            return fn(item)
+        except Exception:
+            return None
+
+    return call
+
+
+def ensure_badgecheck() -> str | None:
+    """Create ``bench/.peers/ob2`` with ``openbadges==1.1.2``; returns why not, or ``None``."""
+    if PEER_PYTHON.exists():
+        return None
+    pip = [str(PEER_PYTHON), "-m", "pip", "install", "--quiet"]
+    steps = [
+        [sys.executable, "-m", "venv", str(PEERS / "ob2")],
+        [*pip, "openbadges==1.1.2"],
+        # pycryptodome 3.6.6 (pinned) has Python-2 literals that do not compile on 3.11.
+        [*pip, "--no-deps", "pycryptodome==3.23.0"],
+    ]
+    for step in steps:
+        done = subprocess.run(step, capture_output=True, text=True, timeout=900, check=False)
+        if done.returncode != 0:
+            return f"{' '.join(step[-2:])} failed: {done.stderr.strip()[-400:]}"
+    return None
+
+
+def badgecheck_peer(ob2: dict[str, Any], seconds: float) -> dict[str, dict[str, Any]]:
+    from tests.support.ob2 import EMAIL
+
+    problem = ensure_badgecheck()
+    if problem:
+        return {k: {"rate": None, "verdict": problem} for k in ("ob2-signed", "ob2-hosted")}
+    inputs = {
+        "ob2-signed": [c.compact for c in ob2["signed"]],
+        "ob2-hosted": [c.document["id"] for c in ob2["hosted"]],
+    }
+    results: dict[str, dict[str, Any]] = {}
+    for name, items in inputs.items():
+        job = {"inputs": items, "email": EMAIL, "seconds": seconds, "check": 1}
+        done = subprocess.run(
+            [str(PEER_PYTHON), str(Path(__file__).with_name("peer_openbadges.py"))],
+            input=json.dumps(job),
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        if done.returncode != 0:
+            results[name] = {"rate": None, "verdict": done.stderr.strip()[-300:]}
+            continue
+        found = json.loads(done.stdout)
+        valid = found["outcomes"][0]["valid"]
+        results[name] = {"rate": found["rate"], "verdict": "valid" if valid else "invalid"}
+    return results
+
+
+# -- report -----------------------------------------------------------------------------------------
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small samples (smoke test)")
+    parser.add_argument("--seconds", type=float, default=None, help="time per measurement")
+    args = parser.parse_args()
+    seconds = args.seconds or (0.5 if args.quick else 3.0)
+    scale = 0.1 if args.quick else 1.0
+    warnings.simplefilter("ignore")
+
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    from tests.support.issuer_server import IssuerServer
+
+    private = ed25519.Ed25519PrivateKey.generate()
+    public, message = private.public_key(), b"m" * 64
+    signature = private.sign(message)
+    raw = repeat_rate(lambda: public.verify(signature, message), seconds)
+
+    print("preparing distinct signed inputs ...", file=sys.stderr)
+    vc = vc_inputs(int(6000 * scale), int(250 * scale), int(1500 * scale))
+    with IssuerServer() as server:
+        ob2 = ob2_inputs(server, int(3000 * scale), int(1500 * scale))
+        print("measuring ...", file=sys.stderr)
+        mine = ours(vc, ob2, seconds)
+        lib = openbadgeslib_peers(vc, ob2, seconds)
+        badgecheck = badgecheck_peer(ob2, seconds)
+    print_table(raw, mine, lib, badgecheck)
+    save(raw, mine, lib, badgecheck, seconds)
+
+
+def print_table(raw: float, mine: dict[str, Any], lib: dict[str, Any], bc: dict[str, Any]) -> None:
+    def cell(entry: dict[str, Any] | None) -> str:
+        if not entry:
+            return "n/a"
+        if entry["rate"] is None:
+            return f"({entry['verdict'][:40]})"
+        return f"{entry['rate']:9,.0f}"
+
+    print(f"\nraw Ed25519 verify (cryptography): {raw:,.0f}/s per core\n")
+    header = f"{'format':20} {'ours':>10} {'verdict':>10} {'openbadgeslib':>14} {'badgecheck':>11} "
+    print(header + "ours/raw  ours/peer")
+    for name, entry in mine.items():
+        peers = [p[name]["rate"] for p in (lib, bc) if name in p and p[name]["rate"]]
+        ratio = " ".join(f"{entry['rate'] / p:5.1f}x" for p in peers) or "-"
+        print(
+            f"{name:20} {entry['rate']:10,.0f} {entry['verdict']:>10} {cell(lib.get(name)):>14} "
+            f"{cell(bc.get(name)):>11} {entry['rate'] / raw:7.2f}  {ratio}"
+        )
+
+
+def save(raw: float, mine: Any, lib: Any, bc: Any, seconds: float) -> None:
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = out / f"verify-{stamp}.json"
+    payload = {
+        "when": stamp,
+        "cpu_count": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "seconds_per_measurement": seconds,
+        "ed25519_raw": raw,
+        "ours": mine,
+        "openbadgeslib": lib,
+        "openbadges_badgecheck": bc,
+    }
+    path.write_text(json.dumps(payload, indent=2))
+    print(f"\nsaved {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
