@@ -56,7 +56,8 @@ def make_candidates(n: int, seed: int = 7) -> list[CandidateEvidence]:
     Half of the skill mappings hit one of the role's 26 skills (skewed to the first ones, as
     applicants to a role tend to hold its core skills), half one of 200 other skills;
     achievements are uniform over 30, of which the role names 13; verdicts are 80 % verified,
-    10 % indeterminate, 5 % unverified, 5 % failed; 30 % of credentials expire.
+    10 % indeterminate, 5 % unverified, 5 % failed; 30 % of credentials expire. Half the
+    candidates also get the role's core certificate with its two core skills (on ``c0``).
     """
     rnd = random.Random(seed)
     verdicts = ["verified"] * 16 + ["indeterminate"] * 2 + ["unverified", "failed"]
@@ -94,6 +95,20 @@ def make_candidates(n: int, seed: int = 7) -> list[CandidateEvidence]:
             )
             for _ in range(rnd.randint(3, 10))
         ]
+        if rnd.random() < 0.5:  # half the applicants hold the role's core certificate and skills
+            core = creds[0].model_copy(update={"achievement_id": f"ach:0{rnd.randint(0, 1)}"})
+            creds[0] = core
+            skills += [
+                SkillEvidence.model_construct(
+                    skill_uri=SKILL.format(k),
+                    label=None,
+                    confidence=round(rnd.uniform(0.5, 1.0), 2),
+                    method="alignment",
+                    credential_id="c0",
+                    level=None,
+                )
+                for k in (0, 1)
+            ]
         out.append(
             CandidateEvidence.model_construct(
                 candidate_id=f"cand-{i:06d}",
