@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 from rules import codegen, explain
 from rules.inputs import CandidateEvidence, CredentialEvidence, SkillEvidence
@@ -465,6 +465,7 @@ class ScoreSummary(NamedTuple):
 
 
 _NO_DATE = date.max.toordinal() + 1
+_new_tuple: Callable[..., Any] = tuple.__new__
 
 
 class Decision(NamedTuple):
@@ -495,7 +496,9 @@ def decide(
         normalised = 0.0 if knocked or review else 100.0
     qualified = not knocked and not review and normalised >= th.qualified
     shortlisted = qualified and normalised >= th.shortlist
-    return Decision(round(total, 6), normalised, qualified, shortlisted, knocked, review)
+    # tuple.__new__ skips the NamedTuple's Python-level __new__ (hot path)
+    values = (round(total, 6), normalised, qualified, shortlisted, knocked, review)
+    return cast(Decision, _new_tuple(Decision, values))
 
 
 class CompiledRule:
@@ -684,7 +687,8 @@ class CompiledRequirementSet:
         tier = 3 if d[4] else 0 if d[3] else 1 if d[2] else 2
         applied = cand.applied_at
         day = applied.toordinal() if applied is not None else _NO_DATE
-        return ScoreSummary(position, cand.candidate_id, applied, *d, undecided, tier, day)
+        values = (position, cand.candidate_id, applied, *d, undecided, tier, day)
+        return cast(ScoreSummary, _new_tuple(ScoreSummary, values))
 
     def score_all(self, candidates: Sequence[CandidateEvidence]) -> list[ScoreSummary]:
         """Fast path over many candidates (input order kept; rank with rules.ranking.rank).
