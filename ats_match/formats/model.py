@@ -147,3 +147,6 @@ class ExtractionError(BaseModel):
 class ExtractionResult(BaseModel):
     credentials: list[CredentialForm] = Field(default_factory=list)
     errors: list[ExtractionError] = Field(default_factory=list)
+    links: list[str] = Field(default_factory=list)
+    """Credential links found (in a document, or baked as a hosted reference); followed only
+    when the extraction was given a fetcher."""

@@ -1,0 +1,90 @@
+"""Bounded decoding primitives shared by every format parser.
+
+What: :class:`FormatError` (a typed reason that becomes an :class:`ExtractionError`),
+:class:`Limits` (size and nesting caps read from settings) and :func:`load_json`, which refuses
+oversized or deeply nested JSON before it can exhaust memory or the stack.
+Why here: every parser (OB2, OB3, CLR, PNG, SVG, JWS) decodes JSON from untrusted bytes; one
+bounded loader means one place to get it right.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ats_match.formats.model import ExtractionError, ExtractionErrorCode
+
+
+class FormatError(Exception):
+    """Parsing stopped for a reason the user is shown (``code``) with a short ``detail``."""
+
+    def __init__(self, code: ExtractionErrorCode, detail: str) -> None:
+        super().__init__(f"{code.value}: {detail}")
+        self.code = code
+        self.detail = detail
+
+    def to_error(self, source: str | None) -> ExtractionError:
+        """The stored, typed form of this failure."""
+        return ExtractionError(code=self.code, detail=self.detail, source=source)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Caps applied while parsing (bytes, nesting, counts)."""
+
+    max_document_bytes: int = 2 * 1024 * 1024
+    max_image_bytes: int = 10 * 1024 * 1024
+    max_attachment_bytes: int = 20 * 1024 * 1024
+    max_json_depth: int = 64
+    max_text_chars: int = 2 * 1024 * 1024
+    max_nested: int = 200
+    max_pages: int = 50
+
+    @classmethod
+    def from_settings(cls) -> Limits:
+        """The limits configured for this deployment (``ATS_MATCH_MAX_*``)."""
+        from ats_match.settings import get_settings
+
+        s = get_settings()
+        return cls(
+            max_document_bytes=s.max_document_bytes,
+            max_image_bytes=s.max_image_bytes,
+            max_attachment_bytes=s.max_attachment_bytes,
+            max_json_depth=s.max_json_depth,
+        )
+
+
+def load_json(data: bytes | str, limits: Limits) -> Any:
+    """Decode JSON text within ``limits``: length first, then parse, then nesting depth.
+
+    The C decoder guards its own recursion (``RecursionError``), so even 100k ``[`` cannot crash
+    the process; the depth walk afterwards enforces the configured (much lower) limit."""
+    if len(data) > limits.max_document_bytes:
+        raise FormatError(
+            ExtractionErrorCode.TOO_LARGE,
+            f"JSON document of {len(data)} bytes exceeds {limits.max_document_bytes} bytes",
+        )
+    try:
+        value = json.loads(data)
+    except RecursionError:
+        raise FormatError(ExtractionErrorCode.UNSAFE_DOCUMENT, "JSON nested too deeply") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise FormatError(ExtractionErrorCode.MALFORMED_JSON, f"invalid JSON: {exc}") from None
+    check_depth(value, limits.max_json_depth)
+    return value
+
+
+def check_depth(value: Any, max_depth: int) -> None:
+    """Refuse a decoded value nested deeper than ``max_depth`` (iterative: no recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > max_depth:
+            raise FormatError(
+                ExtractionErrorCode.UNSAFE_DOCUMENT, f"JSON nested deeper than {max_depth} levels"
+            )
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)

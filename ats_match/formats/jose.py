@@ -1,0 +1,44 @@
+"""Compact JWS / JWT decoding without verification (that is the verifier's job).
+
+What: split a compact serialisation, base64url-decode header and payload as bounded JSON.
+Why: OB 2.0 signed assertions and VC-JWTs both arrive this way; parsing only needs the claims.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from typing import Any
+
+from ats_match.formats.errors import FormatError, Limits, load_json
+from ats_match.formats.model import ExtractionErrorCode
+
+COMPACT_RE = re.compile(r"^[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*$")
+
+
+def looks_compact(text: str) -> bool:
+    """True when ``text`` has the shape of a compact JWS (three base64url parts)."""
+    return COMPACT_RE.fullmatch(text) is not None
+
+
+def b64url_decode(part: str) -> bytes:
+    """Decode unpadded base64url (RFC 7515 §2)."""
+    try:
+        return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+    except (binascii.Error, ValueError) as exc:
+        raise FormatError(ExtractionErrorCode.MALFORMED_JSON, f"bad base64url: {exc}") from None
+
+
+def decode_compact(token: str, limits: Limits) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return ``(header, payload)`` of a compact JWS; the signature is not checked."""
+    if len(token) > limits.max_document_bytes * 2:
+        raise FormatError(ExtractionErrorCode.TOO_LARGE, "token exceeds the document size limit")
+    if not looks_compact(token):
+        raise FormatError(ExtractionErrorCode.UNKNOWN_FORMAT, "not a compact JWS")
+    head, body, _ = token.split(".")
+    header = load_json(b64url_decode(head), limits)
+    payload = load_json(b64url_decode(body), limits)
+    if not isinstance(header, dict) or not isinstance(payload, dict):
+        raise FormatError(ExtractionErrorCode.MALFORMED_JSON, "JWS header/payload not objects")
+    return header, payload
