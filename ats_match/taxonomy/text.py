@@ -1,0 +1,90 @@
+"""Text normalisation, tokenisation and segmentation shared by the index and the matcher."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[^\w+#]+")
+_SEGMENT_SPLIT = re.compile(
+    r"\s*(?:[,;:/&|()\[\]]|\s-\s|\.\s|\b(?:and|for|with|in|using|of|or|via|to|on)\b)\s*",
+    re.IGNORECASE,
+)
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "of",
+        "for",
+        "to",
+        "in",
+        "on",
+        "with",
+        "by",
+        "at",
+        "from",
+        "as",
+        "into",
+        "via",
+        "using",
+        "use",
+        "is",
+        "are",
+        "be",
+        "this",
+        "that",
+        "your",
+        "their",
+        "its",
+        "course",
+        "certificate",
+        "certification",
+        "badge",
+        "level",
+        "introduction",
+        "intro",
+        "basics",
+        "fundamentals",
+        "foundations",
+        "advanced",
+        "beginner",
+        "intermediate",
+        "skills",
+        "skill",
+        "training",
+    ]
+)
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "s")
+
+
+def normalise(text: str) -> str:
+    """Casefold, strip accents and punctuation (keeping '+' and '#', as in C++ and C#)."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return " ".join(_NON_WORD.sub(" ", folded.casefold()).split())
+
+
+def stem(token: str) -> str:
+    """A crude suffix stripper: enough to meet 'analysing' and 'analysis' halfway."""
+    for suffix in _SUFFIXES:
+        if len(token) - len(suffix) >= 4 and token.endswith(suffix):
+            token = token[: -len(suffix)]
+            break
+    if token.endswith(("ise", "ize", "yse", "yze", "sis")) and len(token) > 6:
+        token = token[:-3]
+    return token
+
+
+def tokens(text: str) -> list[str]:
+    """Stemmed content tokens of ``text`` (stop words dropped unless nothing else is left)."""
+    words = normalise(text).split()
+    content = [w for w in words if w not in STOPWORDS]
+    return [stem(w) for w in (content or words)]
+
+
+def segments(text: str) -> list[str]:
+    """Sub-phrases a multi-skill title splits into ("Python for data analysis" -> both halves)."""
+    parts = [p.strip() for p in _SEGMENT_SPLIT.split(text) if p and p.strip()]
+    return [p for p in parts if normalise(p) and normalise(p) not in STOPWORDS]
