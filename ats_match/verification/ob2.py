@@ -133,6 +133,8 @@ class _Run:
     def _structure(self, doc: dict[str, Any]) -> None:
         contexts = {c for c in as_list(doc.get("@context")) if isinstance(c, str)}
         known = OB2_CONTEXTS | OB1_CONTEXTS
+        if doc.get("@context") is None and not self._is_ob1():
+            raise NodeUnavailable(_fail("structure", "The assertion has no JSON-LD context."))
         if doc.get("@context") is not None and not contexts & known:
             raise NodeUnavailable(
                 _fail("structure", f"Unknown JSON-LD context {sorted(contexts) or '(inline)'}.")

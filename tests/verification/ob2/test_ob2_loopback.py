@@ -280,3 +280,35 @@ def test_missing_key_document_fails(issuer: Ob2Issuer, verify: Any) -> None:
     report = verify(credential)
     _failed(report, "signature")
     assert "404" in _check(report, "signature").detail
+
+
+def test_missing_context_fails(issuer: Ob2Issuer, verify: Any) -> None:
+    _failed(verify(issuer.hosted(**{"@context": None})), "structure")
+
+
+def test_es256_key_and_algorithm_pinning(issuer: Ob2Issuer, verify: Any) -> None:
+    """A P-256 issuer key verifies ES256 only; an RS256 header with it is refused."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from joserfc import jws
+    from joserfc.jwk import ECKey
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    pem = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    issuer.server.serve(
+        "/key.json",
+        {
+            "type": "CryptographicKey",
+            "id": issuer.key_url,
+            "owner": issuer.issuer_url,
+            "publicKeyPem": pem,
+        },
+    )
+    doc = issuer.assertion("signed")
+    token = jws.serialize_compact({"alg": "ES256"}, json.dumps(doc).encode(), ECKey.import_key(key))
+    assert verify(form(doc, token)).status == Verdict.VERIFIED
+    _failed(verify(form(doc, sign(doc, issuer.key))), "signature")
