@@ -9,9 +9,9 @@ and ``rules`` never imports ``ats_match.taxonomy`` at import time.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from rules.loader import RequirementSetError, SchemaError
 from rules.schema import (
@@ -154,3 +154,39 @@ def validate_for_save(
     if errors:
         raise RequirementSetError([SchemaError(i.field, i.message) for i in errors])
     return issues
+
+
+class _HasUri(Protocol):
+    @property
+    def uri(self) -> str: ...
+
+
+class SkillCatalog(Protocol):
+    """What the rules need from a taxonomy (``ats_match.taxonomy.Taxonomy`` fits)."""
+
+    def __contains__(self, uri: object) -> bool: ...
+    def narrower(self, uri: str) -> Sequence[_HasUri]: ...
+    def by_label(self, label: str) -> Sequence[_HasUri]: ...
+
+
+@dataclass(frozen=True)
+class TaxonomyHooks:
+    """The three callables save-time checks and compilation take, built from one catalog."""
+
+    known_skill: KnownSkill
+    resolve_label: ResolveLabel
+    narrower: Callable[[str], list[str]]
+
+
+def taxonomy_hooks(catalog: SkillCatalog) -> TaxonomyHooks:
+    """Adapt a taxonomy object; a label resolves only when exactly one skill carries it."""
+
+    def resolve(label: str) -> str | None:
+        found = catalog.by_label(label)
+        return found[0].uri if len(found) == 1 else None
+
+    return TaxonomyHooks(
+        known_skill=catalog.__contains__,
+        resolve_label=resolve,
+        narrower=lambda uri: [s.uri for s in catalog.narrower(uri)],
+    )
