@@ -128,7 +128,7 @@ def _extract(source: str, fetcher: HttpFetcher) -> ExtractionResult:
     except OSError as exc:
         typer.echo(f"{source}: {exc.strerror or exc}", err=True)
         raise typer.Exit(2) from None
-    return extract_bytes(data, source=path.name)
+    return extract_bytes(data, source=path.name, fetcher=fetcher)
 
 
 def _print_errors(extracted: ExtractionResult, as_json: bool) -> None:

@@ -118,3 +118,19 @@ def test_signed_fixture_with_another_applicant_fails(server: IssuerServer) -> No
         fetcher=fetcher, now=fixed_now(), applicant_emails=("someone@example.org",)
     )
     assert verify_credential(form(payload, token), context).status == Verdict.FAILED
+
+
+def test_baked_png_extracted_and_verified(server: IssuerServer) -> None:
+    """testSimplePNGPlainValid: the baked PNG goes through the formats extractor first."""
+    from ats_match import formats
+
+    if not hasattr(formats, "extract_bytes"):
+        pytest.skip("ats_match.formats.extract_bytes not available")
+    extracted = formats.extract_bytes((CONFORMANCE / "simple-badge.png").read_bytes())
+    [credential] = extracted.credentials
+    server.serve(urlsplit(str(credential.id)).path, json.dumps(credential.document))
+    fetcher = MappedFetcher(HttpFetcher(allow_hosts=("127.0.0.1",)), example_org_mapping(server))
+    context = VerificationContext(fetcher=fetcher, now=fixed_now(), applicant_emails=(APPLICANT,))
+    report = verify_credential(credential, context)
+    assert report.status == Verdict.VERIFIED, report.checks
+    assert report.format == "ob2-png"
