@@ -29,7 +29,8 @@ def test_unknown_uri_is_rejected_by_the_real_taxonomy(hooks) -> None:  # type: i
         "http://data.europa.eu/esco/skill/598de5b0-5b58-4ea7-8058-a4bc4d18c742"
     )
     assert not hooks.known_skill("http://data.europa.eu/esco/skill/not-a-skill")
-    assert (
-        hooks.resolve_label("SQL")
-        == "http://data.europa.eu/esco/skill/598de5b0-5b58-4ea7-8058-a4bc4d18c742"
+    # an unambiguous label resolves; an ambiguous one (several skills carry "SQL") does not
+    assert hooks.resolve_label("PostgreSQL") == (
+        "http://data.europa.eu/esco/skill/a8d07b5a-c1a1-42c6-9d53-db9c7a2ca996"
     )
+    assert hooks.resolve_label("SQL") is None
