@@ -59,8 +59,8 @@ def verify_vc(credential: CredentialForm, context: VerificationContext) -> Verif
 
 
 def report_for(credential: CredentialForm, result: Evaluation) -> VerificationReport:
-    """Wrap an evaluation in the report contract (fields are already typed: no revalidation)."""
-    return VerificationReport.model_construct(
+    """Wrap an evaluation in the report contract."""
+    return VerificationReport(
         format=credential.format,
         status=verdict_of(result.checks),
         checks=result.checks,
