@@ -21,13 +21,13 @@ for _name in ("Mapping", "MutableMapping", "Iterable", "Sequence", "Set", "Mutab
     setattr(collections, _name, getattr(collections.abc, _name))
 
 
-def _patch_context_loader():
+def _patch_context_loader() -> None:
     from openbadges.verifier import utils
     from openbadges.verifier.openbadges_context import OPENBADGES_CONTEXT_V2_DICT
 
     original = utils.CachableDocumentLoader.__call__
 
-    def call(self, url):
+    def call(self: object, url: str) -> object:
         if url.rstrip("/").startswith("https://w3id.org/openbadges/v2"):
             document = json.dumps(OPENBADGES_CONTEXT_V2_DICT)
             return {"contextUrl": None, "documentUrl": url, "document": document}
@@ -36,7 +36,7 @@ def _patch_context_loader():
     utils.CachableDocumentLoader.__call__ = call
 
 
-def main():
+def main() -> None:
     job = json.load(sys.stdin)
     _patch_context_loader()
     from openbadges import verify

@@ -71,7 +71,8 @@ def forge(payload: dict[str, Any], header: dict[str, Any], secret: bytes | None)
 
 def form(doc: dict[str, Any], compact: str | None = None, spec: Spec = Spec.OB2) -> CredentialForm:
     """The internal form the parser would produce for ``doc`` (or the JWS ``compact``)."""
-    recipient = doc.get("recipient") if isinstance(doc.get("recipient"), dict) else {}
+    found = doc.get("recipient")
+    recipient: dict[str, Any] = found if isinstance(found, dict) else {}
     recipients = []
     if isinstance(recipient.get("identity"), str):
         recipients.append(
