@@ -76,7 +76,7 @@ def normalise(
     text: Annotated[str, typer.Argument(metavar="TEXT", help="A badge name or skill text.")],
     as_json: AsJson = False,
     top: Annotated[int, typer.Option("--top", min=1, help="How many skills to show.")] = 5,
-    threshold: Threshold = 0.8,
+    threshold: Threshold = 0.75,
     esco_csv: EscoCsv = None,
     broader: Broader = None,
     employer: Employer = None,
@@ -127,7 +127,7 @@ def _print_matches(text: str, matches: list[SkillMatch], threshold: float) -> No
 def eval_command(
     file: Annotated[Path, typer.Argument(help="Labelled set, JSON Lines {text, expected}.")],
     as_json: AsJson = False,
-    threshold: Threshold = 0.8,
+    threshold: Threshold = 0.75,
     esco_csv: EscoCsv = None,
     broader: Broader = None,
     employer: Employer = None,

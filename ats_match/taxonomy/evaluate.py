@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from ats_match.taxonomy.matcher import SkillMatcher
+from ats_match.taxonomy.matcher import DEFAULT_THRESHOLD, SkillMatcher
 from ats_match.taxonomy.model import Taxonomy
 
 
@@ -82,7 +82,7 @@ def score_rankings(examples: Sequence[LabelledText], rank: Ranker, threshold: fl
 
 
 def evaluate(
-    examples: Sequence[LabelledText], taxonomy: Taxonomy, threshold: float = 0.8
+    examples: Sequence[LabelledText], taxonomy: Taxonomy, threshold: float = DEFAULT_THRESHOLD
 ) -> EvalReport:
     """Evaluate :class:`SkillMatcher` (fuzzy path) on ``examples`` against ``taxonomy``."""
     matcher = SkillMatcher(holdout_taxonomy(taxonomy, examples), threshold=threshold)

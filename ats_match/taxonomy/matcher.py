@@ -22,6 +22,8 @@ Method = Literal["alignment", "crosswalk", "override", "fuzzy", "synonym"]
 _ESCO_URI = re.compile(r"^https?://data\.europa\.eu/esco/skill/[0-9a-f-]{36}$", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _SHORTLIST = 40
+_FUZZY_WEIGHT = 0.6  # the rest of the confidence is weighted token overlap
+DEFAULT_THRESHOLD = 0.75  # chosen on the held-out set: see docs/taxonomy.md
 _COMMON_DF = 400  # tokens in more labels than this only re-rank, never add candidates
 _DESCRIPTION_WEIGHT = 0.9  # a match found only in the long description is less certain
 
@@ -79,6 +81,7 @@ class LabelIndex:
                 postings[tok].append(i)
         n = len(self.normed) or 1
         self.idf = {tok: math.log(n / len(ids)) + 1.0 for tok, ids in postings.items()}
+        self.max_idf = math.log(n) + 1.0
         self.postings = dict(postings)
         self._sets: dict[str, frozenset[int]] = {}
         self.vocabulary = list(self.postings)
@@ -100,9 +103,13 @@ class LabelIndex:
         "data") only add weight to candidates already proposed, which keeps the work per query
         small without losing labels that share a distinctive word.
         """
-        toks = {t for t in (self.resolve(tok) for tok in tokens(query)) if t}
+        wanted = set(tokens(query))
+        resolved = {tok: self.resolve(tok) for tok in wanted}
+        toks = {t for t in resolved.values() if t}
         if not toks:
             return []
+        # A word the index has never seen still counts against the overlap, at the rarest idf.
+        unseen = sum(1 for t in resolved.values() if t is None) * self.max_idf**2
         scores: dict[int, float] = {}
         for tok in sorted(toks, key=lambda t: len(self.postings[t])):
             idf = self.idf[tok] ** 2
@@ -115,7 +122,7 @@ class LabelIndex:
                 get = scores.get
                 for i in ids:
                     scores[i] = get(i, 0.0) + idf
-        qnorm = math.sqrt(sum(self.idf[t] ** 2 for t in toks))
+        qnorm = math.sqrt(sum(self.idf[t] ** 2 for t in toks) + unseen)
         weight = self.weight
         top = heapq.nlargest(limit, scores.items(), key=lambda p: p[1] / weight[p[0]])
         return [(i, s / (qnorm * weight[i])) for i, s in top]
@@ -136,7 +143,7 @@ class SkillMatcher:
         *,
         synonyms: Mapping[str, Iterable[str]] | None = None,
         crosswalks: Crosswalk | Iterable[Crosswalk] | None = None,
-        threshold: float = 0.8,
+        threshold: float = DEFAULT_THRESHOLD,
     ) -> None:
         self.taxonomy = taxonomy
         self.threshold = threshold
@@ -175,7 +182,7 @@ class SkillMatcher:
         index = self.index
         for i, overlap in index.candidates(query):
             fuzzy = fuzz.WRatio(query, index.normed[i], processor=None) / 100.0
-            score = 0.8 * fuzzy + 0.2 * min(overlap, 1.0)
+            score = _FUZZY_WEIGHT * fuzzy + (1 - _FUZZY_WEIGHT) * min(overlap, 1.0)
             if not whole:
                 # A segment matches only part of the text: keep it below a full-text match.
                 score *= 0.97
