@@ -72,6 +72,7 @@ def test_ob30_baked_png_matches_its_json() -> None:
     base = conformance("1edtech", "ob30")
     [baked] = extract_bytes((base / "simple-json.png").read_bytes()).credentials
     [plain] = extract_bytes((base / "simple.json").read_bytes()).credentials
+
     def unsigned(doc: dict[str, object]) -> dict[str, object]:
         return {k: v for k, v in doc.items() if k != "proof"}  # the fixtures were signed apart
 

@@ -169,7 +169,9 @@ def test_ob3_baked(envelope: str, kind: str, ob3_doc: dict[str, Any], ob3_jwt: s
     if envelope == "png":
         image = bake_png(payload, ob3=True)
     else:
-        image = bake_svg(payload, ob3=True) if kind == "json" else bake_svg(verify=ob3_jwt, ob3=True)
+        image = (
+            bake_svg(payload, ob3=True) if kind == "json" else bake_svg(verify=ob3_jwt, ob3=True)
+        )
     form = only(image)
     assert form.format == f"ob3-{envelope}" and form.raw == image
     assert (form.compact == ob3_jwt) if kind == "jwt" else form.compact is None

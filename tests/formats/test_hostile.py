@@ -31,10 +31,10 @@ def billion_laughs() -> bytes:
 
 def external_entity() -> bytes:
     return (
-        '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org">'
-        "<openbadges:assertion>&xxe;</openbadges:assertion></svg>"
-    ).encode()
+        b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+        b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="http://openbadges.org">'
+        b"<openbadges:assertion>&xxe;</openbadges:assertion></svg>"
+    )
 
 
 def declared_200mb_itxt() -> bytes:
@@ -69,7 +69,10 @@ CASES: dict[str, tuple[Callable[[], bytes], Code]] = {
     "nested_json_object": (lambda: b'{"a":' * 70 + b"1" + b"}" * 70, Code.UNSAFE_DOCUMENT),
     "binary_garbage": (lambda: os.urandom(64 * 1024), Code.NOT_A_BADGE),
     "truncated_png": (truncated_png, Code.TRUNCATED_IMAGE),
-    "malformed_json": (lambda: b'{"@context": "https://w3id.org/openbadges/v2",', Code.MALFORMED_JSON),
+    "malformed_json": (
+        lambda: b'{"@context": "https://w3id.org/openbadges/v2",',
+        Code.MALFORMED_JSON,
+    ),
     "unknown_json": (lambda: json.dumps({"hello": "world"}).encode(), Code.UNKNOWN_FORMAT),
     "bad_jws_payload": (lambda: b"eyJhbGciOiJIUzI1NiJ9.bm90IGpzb24.c2ln", Code.MALFORMED_JSON),
     "jwt_without_credential": (

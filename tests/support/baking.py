@@ -49,7 +49,9 @@ def plain_png(*extra: bytes) -> bytes:
     )
 
 
-def bake_png(payload: str | dict[str, Any], *, ob3: bool = False, compressed: bool = False) -> bytes:
+def bake_png(
+    payload: str | dict[str, Any], *, ob3: bool = False, compressed: bool = False
+) -> bytes:
     """A PNG baked as the specs say: iTXt ``openbadges`` (OB 2.0) or ``openbadgecredential``."""
     text = payload if isinstance(payload, str) else json.dumps(payload)
     keyword = "openbadgecredential" if ob3 else "openbadges"
@@ -163,3 +165,54 @@ def bundle_clr(
             "verifiableCredential": credentials,
         },
     }
+
+
+def resume_pdf(lines: list[str], *, link: str | None = None) -> bytes:
+    """A one-page PDF with ``lines`` of text and, optionally, a URI link annotation."""
+    content = (
+        "BT /F1 11 Tf 50 750 Td 14 TL "
+        + " ".join(
+            "(" + line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ") '"
+            for line in lines
+        )
+        + " ET"
+    )
+    annots = "/Annots [5 0 R]" if link else ""
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        f"/Resources << /Font << /F1 6 0 R >> >> {annots} >>",
+        f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
+        f"<< /Type /Annot /Subtype /Link /Rect [50 700 300 720] /A << /S /URI /URI ({link}) >> >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return out
+
+
+def resume_docx(paragraphs: list[str], *, link: str | None = None) -> bytes:
+    """A DOCX with ``paragraphs`` and, optionally, an external hyperlink relationship."""
+    import io
+
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE
+
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    if link:
+        document.part.relate_to(link, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
