@@ -3,7 +3,8 @@ both the database model and ``rules.inputs``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -11,6 +12,8 @@ from sqlmodel import Session, col, select
 from ats_match.models import Application, Candidate, CandidateSkill, Credential, Skill
 from ats_match.services.ranking import latest_verdicts
 from rules import CandidateEvidence, CredentialEvidence, ResultValue, SkillEvidence
+from rules.validation import TaxonomyHooks
+from rules.validation import taxonomy_hooks as hooks_of
 
 LINK_FORMAT = "link"
 
@@ -83,12 +86,18 @@ def _skills(session: Session, credential_ids: Sequence[Any]) -> list[SkillEviden
     ]
 
 
-def taxonomy_hooks() -> tuple[
-    Callable[[str], bool] | None, Callable[[str], str | None] | None, Callable[[str], Any] | None
-]:
-    """(known_skill, resolve_label, narrower) from the default taxonomy, for validation and
-    scoring. Loaded lazily: the taxonomy is only read when a requirement set is used."""
+@lru_cache(maxsize=1)
+def taxonomy_hooks() -> TaxonomyHooks:
+    """(known_skill, resolve_label, narrower) of the default taxonomy, for validation and
+    scoring; loaded on first use and shared by the process."""
     from ats_match.taxonomy import default_taxonomy
 
-    taxonomy = default_taxonomy()
-    return taxonomy.known_skill, taxonomy.resolve_label, taxonomy.narrower
+    return hooks_of(default_taxonomy())
+
+
+@lru_cache(maxsize=1)
+def skill_matcher() -> Any:
+    """The process-wide matcher over the default taxonomy (its index is built once)."""
+    from ats_match.taxonomy import SkillMatcher, default_taxonomy
+
+    return SkillMatcher(default_taxonomy())

@@ -339,14 +339,12 @@ def latest_verification(session: Session, credential_id: uuid.UUID) -> Verificat
 def normalise_and_store(
     session: Session, credential: Credential, form: CredentialForm
 ) -> list[CandidateSkill]:
-    from ats_match.taxonomy import SkillMatcher, default_taxonomy
+    from worker.evidence import skill_matcher
 
     application = session.get(Application, credential.application_id)
     assert application is not None
     overrides = _overrides(session, credential.organization_id)
-    result = SkillMatcher(default_taxonomy()).match_credential(
-        form.achievement, overrides=overrides
-    )
+    result = skill_matcher().match_credential(form.achievement, overrides=overrides)
     session.exec(
         delete(CandidateSkill).where(  # type: ignore[call-overload]
             col(CandidateSkill.credential_id) == credential.id

@@ -49,9 +49,9 @@ def screen_folder(
 ) -> list[ScreenedCandidate]:
     """Extract, verify and normalise every candidate sub-folder of ``folder``."""
     if matcher is None:
-        from ats_match.taxonomy import SkillMatcher, default_taxonomy
+        from worker.evidence import skill_matcher
 
-        matcher = SkillMatcher(default_taxonomy())
+        matcher = skill_matcher()
     return [
         _screen_candidate(sub, fetcher, matcher)
         for sub in sorted(p for p in folder.iterdir() if p.is_dir())

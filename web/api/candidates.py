@@ -72,8 +72,9 @@ def get_application(
 def put_override(data: OverrideIn, session: SessionDep, user: CurrentUser) -> OverrideOut:
     """Map an achievement to given skills for every candidate who holds it (audited)."""
     require_role(user.role, Role.RECRUITER)
-    known, _, _ = taxonomy_hooks()
-    row = mappings.set_override(session, user, data.achievement_id, data.skill_uris, known)
+    row = mappings.set_override(
+        session, user, data.achievement_id, data.skill_uris, taxonomy_hooks().known_skill
+    )
     return OverrideOut(id=row.id, achievement_id=row.achievement_id, skill_uris=row.skill_uris)
 
 

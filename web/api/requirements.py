@@ -18,7 +18,13 @@ from ats_match.repositories import ApplicationRepository, JobRepository
 from ats_match.security import require_role
 from ats_match.services import hiring, outbox
 from ats_match.services.ranking import job_ranking
-from rules import RequirementSetError, loads_requirement_set, parse_requirement_set, what_if
+from rules import (
+    RequirementSetError,
+    loads_requirement_set,
+    parse_requirement_set,
+    validate_for_save,
+    what_if,
+)
 from rules.schema import RequirementSet as RequirementSetSchema
 from web.deps import CurrentUser, SessionDep
 from worker.evidence import application_evidence, taxonomy_hooks
@@ -75,11 +81,9 @@ async def _requirement_set(request: Request) -> RequirementSetSchema:
 
 
 def _validated(rs: RequirementSetSchema) -> list[str]:
-    known, resolve_label, _ = taxonomy_hooks()
-    from rules import validate_for_save
-
+    hooks = taxonomy_hooks()
     try:
-        return [str(w) for w in validate_for_save(rs, known, resolve_label)]
+        return [str(w) for w in validate_for_save(rs, hooks.known_skill, hooks.resolve_label)]
     except RequirementSetError as exc:
         raise InvalidInput(
             "the requirement set refers to things that do not exist",
