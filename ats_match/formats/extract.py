@@ -139,6 +139,8 @@ def _dispatch(job: _Job, data: bytes, source: str | None, content_type: str | No
     stripped = text.strip()
     if stripped.startswith("<") and svg.is_svg(data):
         return _from_svg(job, data, source)
+    if stripped.startswith(("https://", "http://")) and not any(c.isspace() for c in stripped):
+        return _from_links(job, [stripped], source)  # a bare URL: a hosted credential
     if stripped.startswith(("{", "[")):
         return _from_json_text(job, stripped, Envelope.JSON, data, source)
     if jose.looks_compact(stripped):

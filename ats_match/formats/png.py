@@ -40,10 +40,11 @@ def baked_texts(stream: BinaryIO, limits: Limits) -> list[tuple[str, str]]:
         if kind == b"IEND":
             return found
         if kind in TEXT_CHUNKS:
-            text = _text_chunk(kind, _read_exact(stream, length, limits), limits)
+            data = _read_exact(stream, length, limits)
+            _check_crc(stream, kind, data)
+            text = _text_chunk(kind, data, limits)
             if text is not None:
                 found.append(text)
-            _read_crc(stream)
         else:
             stream.seek(length + 4, io.SEEK_CUR)
     raise FormatError(ExtractionErrorCode.MALFORMED_IMAGE, f"more than {MAX_CHUNKS} PNG chunks")
@@ -71,9 +72,13 @@ def _read_exact(stream: BinaryIO, length: int, limits: Limits) -> bytes:
     return data
 
 
-def _read_crc(stream: BinaryIO) -> None:
-    if len(stream.read(4)) < 4:
+def _check_crc(stream: BinaryIO, kind: bytes, data: bytes) -> None:
+    """A text chunk must end with its CRC: a cut or corrupted chunk is not trusted."""
+    crc = stream.read(4)
+    if len(crc) < 4:
         raise FormatError(ExtractionErrorCode.TRUNCATED_IMAGE, "PNG chunk CRC is missing")
+    if struct.unpack(">I", crc)[0] != zlib.crc32(kind + data) & 0xFFFFFFFF:
+        raise FormatError(ExtractionErrorCode.MALFORMED_IMAGE, "PNG text chunk CRC mismatch")
 
 
 def _text_chunk(kind: bytes, data: bytes, limits: Limits) -> tuple[str, str] | None:

@@ -38,8 +38,8 @@ class BakedValue:
 
 
 def is_svg(head: bytes) -> bool:
-    """True when the first bytes look like an SVG document."""
-    return b"<svg" in head[:4096]
+    """True when an ``<svg`` element starts within the first 64 KiB (after any DOCTYPE)."""
+    return b"<svg" in head[:65536]
 
 
 def baked_values(data: bytes, limits: Limits) -> list[BakedValue]:

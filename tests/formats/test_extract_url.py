@@ -127,3 +127,11 @@ def test_loopback_too_large_is_refused(server: IssuerServer) -> None:
     result = extract_url(url, http_fetcher(), limits=Limits(max_image_bytes=1000))
     assert [e.code for e in result.errors] == [ExtractionErrorCode.FETCH_FAILED]
     assert "too_large" in result.errors[0].detail
+
+
+def test_a_bare_url_file_is_a_hosted_reference() -> None:
+    url = "https://issuer.example/a/123"
+    assert extract_bytes(f"{url}\n".encode()).links == [url]
+    fetcher = FakeFetcher({url: as_json(ob2_assertion(url))})
+    [form] = extract_bytes(url.encode(), fetcher=fetcher).credentials
+    assert form.format == "ob2-hosted"

@@ -126,3 +126,11 @@ def test_oversized_image() -> None:
     limits = Limits(max_image_bytes=50)
     result = extract_bytes(bake_png(ob2_assertion()), limits=limits)
     assert [e.code for e in result.errors] == [Code.TOO_LARGE]
+
+
+def test_corrupted_text_chunk_crc() -> None:
+    image = bytearray(bake_png(ob2_assertion()))
+    position = image.index(b"Python Programming")
+    image[position] ^= 0x20
+    result = extract_bytes(bytes(image))
+    assert [e.code for e in result.errors] == [Code.MALFORMED_IMAGE]
