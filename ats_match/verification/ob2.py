@@ -139,7 +139,7 @@ class _Run:
             raise NodeUnavailable(
                 _fail("structure", f"Unknown JSON-LD context {sorted(contexts) or '(inline)'}.")
             )
-        if contexts and "Assertion" not in type_names(doc):
+        if contexts and not self._is_ob1() and "Assertion" not in type_names(doc):
             raise NodeUnavailable(_fail("structure", "The document is not an OB Assertion."))
         missing = [
             name
@@ -175,7 +175,8 @@ class _Run:
                     "hosted", f"The issuer marks this assertion revoked ({reason or 'no reason'})."
                 )
             )
-        check_node(fetched, check="hosted", what="hosted assertion", types={"Assertion"}, url=url)
+        types = set() if self._is_ob1() else {"Assertion"}
+        check_node(fetched, check="hosted", what="hosted assertion", types=types, url=url)
         if _hosted_url(fetched) != url:
             raise NodeUnavailable(
                 _fail("hosted", f"The copy at {url} declares another id ({fetched.get('id')}).")

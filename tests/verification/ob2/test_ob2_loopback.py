@@ -312,3 +312,25 @@ def test_es256_key_and_algorithm_pinning(issuer: Ob2Issuer, verify: Any) -> None
     token = jws.serialize_compact({"alg": "ES256"}, json.dumps(doc).encode(), ECKey.import_key(key))
     assert verify(form(doc, token)).status == Verdict.VERIFIED
     _failed(verify(form(doc, sign(doc, issuer.key))), "signature")
+
+
+def test_ob1_hosted_assertion(issuer: Ob2Issuer, verify: Any, fetcher: Any) -> None:
+    """OB 1.1: ``verify.url`` names the hosted copy, ``uid`` identifies it, types are optional."""
+    from ats_match.formats.model import Spec
+
+    url = issuer.server.url("/ob1/assertion.json")
+    doc = {
+        "@context": "https://w3id.org/openbadges/v1",
+        "uid": "ob1-7",
+        "recipient": hashed_identity(),
+        "badge": issuer.badge_url,
+        "issuedOn": 1714564800,
+        "verify": {"type": "hosted", "url": url},
+    }
+    issuer.server.serve("/ob1/assertion.json", doc)
+    report = verify(form(doc, spec=Spec.OB1))
+    assert report.status == Verdict.VERIFIED, report.checks
+    issuer.revoked.append({"uid": "ob1-7"})
+    issuer.publish()
+    fetcher.cache.clear()
+    _failed(verify(form(doc, spec=Spec.OB1)), "revocation")
