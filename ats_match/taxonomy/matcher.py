@@ -84,7 +84,9 @@ class LabelIndex:
         self.max_idf = math.log(n) + 1.0
         self.postings = dict(postings)
         self._sets: dict[str, frozenset[int]] = {}
-        self.vocabulary = list(self.postings)
+        self.by_initial: dict[str, list[str]] = defaultdict(list)
+        for tok in self.postings:
+            self.by_initial[tok[0]].append(tok)
         self.weight = [math.sqrt(sum(self.idf[t] ** 2 for t in set(toks))) for toks in token_lists]
 
     def resolve(self, token: str) -> str | None:
@@ -93,7 +95,9 @@ class LabelIndex:
             return token
         if len(token) < 4:
             return None
-        best = process.extractOne(token, self.vocabulary, scorer=fuzz.ratio, score_cutoff=85)
+        # Typos rarely hit the first letter: comparing within its bucket is ~20x less work.
+        bucket = self.by_initial.get(token[0], [])
+        best = process.extractOne(token, bucket, scorer=fuzz.ratio, score_cutoff=85)
         return best[0] if best else None
 
     def candidates(self, query: str, limit: int = _SHORTLIST) -> list[tuple[int, float]]:
