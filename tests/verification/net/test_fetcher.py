@@ -263,3 +263,43 @@ def test_connection_is_pinned_to_the_checked_answer(
     fetcher = HttpFetcher(allow_hosts=("127.0.0.1",), cache=ResponseCache(0))
     assert fetcher.get(f"http://issuer.test:{server.port}/x").json() == {"pinned": True}
     assert calls == ["issuer.test"]
+
+
+def test_silent_server_times_out() -> None:
+    """A server that accepts and never answers: a transient timeout, not a hang."""
+    from ats_match.settings import Settings
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    settings = Settings(fetch_timeout_seconds=0.3, fetch_allow_hosts=["127.0.0.1"])
+    with pytest.raises(FetchError) as exc:
+        HttpFetcher(settings).get(f"http://127.0.0.1:{port}/slow")
+    assert _kind(exc) == FetchErrorKind.TIMEOUT and exc.value.is_transient
+    listener.close()
+
+
+def test_drip_feeding_server_hits_the_deadline() -> None:
+    """One byte every 0.1 s never trips the read timeout, but the whole-body deadline stops it."""
+    from ats_match.settings import Settings
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        conn.recv(4096)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n")
+        try:
+            for _ in range(100):
+                conn.sendall(b" ")
+                threading.Event().wait(0.1)
+        except OSError:
+            pass
+        conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    settings = Settings(fetch_timeout_seconds=0.5, fetch_allow_hosts=["127.0.0.1"])
+    with pytest.raises(FetchError) as exc:
+        HttpFetcher(settings).get(f"http://127.0.0.1:{port}/drip")
+    assert _kind(exc) == FetchErrorKind.TIMEOUT
+    listener.close()
