@@ -44,32 +44,76 @@ def spec_of_assertion(doc: dict[str, Any]) -> Spec | None:
 
 
 def upgrade_ob1(doc: dict[str, Any]) -> dict[str, Any]:
-    """A 2.0-shaped copy of a 1.0 / 0.5 assertion (the original is left untouched)."""
+    """A 2.0-shaped copy of a 1.1 / 1.0 / 0.5 assertion (the original is left untouched).
+
+    Mirrors the 1EdTech validator's ``upgrade_0_5_node`` / ``upgrade_1_0_node`` /
+    ``upgrade_1_1_node``: the id comes from ``verify.url`` (hosted) or ``uid:<uid>`` (signed);
+    a string recipient becomes an IdentityObject (hashed when it holds no ``@``, ``salt`` moved
+    in); ``issued_on`` becomes ``issuedOn``; Unix or date-only times become ISO 8601; a 0.5
+    issuer's ``origin``/``contact``/``org`` become ``url``/``email``/name suffix; 1.x alignment
+    ``url``/``name``/``description`` become ``target*``."""
     out = copy.deepcopy(doc)
     out["@context"] = "https://w3id.org/openbadges/v2"
     out["type"] = "Assertion"
+    _upgrade_identity(doc, out)
+    _upgrade_recipient(out)
+    if "issued_on" in out and "issuedOn" not in out:
+        out["issuedOn"] = out.pop("issued_on")
+    for key in ("issuedOn", "expires"):
+        moment = f.timestamp(out.get(key))
+        if moment is not None:
+            out[key] = moment.isoformat()
+    badge = out.get("badge")
+    if isinstance(badge, dict):
+        _upgrade_badge(badge)
+    return out
+
+
+def _upgrade_identity(doc: dict[str, Any], out: dict[str, Any]) -> None:
     raw_verify = doc.get("verify")
     verify: dict[str, Any] = raw_verify if isinstance(raw_verify, dict) else {}
     kind = f.text(verify.get("type"))
+    url = f.text(verify.get("url"))
     if kind:
-        out["verification"] = {"type": "signed" if kind == "signed" else "hosted"}
-        if kind == "signed" and f.text(verify.get("url")):
-            out["verification"]["creator"] = verify["url"]
-    if not f.text(doc.get("id")) and kind == "hosted" and f.text(verify.get("url")):
-        out["id"] = verify["url"]
-    recipient = doc.get("recipient")
+        signed = kind == "signed"
+        out["verification"] = {"type": "signed" if signed else "hosted"}
+        if signed and url:
+            out["verification"]["creator"] = url
+    if not f.text(doc.get("id")):
+        if kind == "hosted" and url:
+            out["id"] = url
+        elif kind == "signed" and doc.get("uid") is not None:
+            out["id"] = f"uid:{doc['uid']}"
+
+
+def _upgrade_recipient(out: dict[str, Any]) -> None:
+    recipient = out.get("recipient")
     if isinstance(recipient, str):
-        hashed = "$" in recipient
-        out["recipient"] = {"type": "email", "hashed": hashed, "identity": recipient}
-        if isinstance(doc.get("salt"), str):
-            out["recipient"]["salt"] = doc["salt"]
-    for key in ("issuedOn", "expires", "issued_on"):
-        moment = f.timestamp(doc.get(key))
-        if moment is not None:
-            out["issuedOn" if key == "issued_on" else key] = moment.isoformat()
-    if "evidence" in doc and isinstance(doc["evidence"], str):
-        out["evidence"] = doc["evidence"]
-    return out
+        identity: dict[str, Any] = {
+            "type": "email",
+            "hashed": "@" not in recipient,
+            "identity": recipient,
+        }
+        if isinstance(out.get("salt"), str):
+            identity["salt"] = out.pop("salt")
+        out["recipient"] = identity
+
+
+def _upgrade_badge(badge: dict[str, Any]) -> None:
+    issuer = badge.get("issuer")
+    if isinstance(issuer, dict):
+        for old, new in (("contact", "email"), ("origin", "url")):
+            if issuer.get(old) and not issuer.get(new):
+                issuer[new] = issuer.pop(old)
+        if issuer.get("name") and issuer.get("org"):
+            issuer["name"] = f"{issuer['name']}: {issuer.pop('org')}"
+    for item in f.as_list(badge.get("alignment")):
+        if isinstance(item, dict):
+            for old, new in (("url", "targetUrl"), ("name", "targetName")):
+                if item.get(old) and not item.get(new):
+                    item[new] = item.pop(old)
+            if item.get("description") and not item.get("targetDescription"):
+                item["targetDescription"] = item.pop("description")
 
 
 def parse_assertion(

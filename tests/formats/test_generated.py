@@ -244,3 +244,44 @@ def test_png_without_badge_is_not_a_badge() -> None:
 
 def test_envelope_names_are_stable() -> None:
     assert {e.value for e in Envelope} >= {"json", "hosted", "jws", "jwt", "png", "svg"}
+
+
+def test_ob05_assertion_upgrade_like_the_validator() -> None:
+    doc = {
+        "recipient": "ada@example.org",
+        "salt": "x",
+        "issued_on": "2012-03-01",
+        "badge": {
+            "version": "0.5.0",
+            "name": "HTML Basics",
+            "description": "Knows HTML.",
+            "criteria": "https://old.test/criteria",
+            "alignment": [{"name": "HTML", "url": "https://fw.test/html"}],
+            "issuer": {"origin": "https://old.test", "name": "Old Org", "org": "Web Team"},
+        },
+    }
+    form = only(json.dumps(doc).encode())
+    assert form.spec == Spec.OB1
+    [recipient] = form.recipients
+    assert recipient.identity == "ada@example.org" and not recipient.hashed
+    assert recipient.salt == "x"
+    assert form.issued_at is not None and form.issued_at.year == 2012
+    assert form.issuer.url == "https://old.test" and form.issuer.name == "Old Org: Web Team"
+    assert form.achievement.name == "HTML Basics"
+    assert form.achievement.criteria_url == "https://old.test/criteria"
+    assert form.achievement.alignments[0].target_url == "https://fw.test/html"
+
+
+def test_ob11_signed_assertion_id_from_uid() -> None:
+    doc = {
+        "@context": "https://w3id.org/openbadges/v1",
+        "type": "Assertion",
+        "uid": "abc",
+        "recipient": {"type": "email", "hashed": False, "identity": "ada@example.org"},
+        "badge": "https://old.test/badge.json",
+        "verify": {"type": "signed", "url": "https://old.test/key.pem"},
+        "issuedOn": "1403120715",
+    }
+    form = only(json.dumps(doc).encode())
+    assert form.format == "ob1-json" and form.id == "uid:abc"
+    assert form.issued_at is not None and form.issued_at.year == 2014
