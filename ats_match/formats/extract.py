@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 from typing import Any
 
 from ats_match.formats import jose, png, svg
@@ -32,6 +33,7 @@ from ats_match.formats.ob2 import parse_assertion, spec_of_assertion
 from ats_match.formats.vc import credential_from_jwt, nested_items, parse_vc, vc_spec
 from ats_match.net.fetcher import Fetcher, FetchError
 
+log = logging.getLogger(__name__)
 MAX_FOLLOWED_LINKS = 20
 ACCEPT = (
     "application/ld+json, application/json;q=0.9, image/png;q=0.8, image/svg+xml;q=0.8, */*;q=0.1"
@@ -124,6 +126,10 @@ def _run(job: _Job, data: bytes, source: str | None, content_type: str | None) -
         job.fail(exc, source)
     except (RecursionError, MemoryError):
         job.fail(FormatError(ExtractionErrorCode.UNSAFE_DOCUMENT, "input too complex"), source)
+    except Exception as exc:  # a shape nobody foresaw: stored as a reason, never a crash
+        log.exception("extraction failed unexpectedly for %s", source)
+        detail = f"could not be parsed ({type(exc).__name__})"
+        job.fail(FormatError(ExtractionErrorCode.UNSUPPORTED, detail), source)
 
 
 def _dispatch(job: _Job, data: bytes, source: str | None, content_type: str | None) -> None:
