@@ -25,6 +25,7 @@ from ats_match.formats.links import fetch_url_for, find_credential_urls
 from ats_match.formats.model import (
     CredentialForm,
     Envelope,
+    ExtractionError,
     ExtractionErrorCode,
     ExtractionResult,
     Spec,
@@ -91,14 +92,14 @@ def extract_bytes(
     they are listed in ``result.links`` and nothing touches the network."""
     job = _Job(limits or Limits.from_settings(), fetcher, depth=0)
     _run(job, data, source, content_type)
-    return _finish(job)
+    return _finish(job, source)
 
 
 def extract_url(url: str, fetcher: Fetcher, *, limits: Limits | None = None) -> ExtractionResult:
     """Fetch ``url`` (a Credly / Badgr page is mapped to its Open Badges export) and extract."""
     job = _Job(limits or Limits.from_settings(), fetcher, depth=0)
     _follow(job, url)
-    return _finish(job)
+    return _finish(job, url)
 
 
 def dedupe(credentials: list[CredentialForm]) -> list[CredentialForm]:
@@ -113,10 +114,18 @@ def dedupe(credentials: list[CredentialForm]) -> list[CredentialForm]:
     return unique
 
 
-def _finish(job: _Job) -> ExtractionResult:
-    job.result.credentials = dedupe(job.result.credentials)
-    job.result.links = list(dict.fromkeys(job.result.links))
-    return job.result
+def _finish(job: _Job, source: str | None) -> ExtractionResult:
+    """Deduplicate; when only unfollowed links were found, store why nothing was extracted."""
+    result = job.result
+    result.credentials = dedupe(result.credentials)
+    result.links = list(dict.fromkeys(result.links))
+    if result.links and not result.credentials and not result.errors and job.fetcher is None:
+        shown = ", ".join(result.links[:5]) + (" …" if len(result.links) > 5 else "")
+        detail = f"credential link(s) found but not fetched: {shown}"
+        result.errors.append(
+            ExtractionError(code=ExtractionErrorCode.NOT_FETCHED, detail=detail, source=source)
+        )
+    return result
 
 
 def _run(job: _Job, data: bytes, source: str | None, content_type: str | None) -> None:

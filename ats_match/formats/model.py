@@ -46,6 +46,7 @@ class ExtractionErrorCode(StrEnum):
     UNSAFE_DOCUMENT = "unsafe_document"  # XXE, entity expansion, excessive nesting
     FETCH_FAILED = "fetch_failed"
     UNSUPPORTED = "unsupported"
+    NOT_FETCHED = "not_fetched"  # only credential links were found and no fetcher was given
 
 
 class IssuerInfo(BaseModel):

@@ -39,6 +39,7 @@ def baked_texts(stream: BinaryIO, limits: Limits) -> list[tuple[str, str]]:
         length, kind = _header(stream)
         if kind == b"IEND":
             return found
+        _check_declared(kind, length, limits.max_image_bytes)
         if kind in TEXT_CHUNKS:
             data = _read_exact(stream, length, limits)
             _check_crc(stream, kind, data)
@@ -58,6 +59,13 @@ def _header(stream: BinaryIO) -> tuple[int, bytes]:
     if length > _MAX_PNG_LENGTH or not kind.isalpha():
         raise FormatError(ExtractionErrorCode.MALFORMED_IMAGE, "invalid PNG chunk header")
     return int(length), bytes(kind)
+
+
+def _check_declared(kind: bytes, length: int, limit: int) -> None:
+    """Refuse a chunk that claims more than the whole image may hold, before reading it."""
+    if length > limit:
+        detail = f"PNG {kind.decode()} chunk declares {length} bytes (limit {limit})"
+        raise FormatError(ExtractionErrorCode.TOO_LARGE, detail)
 
 
 def _read_exact(stream: BinaryIO, length: int, limits: Limits) -> bytes:

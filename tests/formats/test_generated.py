@@ -104,8 +104,9 @@ def test_baked_hosted_url_without_fetcher_is_listed_not_fetched() -> None:
     url = "https://issuer.test/assertions/9.json"
     for image in (bake_png(url), bake_svg(verify=url)):
         result = extract_bytes(image)
-        assert result.credentials == [] and result.errors == []
-        assert result.links == [url]
+        assert result.credentials == [] and result.links == [url]
+        [error] = result.errors
+        assert error.code == ExtractionErrorCode.NOT_FETCHED and url in error.detail
 
 
 def test_ob1_assertion_is_upgraded_for_the_form() -> None:

@@ -42,8 +42,13 @@ def declared_200mb_itxt() -> bytes:
 
 
 def declared_200mb_idat() -> bytes:
-    """A pixel chunk that claims 200 MB: skipped by seeking, so the file ends early."""
+    """A pixel chunk that claims 200 MB: refused from its header, nothing is read."""
     return plain_png()[:33] + chunk(b"IDAT", b"x" * 16, declared=200 * 1024 * 1024)
+
+
+def idat_past_end() -> bytes:
+    """A pixel chunk that claims more bytes than the file holds (skipped by seeking)."""
+    return plain_png()[:33] + chunk(b"IDAT", b"x" * 16, declared=4096)
 
 
 def itxt_bomb() -> bytes:
@@ -63,7 +68,8 @@ CASES: dict[str, tuple[Callable[[], bytes], Code]] = {
     "billion_laughs_svg": (billion_laughs, Code.UNSAFE_DOCUMENT),
     "xxe_svg": (external_entity, Code.UNSAFE_DOCUMENT),
     "declared_200mb_itxt": (declared_200mb_itxt, Code.TOO_LARGE),
-    "declared_200mb_idat": (declared_200mb_idat, Code.TRUNCATED_IMAGE),
+    "declared_200mb_idat": (declared_200mb_idat, Code.TOO_LARGE),
+    "idat_past_end_of_file": (idat_past_end, Code.TRUNCATED_IMAGE),
     "compressed_itxt_bomb": (itxt_bomb, Code.TOO_LARGE),
     "nested_json_100k": (lambda: b"[" * 100_000 + b"]" * 100_000, Code.UNSAFE_DOCUMENT),
     "nested_json_object": (lambda: b'{"a":' * 70 + b"1" + b"}" * 70, Code.UNSAFE_DOCUMENT),

@@ -78,8 +78,8 @@ def test_docx_text_and_hyperlinks() -> None:
 
 def test_resume_links_are_listed_without_fetching() -> None:
     result = extract_bytes(resume_pdf([f"Badge: {CREDLY}"]), source="cv.pdf")
-    assert result.credentials == [] and result.errors == []
-    assert result.links == [CREDLY]
+    assert result.credentials == [] and result.links == [CREDLY]
+    assert [e.code for e in result.errors] == [ExtractionErrorCode.NOT_FETCHED]
 
 
 def test_cover_letter_text_links() -> None:
