@@ -21,6 +21,7 @@ from typing import Any
 from ats_match.formats import jose, png, svg
 from ats_match.formats.documents import extract_text_from_document, is_pdf, is_zip
 from ats_match.formats.errors import FormatError, Limits, load_json
+from ats_match.formats.fields import types_of
 from ats_match.formats.links import fetch_url_for, find_credential_urls
 from ats_match.formats.model import (
     CredentialForm,
@@ -31,10 +32,29 @@ from ats_match.formats.model import (
     Spec,
 )
 from ats_match.formats.ob2 import parse_assertion, spec_of_assertion
-from ats_match.formats.vc import credential_from_jwt, nested_items, parse_vc, vc_spec
+from ats_match.formats.vc import (
+    credential_from_jwt,
+    enveloped_token,
+    nested_items,
+    parse_vc,
+    vc_spec,
+)
 from ats_match.net.fetcher import Fetcher, FetchError
 
 log = logging.getLogger(__name__)
+NOT_CREDENTIAL_TYPES = frozenset(
+    {
+        "BadgeClass",
+        "Issuer",
+        "Profile",
+        "CryptographicKey",
+        "RevocationList",
+        "Achievement",
+        "BitstringStatusListCredential",
+        "StatusList2021Credential",
+        "RevocationList2020Credential",
+    }
+)
 MAX_FOLLOWED_LINKS = 20
 ACCEPT = (
     "application/ld+json, application/json;q=0.9, image/png;q=0.8, image/svg+xml;q=0.8, */*;q=0.1"
@@ -226,7 +246,12 @@ def _from_json_text(
     for doc in docs[: job.limits.max_nested]:
         if not isinstance(doc, dict):
             raise FormatError(ExtractionErrorCode.NOT_A_BADGE, "JSON that is not an object")
-        job.add(_form_from_doc(doc, envelope), raw, source)
+        token = enveloped_token(doc)
+        if token is not None:
+            inner = Envelope.JWT if envelope == Envelope.JSON else envelope
+            job.add(_form_from_compact(token, inner, job.limits), raw, source)
+        else:
+            job.add(_form_from_doc(doc, envelope), raw, source)
 
 
 def _from_compact(
@@ -245,9 +270,10 @@ def _form_from_doc(
     spec = spec_of_assertion(doc)
     if spec is not None:
         return parse_assertion(doc, spec, envelope, compact=compact)
-    kinds = doc.get("type") or doc.get("@type")
-    if kinds in ("BadgeClass", "Issuer", "Profile", "CryptographicKey"):
-        detail = f"an Open Badges {kinds}, not an assertion or credential"
+    kinds = types_of(doc)
+    infrastructure = kinds & NOT_CREDENTIAL_TYPES
+    if infrastructure:
+        detail = f"a {sorted(infrastructure)[0]}, not an assertion or credential"
         raise FormatError(ExtractionErrorCode.NOT_A_BADGE, detail)
     raise FormatError(
         ExtractionErrorCode.UNKNOWN_FORMAT,
@@ -272,8 +298,10 @@ def _form_from_compact(token: str, envelope: Envelope | None, limits: Limits) ->
 
 def _nested_form(item: Any, limits: Limits) -> tuple[CredentialForm, bytes]:
     """A CLR-nested entry (JSON object or compact VC-JWT) and the bytes it is stored as."""
-    if isinstance(item, str) and jose.looks_compact(item.strip()):
-        token = item.strip()
+    token = item.strip() if isinstance(item, str) else None
+    if isinstance(item, dict):
+        token = enveloped_token(item)
+    if token is not None and jose.looks_compact(token):
         return _form_from_compact(token, None, limits), token.encode()
     if isinstance(item, dict):
         raw = json.dumps(item, sort_keys=True, separators=(",", ":")).encode()

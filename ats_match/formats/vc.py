@@ -38,9 +38,18 @@ IDENTITY_TYPES = {
 }
 
 
+NOT_BADGE_TYPES = frozenset(
+    {"BitstringStatusListCredential", "StatusList2021Credential", "RevocationList2020Credential"}
+)
+ENVELOPED_PREFIXES = ("data:application/vc+jwt,", "data:application/vc+ld+json+jwt,")
+
+
 def vc_spec(doc: dict[str, Any]) -> Spec | None:
-    """``CLR2`` for a ClrCredential, ``OB3`` for any other VC, ``None`` if not a VC."""
+    """``CLR2`` for a ClrCredential, ``OB3`` for any other VC, ``None`` if not a VC (or a
+    status list, which is infrastructure, not something an applicant earned)."""
     kinds = f.types_of(doc)
+    if kinds & NOT_BADGE_TYPES:
+        return None
     if kinds & CLR_TYPES:
         return Spec.CLR2
     contexts = " ".join(f.contexts_of(doc))
@@ -48,6 +57,17 @@ def vc_spec(doc: dict[str, Any]) -> Spec | None:
         return Spec.OB3
     if any(m in contexts for m in VC_CONTEXT_MARKERS) and "credentialSubject" in doc:
         return Spec.OB3
+    return None
+
+
+def enveloped_token(doc: dict[str, Any]) -> str | None:
+    """The VC-JWT inside a VCDM 2.0 ``EnvelopedVerifiableCredential`` (``data:`` URL id)."""
+    if "EnvelopedVerifiableCredential" not in f.types_of(doc):
+        return None
+    value = f.text(doc.get("id")) or ""
+    for prefix in ENVELOPED_PREFIXES:
+        if value.startswith(prefix):
+            return value[len(prefix) :].strip()
     return None
 
 

@@ -286,3 +286,26 @@ def test_ob11_signed_assertion_id_from_uid() -> None:
     form = only(json.dumps(doc).encode())
     assert form.format == "ob1-json" and form.id == "uid:abc"
     assert form.issued_at is not None and form.issued_at.year == 2014
+
+
+def test_enveloped_vc_jwt_standalone_and_nested(ob3_jwt: str, ob3_doc: dict[str, Any]) -> None:
+    enveloped = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": "EnvelopedVerifiableCredential",
+        "id": f"data:application/vc+jwt,{ob3_jwt}",
+    }
+    form = only(json.dumps(enveloped).encode())
+    assert form.format == "ob3-jwt" and form.compact == ob3_jwt
+    result = extract_bytes(json.dumps(bundle_clr([enveloped, ob3_doc])).encode())
+    assert [c.format for c in result.credentials] == ["clr2-json", "ob3-jwt", "ob3-json"]
+
+
+def test_status_list_is_not_a_badge() -> None:
+    status_list = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": "did:example:1",
+        "credentialSubject": {"type": "BitstringStatusList", "encodedList": "uH4sI"},
+    }
+    result = extract_bytes(json.dumps(status_list).encode())
+    assert [e.code for e in result.errors] == [ExtractionErrorCode.NOT_A_BADGE]
