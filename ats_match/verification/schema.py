@@ -145,7 +145,8 @@ def check_schema(document: dict[str, Any]) -> Check:
 
 
 # OB 3.0 data model: the class each nested object must declare, as the 1EdTech schemas require.
-# ``name[]`` marks an array of such objects. One walk over the tree per credential.
+# ``name[]`` marks an array of such objects. Compiled once into (name, many, class, children)
+# steps and walked once per credential.
 _Tree = dict[str, tuple[str, "_Tree"]]
 _OB3_TREE: _Tree = {
     "issuer": (
@@ -166,30 +167,45 @@ _OB3_TREE: _Tree = {
     ),
     "evidence[]": ("Evidence", {}),
 }
+_Step = tuple[str, bool, str, tuple[Any, ...]]
+
+
+def _compile(tree: _Tree, where: str = "") -> tuple[_Step, ...]:
+    steps = []
+    for step, (cls, children) in tree.items():
+        name = step.removesuffix("[]")
+        steps.append((name, step.endswith("[]"), cls, _compile(children, f"{where}{name}.")))
+    return tuple(steps)
+
+
+_OB3_STEPS = _compile(_OB3_TREE)
 
 
 def _walk(
-    node: dict[str, Any], tree: _Tree, where: str, problems: list[str], endorsement: bool
+    node: dict[str, Any],
+    steps: tuple[_Step, ...],
+    where: str,
+    problems: list[str],
+    endorsement: bool,
 ) -> None:
-    for step, (cls, children) in tree.items():
-        many = step.endswith("[]")
-        name = step[:-2] if many else step
+    for name, many, cls, children in steps:
         value = node.get(name)
-        items = value if many and isinstance(value, list) else [value]
-        path = f"{where}{name}"
-        if endorsement and path == "credentialSubject":
+        if value is None:
+            continue
+        if endorsement and not where and name == "credentialSubject":
             cls = "EndorsementSubject"
-        for item in items:
+        for item in value if many and isinstance(value, list) else (value,):
             if not isinstance(item, dict):
                 continue
-            if "type" in item and cls not in _types(item["type"]):
-                problems.append(f"{path} has type {item['type']!r}, expected {cls}")
+            declared = item.get("type")
+            if declared is not None and cls != declared and cls not in _types(declared):
+                problems.append(f"{where}{name} has type {declared!r}, expected {cls}")
             if children:
-                _walk(item, children, path + ".", problems, endorsement)
+                _walk(item, children, f"{where}{name}.", problems, endorsement)
 
 
 def ob3_type_problems(document: dict[str, Any], *, endorsement: bool = False) -> list[str]:
     """Nested objects whose declared ``type`` is not the OB 3.0 class they must be."""
     problems: list[str] = []
-    _walk(document, _OB3_TREE, "", problems, endorsement)
+    _walk(document, _OB3_STEPS, "", problems, endorsement)
     return problems

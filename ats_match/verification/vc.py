@@ -152,27 +152,22 @@ def _evaluate(
 # -- endorsements ---------------------------------------------------------------------------
 
 MAX_ENDORSEMENTS = 20
-_ENDORSED = (
-    (),
-    ("issuer",),
-    ("credentialSubject", "achievement"),
-    ("credentialSubject", "achievement", "creator"),
-)
 
 
 def embedded_endorsements(doc: dict[str, Any]) -> list[str | dict[str, Any]]:
     """EndorsementCredentials embedded in the credential, its issuer and its achievement."""
+    subject = doc.get("credentialSubject")
+    achievement = subject.get("achievement") if isinstance(subject, dict) else None
+    creator = achievement.get("creator") if isinstance(achievement, dict) else None
     found: list[str | dict[str, Any]] = []
-    for path in _ENDORSED:
-        node: Any = doc
-        for step in path:
-            node = node.get(step) if isinstance(node, dict) else None
+    for node in (doc, doc.get("issuer"), achievement, creator):
         if not isinstance(node, dict):
             continue
         for key in ("endorsement", "endorsementJwt"):
             value = node.get(key)
-            items = value if isinstance(value, list) else [value] if value else []
-            found.extend(item for item in items if isinstance(item, str | dict))
+            if value:
+                items = value if isinstance(value, list) else [value]
+                found.extend(item for item in items if isinstance(item, str | dict))
     return found
 
 
