@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import uuid
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -12,6 +14,8 @@ from ats_match.db import get_engine
 from ats_match.errors import Unauthorized
 from ats_match.models import User
 from ats_match.security import hash_api_key
+from ats_match.services import outbox
+from worker.celery_app import publish
 
 COOKIE_NAME = "atsm_key"
 
@@ -26,6 +30,15 @@ def get_session() -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+        relay_after_commit(outbox.staged(session))
+
+
+def relay_after_commit(ids: list[uuid.UUID]) -> None:
+    """Publish jobs staged by a committed transaction; if the broker is down they stay in the
+    outbox and the periodic relay sends them later."""
+    if ids:
+        with contextlib.suppress(Exception):
+            outbox.relay(get_engine(), publish, ids=ids)
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

@@ -11,7 +11,7 @@ import json
 import uuid
 from datetime import timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session, col, delete, select
 
@@ -28,6 +28,7 @@ from ats_match.models import (
     Skill,
     Taxonomy,
     VerificationResult,
+    VerificationStatus,
     WebhookDelivery,
 )
 from ats_match.models.base import utcnow
@@ -316,7 +317,7 @@ def verify_and_store(
     result = VerificationResult(
         organization_id=credential.organization_id,
         credential_id=credential.id,
-        status=report.status.value,
+        status=VerificationStatus(report.status.value),
         checks=[c.model_dump(mode="json") for c in report.checks],
         retry_at=retry_at,
         attempt=attempt,
@@ -345,11 +346,7 @@ def normalise_and_store(
     assert application is not None
     overrides = _overrides(session, credential.organization_id)
     result = skill_matcher().match_credential(form.achievement, overrides=overrides)
-    session.exec(
-        delete(CandidateSkill).where(  # type: ignore[call-overload]
-            col(CandidateSkill.credential_id) == credential.id
-        )
-    )
+    session.exec(delete(CandidateSkill).where(col(CandidateSkill.credential_id) == credential.id))
     taxonomy = _default_taxonomy_row(session, credential.organization_id)
     rows = []
     for match in result.skills:
@@ -479,7 +476,13 @@ def post_json(url: str, body: bytes, headers: dict[str, str]) -> int:
     return int(response.status_code)
 
 
-def _scoped(session: Session, model: Any, organization_id: uuid.UUID, row_id: Any) -> Any:
+Row = TypeVar("Row", Job, Candidate, Application, Credential, Integration, WebhookDelivery)
+
+
+def _scoped(
+    session: Session, model: type[Row], organization_id: uuid.UUID, row_id: uuid.UUID
+) -> Row | None:
+    """The row, only if it belongs to ``organization_id``."""
     row = session.get(model, row_id)
     if row is None or row.organization_id != organization_id:
         return None
@@ -488,15 +491,16 @@ def _scoped(session: Session, model: Any, organization_id: uuid.UUID, row_id: An
 
 def _by_external(
     session: Session,
-    model: Any,
+    model: type[Row],
     organization_id: uuid.UUID,
     integration_id: uuid.UUID,
     external_id: str,
-) -> Any:
+) -> Row | None:
+    columns = model.__table__.c  # type: ignore[attr-defined]
     return session.exec(
         select(model).where(
-            col(model.organization_id) == organization_id,
-            col(model.integration_id) == integration_id,
-            col(model.external_id) == external_id,
+            columns.organization_id == organization_id,
+            columns.integration_id == integration_id,
+            columns.external_id == external_id,
         )
     ).first()

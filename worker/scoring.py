@@ -47,15 +47,15 @@ def evaluate_application(
     today: date | None = None,
 ) -> Evaluation:
     """The explained evaluation, at ``today`` (UTC) unless told otherwise."""
-    _, resolve_label, narrower = taxonomy_hooks()
+    hooks = taxonomy_hooks()
     rs = parse_requirement_set(requirements.body)
     return evaluate(
         rs,
         application_evidence(session, application),
         today or utcnow().date(),
         version=requirements.version,
-        narrower=narrower,
-        resolve_label=resolve_label,
+        narrower=hooks.narrower,
+        resolve_label=hooks.resolve_label,
     )
 
 
@@ -78,13 +78,15 @@ def _upsert(
         knocked_out=evaluation.knocked_out,
     )
     if score is None:
-        score = Score(
-            organization_id=application.organization_id,
-            application_id=application.id,
-            requirement_set_id=requirements.id,
-            requirement_set_version=requirements.version,
-            explanation=explanation,
-            **fields,
+        score = Score.model_validate(
+            {
+                "organization_id": application.organization_id,
+                "application_id": application.id,
+                "requirement_set_id": requirements.id,
+                "requirement_set_version": requirements.version,
+                "explanation": explanation,
+                **fields,
+            }
         )
         session.add(score)
         session.flush()

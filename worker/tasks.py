@@ -11,7 +11,7 @@ from typing import Any
 from celery import Task
 
 from ats_match.db import get_engine, unit_of_work
-from ats_match.models import AuditLog, TaskOutbox
+from ats_match.models import AuditLog
 from ats_match.services import notify, outbox
 from worker import pipeline
 from worker.celery_app import celery_app, publish
@@ -36,14 +36,11 @@ def _relay_staged(staged: list[uuid.UUID]) -> None:
             outbox.relay(get_engine(), publish, ids=staged)
 
 
-def _run(stage: Any, *args: Any) -> Any:
-    """Run a pipeline stage in a unit of work, then publish what it staged."""
+def _run(stage: Any, *args: Any) -> None:
+    """Run a pipeline stage in a unit of work, then publish the jobs it staged."""
     with unit_of_work() as session:
-        result = stage(session, *args)
-        staged = [row.id for row in session.new if isinstance(row, TaskOutbox)]
-        session.flush()
-    _relay_staged(staged + [r for r in (result or []) if isinstance(r, uuid.UUID)])
-    return None
+        stage(session, *args)
+    _relay_staged(outbox.staged(session))
 
 
 @celery_app.task(name="ats_match.record_audit", base=PipelineTask)

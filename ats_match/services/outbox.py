@@ -17,15 +17,27 @@ from sqlmodel import Session, col, select
 from ats_match.models import TaskOutbox
 from ats_match.models.base import utcnow
 
+_STAGED = "ats_match.staged_jobs"
+
 Publisher = Callable[[str, list[Any], str], None]
 """Sends one job to the broker: (task name, args, outbox row id as the task id)."""
 
 
 def enqueue(session: Session, organization_id: uuid.UUID, task_name: str, *args: Any) -> TaskOutbox:
-    """Stage a job in the current transaction."""
+    """Stage a job in the current transaction; ``staged(session)`` lists what was staged."""
     row = TaskOutbox(organization_id=organization_id, task_name=task_name, args=list(args))
     session.add(row)
+    session.info.setdefault(_STAGED, []).append(row.id)
     return row
+
+
+def staged(session: Session) -> list[uuid.UUID]:
+    """Ids of the jobs staged in this session, to relay once its transaction has committed."""
+    return list(session.info.get(_STAGED, []))
+
+
+def clear_staged(session: Session) -> None:
+    session.info.pop(_STAGED, None)
 
 
 def relay(

@@ -200,17 +200,17 @@ async def what_if_preview(
         .where(col(Application.job_id) == job_id)
     ).all()
     evidence = [application_evidence(session, a) for a in applications]
-    known, resolve_label, narrower = taxonomy_hooks()
+    hooks = taxonomy_hooks()
     today = utcnow().date()
     try:
         preview = what_if(
             draft.model_dump(mode="json", exclude_none=True),
             evidence,
             today,
-            known_skill=known,
+            known_skill=hooks.known_skill,
             explain_top=top,
-            narrower=narrower,
-            resolve_label=resolve_label,
+            narrower=hooks.narrower,
+            resolve_label=hooks.resolve_label,
         )
     except RequirementSetError as exc:
         raise InvalidInput(

@@ -6,7 +6,6 @@ is acknowledged again and enqueues nothing.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import uuid
 
@@ -21,7 +20,7 @@ from ats_match.services import outbox
 from ats_match.services.inbox import record_delivery
 from ats_match.settings import get_settings
 from connectors import get_connector
-from worker.celery_app import publish
+from web.deps import relay_after_commit
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 
@@ -70,25 +69,17 @@ async def receive(
             headers=_safe_headers(headers),
             body=body,
         )
-        staged = []
         if created:
-            job = outbox.enqueue(
+            outbox.enqueue(
                 session,
                 integration.organization_id,
                 "ats_match.process_delivery",
                 str(integration.organization_id),
                 str(delivery.id),
             )
-            staged.append(job.id)
         session.commit()  # durable before we acknowledge
-    if staged:
-        background.add_task(_relay, staged)
+    background.add_task(relay_after_commit, outbox.staged(session))
     return DeliveryAck(delivery_id=delivery.id, duplicate=not created)
-
-
-def _relay(ids: list[uuid.UUID]) -> None:
-    with contextlib.suppress(Exception):  # the periodic relay retries
-        outbox.relay(get_engine(), publish, ids=ids)
 
 
 def _safe_headers(headers: dict[str, str]) -> dict[str, str]:
