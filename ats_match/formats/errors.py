@@ -77,14 +77,12 @@ def load_json(data: bytes | str, limits: Limits) -> Any:
 
 def check_depth(value: Any, max_depth: int) -> None:
     """Refuse a decoded value nested deeper than ``max_depth`` (iterative: no recursion)."""
-    stack: list[tuple[Any, int]] = [(value, 1)]
+    stack: list[tuple[Any, int]] = [(value, 1)] if isinstance(value, dict | list) else []
     while stack:
         node, depth = stack.pop()
         if depth > max_depth:
             raise FormatError(
                 ExtractionErrorCode.UNSAFE_DOCUMENT, f"JSON nested deeper than {max_depth} levels"
             )
-        if isinstance(node, dict):
-            stack.extend((v, depth + 1) for v in node.values())
-        elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node)
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
