@@ -142,14 +142,15 @@ def _print_errors(extracted: ExtractionResult, as_json: bool) -> None:
 
 def _print_table(report: VerificationReport) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
+    # Names and details come from issuers' documents: escape them so a badge called
+    # "[green]verified[/]" cannot restyle or fake the output.
     status = report.status.value
-    title = (
-        f"{report.format}: [{_STATUS_STYLE[status]}]{status}[/]"
-        f" — {report.achievement.name or '(unnamed)'}"
-        f" from {report.issuer.name or report.issuer.id or '(unknown issuer)'}"
-    )
+    achievement = escape(report.achievement.name or "(unnamed)")
+    issuer = escape(report.issuer.name or report.issuer.id or "(unknown issuer)")
+    title = f"{report.format}: [{_STATUS_STYLE[status]}]{status}[/] — {achievement} from {issuer}"
     table = Table(title=title, title_justify="left", show_lines=False)
     table.add_column("check")
     table.add_column("status")
@@ -157,7 +158,9 @@ def _print_table(report: VerificationReport) -> None:
     for check in report.checks:
         style = _STATUS_STYLE.get(check.status.value, "")
         marker = "" if check.required else " (info)"
-        table.add_row(check.name, f"[{style}]{check.status.value}[/]{marker}", check.detail)
+        table.add_row(
+            escape(check.name), f"[{style}]{check.status.value}[/]{marker}", escape(check.detail)
+        )
     Console().print(table)
 
 

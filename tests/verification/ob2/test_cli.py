@@ -70,3 +70,11 @@ def test_not_a_badge_exit_2(tmp_path: Path) -> None:
 def test_missing_file_exit_2() -> None:
     code, _ = _run("/nonexistent/badge.json")
     assert code == 2
+
+
+def test_issuer_markup_is_not_interpreted(issuer: Ob2Issuer) -> None:
+    """An issuer naming itself with console markup gets it printed literally."""
+    issuer.profile_extra = {"name": "[green]Trusted[/green] Uni"}
+    issuer.publish()
+    code, out = _run(str(issuer.hosted().document["id"]), "--email", EMAIL)
+    assert code == 0 and "[green]Trusted[/green] Uni" in out
