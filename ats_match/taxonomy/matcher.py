@@ -87,7 +87,9 @@ class LabelIndex:
         self.by_initial: dict[str, list[str]] = defaultdict(list)
         for tok in self.postings:
             self.by_initial[tok[0]].append(tok)
-        self.weight = [math.sqrt(sum(self.idf[t] ** 2 for t in set(toks))) for toks in token_lists]
+        self.weight = [
+            math.sqrt(sum(self.idf[t] ** 2 for t in sorted(set(toks)))) for toks in token_lists
+        ]
 
     def resolve(self, token: str) -> str | None:
         """The token itself if indexed, else the closest indexed spelling (typos), else None."""
@@ -107,7 +109,7 @@ class LabelIndex:
         "data") only add weight to candidates already proposed, which keeps the work per query
         small without losing labels that share a distinctive word.
         """
-        wanted = set(tokens(query))
+        wanted = sorted(set(tokens(query)))  # sorted: float sums must not depend on hash order
         resolved = {tok: self.resolve(tok) for tok in wanted}
         toks = {t for t in resolved.values() if t}
         if not toks:
@@ -115,7 +117,7 @@ class LabelIndex:
         # A word the index has never seen still counts against the overlap, at the rarest idf.
         unseen = sum(1 for t in resolved.values() if t is None) * self.max_idf**2
         scores: dict[int, float] = {}
-        for tok in sorted(toks, key=lambda t: len(self.postings[t])):
+        for tok in sorted(toks, key=lambda t: (len(self.postings[t]), t)):  # deterministic ties
             idf = self.idf[tok] ** 2
             ids = self.postings[tok]
             if len(ids) > _COMMON_DF and scores:
@@ -126,7 +128,7 @@ class LabelIndex:
                 get = scores.get
                 for i in ids:
                     scores[i] = get(i, 0.0) + idf
-        qnorm = math.sqrt(sum(self.idf[t] ** 2 for t in toks) + unseen)
+        qnorm = math.sqrt(sum(self.idf[t] ** 2 for t in sorted(toks)) + unseen)
         weight = self.weight
         top = heapq.nlargest(limit, scores.items(), key=lambda p: p[1] / weight[p[0]])
         return [(i, s / (qnorm * weight[i])) for i, s in top]

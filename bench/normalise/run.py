@@ -195,10 +195,10 @@ def main() -> None:
         *_accuracy_rows(f"badge texts (first {len(sample_set)})", ours_badges, brute_badges),
     ]
     print()
-    print(f"| {'':40} | {'indexed matcher (ours)':24} | {'brute-force cdist (WRatio)':34} |")
-    print(f"|{'-' * 42}|{'-' * 26}|{'-' * 36}|")
+    print(f"| {'':42} | {'indexed matcher (ours)':24} | {'brute-force cdist (WRatio)':34} |")
+    print(f"|{'-' * 44}|{'-' * 26}|{'-' * 36}|")
     for name, a, b in rows:
-        print(f"| {name:40} | {a:24} | {b:34} |")
+        print(f"| {name:42} | {a:24} | {b:34} |")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"\nspeed-up: {ours_rate / brute_rate:,.0f}x; process peak RSS (both, one process): {rss:.0f} MiB"
