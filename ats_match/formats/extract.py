@@ -138,6 +138,9 @@ def _finish(job: _Job, source: str | None) -> ExtractionResult:
     """Deduplicate; when only unfollowed links were found, store why nothing was extracted."""
     result = job.result
     result.credentials = dedupe(result.credentials)
+    if job.fetcher is not None:
+        for form in result.credentials:
+            _enrich_ob2(form, job.fetcher, job.limits)
     result.links = list(dict.fromkeys(result.links))
     if result.links and not result.credentials and not result.errors and job.fetcher is None:
         shown = ", ".join(result.links[:5]) + (" …" if len(result.links) > 5 else "")
@@ -344,7 +347,6 @@ def _follow(job: _Job, url: str) -> None:
     for form in inner.result.credentials:
         if form.envelope == Envelope.JSON and form.spec in (Spec.OB1, Spec.OB2):
             form.envelope = Envelope.HOSTED
-        _enrich_ob2(form, job.fetcher, job.limits)
     job.result.credentials.extend(inner.result.credentials)
     job.result.errors.extend(inner.result.errors)
     job.result.links.extend(inner.result.links)
@@ -357,7 +359,9 @@ def _enrich_ob2(form: CredentialForm, fetcher: Fetcher, limits: Limits) -> None:
     and checks these nodes itself."""
     from ats_match.formats.ob2 import achievement_info, issuer_info
 
-    if form.spec not in (Spec.OB1, Spec.OB2) or not isinstance(form.document.get("badge"), str):
+    if form.spec not in (Spec.OB1, Spec.OB2) or form.achievement.name:
+        return
+    if not isinstance(form.document.get("badge"), str):
         return
     badge = _fetch_json(fetcher, form.document["badge"], limits)
     if badge is None:

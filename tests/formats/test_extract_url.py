@@ -135,3 +135,28 @@ def test_a_bare_url_file_is_a_hosted_reference() -> None:
     fetcher = FakeFetcher({url: as_json(ob2_assertion(url))})
     [form] = extract_bytes(url.encode(), fetcher=fetcher).credentials
     assert form.format == "ob2-hosted"
+
+
+def test_badgr_and_canvas_pages_fetch_the_api_assertion() -> None:
+    api = "https://api.badgr.io/public/assertions/QwErTy987?v=2_0"
+    fetcher = FakeFetcher(
+        {api: as_json(ob2_assertion("https://api.badgr.io/public/assertions/QwErTy987"))}
+    )
+    for page in (
+        "https://badgr.com/public/assertions/QwErTy987",
+        "https://badges.instructure.com/public/assertions/QwErTy987",
+    ):
+        [form] = extract_url(page, fetcher).credentials
+        assert form.format == "ob2-hosted" and form.source == page
+    assert fetcher.requested == [api, api]
+
+
+def test_attached_ob2_json_is_summarised_with_a_fetcher_only() -> None:
+    doc = ob2_assertion(embed=False)
+    badge = ob2_assertion()["badge"]
+    fetcher = FakeFetcher({badge["id"]: as_json(badge)})
+    [bare] = extract_bytes(json.dumps(doc).encode()).credentials
+    assert bare.achievement.name is None and bare.achievement.id == badge["id"]
+    [form] = extract_bytes(json.dumps(doc).encode(), fetcher=fetcher).credentials
+    assert form.achievement.name == "Python Programming" and form.issuer.name == "Test Institute"
+    assert form.format == "ob2-json"
