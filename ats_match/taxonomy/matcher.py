@@ -23,6 +23,8 @@ _ESCO_URI = re.compile(r"^https?://data\.europa\.eu/esco/skill/[0-9a-f-]{36}$", 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _SHORTLIST = 40
 _FUZZY_WEIGHT = 0.6  # the rest of the confidence is weighted token overlap
+_SEGMENT_FLOOR = 0.8
+_SEGMENT_SPAN = 0.15  # a segment's score is scaled by FLOOR + SPAN * its share of the text
 DEFAULT_THRESHOLD = 0.75  # chosen on the held-out set: see docs/taxonomy.md
 _COMMON_DF = 400  # tokens in more labels than this only re-rank, never add candidates
 _DESCRIPTION_WEIGHT = 0.9  # a match found only in the long description is less certain
@@ -166,12 +168,16 @@ class SkillMatcher:
         so a multi-skill title yields each skill it names."""
         best: dict[str, SkillMatch] = {}
         scored: dict[str, tuple[float, int, str]] = {}
+        whole = len(tokens(text)) or 1
         for piece in dict.fromkeys([text, *segments(text)]):
             exact = self._synonym_matches(piece)
             for match in exact:
                 self._keep_best(best, match)
             if not exact:
-                self._score_piece(piece, scored, whole=piece == text)
+                # A segment names only part of the text: the less of it, the lower its ceiling.
+                share = min(len(tokens(piece)) / whole, 1.0)
+                factor = 1.0 if piece == text else _SEGMENT_FLOOR + _SEGMENT_SPAN * share
+                self._score_piece(piece, scored, factor=factor)
         ranked = sorted(scored.items(), key=lambda kv: -kv[1][0])[: top + len(best)]
         for uri, (score, i, piece) in ranked:
             if uri not in best:
@@ -179,7 +185,7 @@ class SkillMatcher:
         return sorted(best.values(), key=lambda m: -m.confidence)[:top]
 
     def _score_piece(
-        self, piece: str, scored: dict[str, tuple[float, int, str]], *, whole: bool
+        self, piece: str, scored: dict[str, tuple[float, int, str]], *, factor: float
     ) -> None:
         """Fuzzy-score one piece's shortlist into ``scored`` (uri -> best (score, label, piece))."""
         query = normalise(piece)
@@ -188,10 +194,7 @@ class SkillMatcher:
         index = self.index
         for i, overlap in index.candidates(query):
             fuzzy = fuzz.WRatio(query, index.normed[i], processor=None) / 100.0
-            score = _FUZZY_WEIGHT * fuzzy + (1 - _FUZZY_WEIGHT) * min(overlap, 1.0)
-            if not whole:
-                # A segment matches only part of the text: keep it below a full-text match.
-                score *= 0.97
+            score = factor * (_FUZZY_WEIGHT * fuzzy + (1 - _FUZZY_WEIGHT) * min(overlap, 1.0))
             uri = index.uris[i]
             old = scored.get(uri)
             if old is None or score > old[0]:
