@@ -56,6 +56,7 @@ NOT_CREDENTIAL_TYPES = frozenset(
     }
 )
 MAX_FOLLOWED_LINKS = 20
+MAX_LINK_DEPTH = 2
 ACCEPT = (
     "application/ld+json, application/json;q=0.9, image/png;q=0.8, image/svg+xml;q=0.8, */*;q=0.1"
 )
@@ -321,9 +322,14 @@ def _from_document(job: _Job, data: bytes, source: str | None) -> None:
 
 
 def _from_links(job: _Job, links: list[str], source: str | None) -> None:
-    """Record links; follow them (once, at most ``MAX_FOLLOWED_LINKS``) when a fetcher is set."""
+    """Record links; with a fetcher follow at most ``MAX_FOLLOWED_LINKS`` of them, and at most
+    ``MAX_LINK_DEPTH`` references deep (an URL baked in an image served at an URL…)."""
     job.result.links.extend(links)
-    if job.fetcher is None or job.depth >= 2:
+    if job.fetcher is None:
+        return
+    if job.depth >= MAX_LINK_DEPTH:
+        detail = f"references nested more than {MAX_LINK_DEPTH} deep; not followed"
+        job.fail(FormatError(ExtractionErrorCode.NOT_FETCHED, detail), source)
         return
     for url in links[:MAX_FOLLOWED_LINKS]:
         _follow(job, url)

@@ -160,3 +160,14 @@ def test_attached_ob2_json_is_summarised_with_a_fetcher_only() -> None:
     [form] = extract_bytes(json.dumps(doc).encode(), fetcher=fetcher).credentials
     assert form.achievement.name == "Python Programming" and form.issuer.name == "Test Institute"
     assert form.format == "ob2-json"
+
+
+def test_reference_chains_stop_at_a_fixed_depth() -> None:
+    routes = {
+        f"https://loop.test/{i}.png": (bake_png(f"https://loop.test/{i + 1}.png"), "image/png")
+        for i in range(10)
+    }
+    fetcher = FakeFetcher(routes)
+    result = extract_url("https://loop.test/0.png", fetcher)
+    assert result.credentials == [] and len(fetcher.requested) == 2
+    assert [e.code for e in result.errors] == [ExtractionErrorCode.NOT_FETCHED]
