@@ -12,15 +12,20 @@ from typing import Any
 _MAX_TIMESTAMP = 253402300799  # 9999-12-31T23:59:59Z
 
 
+_NODE_KEYS = frozenset({"id", "type", "@id", "@type"})
+
+
 def text(value: Any) -> str | None:
-    """A string value, or the ``@value`` / first language entry of a JSON-LD literal."""
+    """A string value, the ``@value`` of a JSON-LD literal, or the first entry of a language
+    map (``{"en": …, "de": …}``); a node (an object with an id or type) is not text."""
     if isinstance(value, str):
         return value
     if isinstance(value, dict):
         if isinstance(value.get("@value"), str):
             return str(value["@value"])
-        first = next((v for v in value.values() if isinstance(v, str)), None)
-        return first
+        if _NODE_KEYS & value.keys() or not all(isinstance(v, str) for v in value.values()):
+            return None
+        return next(iter(value.values()), None)
     if isinstance(value, list) and value:
         return text(value[0])
     return None
