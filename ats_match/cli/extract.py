@@ -35,7 +35,11 @@ def extract(
     ] = False,
     follow_links: Annotated[
         bool,
-        typer.Option("--follow-links", help="Fetch credential links found in a document/image."),
+        typer.Option(
+            "--follow-links",
+            help="For a file: fetch the credential links and hosted references it holds, and "
+            "OB 2.0 badge classes given by URL (URLs given as FILE_OR_URL are always fetched).",
+        ),
     ] = False,
 ) -> None:
     """Find, parse and normalise the credential(s) in FILE_OR_URL."""
