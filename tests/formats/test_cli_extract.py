@@ -49,3 +49,19 @@ def test_url(tmp_path: Path) -> None:
         result = runner.invoke(app, ["extract", url, "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["credentials"][0]["format"] == "ob2-hosted"
+
+
+def test_follow_links_in_a_file(tmp_path: Path) -> None:
+    with IssuerServer() as server:
+        url = server.url("/assertions/5.json")
+        server.serve("/assertions/5.json", ob2_assertion(url))
+        path = tmp_path / "hosted.png"
+        path.write_bytes(bake_png(url))
+        without = runner.invoke(app, ["extract", str(path), "--json"])
+        followed = runner.invoke(app, ["extract", str(path), "--json", "--follow-links"])
+    assert without.exit_code == 2
+    assert json.loads(without.stdout)["errors"][0]["code"] == "not_fetched"
+    assert followed.exit_code == 0, followed.output
+    [form] = json.loads(followed.stdout)["credentials"]
+    assert form["format"] == "ob2-hosted"
+    assert form["id"] == url
