@@ -12,7 +12,6 @@ when one is given.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import logging
@@ -385,8 +384,3 @@ def _fetch_json(fetcher: Fetcher, url: str, limits: Limits) -> dict[str, Any] | 
     except (FetchError, FormatError):
         return None
     return value if isinstance(value, dict) else None
-
-
-def content_digest(data: bytes) -> str:
-    """sha256 hex of ``data`` (the same digest :attr:`CredentialForm.digest` uses)."""
-    return hashlib.sha256(data).hexdigest()
