@@ -58,14 +58,15 @@ def _pdf_text(data: bytes, limits: Limits) -> str:
             parts.extend(_pdf_link_targets(page))
             if sum(len(p) for p in parts) > limits.max_text_chars:
                 break
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
         raise FormatError(ExtractionErrorCode.UNKNOWN_FORMAT, f"unreadable PDF: {exc}") from None
     return "\n".join(parts)
 
 
 def _pdf_link_targets(page: Any) -> list[str]:
     targets: list[str] = []
-    for ref in page.get("/Annots") or []:
+    annots = page.get("/Annots")
+    for ref in annots.get_object() if annots is not None else []:
         annot = ref.get_object()
         action = annot.get("/A")
         uri = action.get_object().get("/URI") if action is not None else None
