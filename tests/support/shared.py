@@ -19,8 +19,12 @@ def shared_dir() -> Path:
 
 
 def conformance(*parts: str) -> Path:
-    """A path under ``shared/conformance``; skips the test when the fixtures are absent."""
+    """A path under ``shared/conformance``. When the fixtures are absent the test is skipped,
+    or fails under ``ATS_MATCH_REQUIRE_SERVICES=1`` (CI), where they must be present."""
     path = shared_dir().joinpath("conformance", *parts)
     if not path.exists():
-        pytest.skip(f"conformance fixtures not found at {path}")
+        message = f"conformance fixtures not found at {path}"
+        if os.environ.get("ATS_MATCH_REQUIRE_SERVICES") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
     return path
