@@ -20,6 +20,7 @@ from ats_match.taxonomy.text import normalise, segments, tokens
 
 Method = Literal["alignment", "crosswalk", "override", "fuzzy", "synonym"]
 _ESCO_URI = re.compile(r"^https?://data\.europa\.eu/esco/skill/[0-9a-f-]{36}$", re.IGNORECASE)
+_ESCO_SKILL = "http://data.europa.eu/esco/skill/"
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _SHORTLIST = 40
 _FUZZY_WEIGHT = 0.6  # the rest of the confidence is weighted token overlap
@@ -267,7 +268,9 @@ class SkillMatcher:
                 return [self._exact(uri, "alignment", shown, alignment.target_name)]
         framework = alignment.target_framework or ""
         if framework_key(framework) == "esco" and alignment.target_code:
-            found = self.taxonomy.get(alignment.target_code.strip())
+            code = alignment.target_code.strip()
+            # ESCO codes are sometimes given as the bare UUID of the concept URI.
+            found = self.taxonomy.get(code) or self.taxonomy.get(_ESCO_SKILL + code.lower())
             if found:
                 return [self._exact(found.uri, "alignment", shown, alignment.target_name)]
         uris: list[str] = []

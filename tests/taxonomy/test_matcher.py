@@ -26,6 +26,13 @@ def test_esco_uri_alignment_is_exact(matcher: SkillMatcher) -> None:
     assert match.label == "Python (computer programming)"
 
 
+def test_esco_framework_code_as_bare_uuid(matcher: SkillMatcher) -> None:
+    code = PYTHON.rsplit("/", 1)[1].upper()
+    badge = AchievementInfo(alignments=[Alignment(target_framework="ESCO", target_code=code)])
+    [match] = matcher.match_credential(badge).skills
+    assert (match.uri, match.confidence, match.method) == (PYTHON, 1.0, "alignment")
+
+
 def test_esco_alignment_to_a_concept_outside_the_taxonomy_is_kept(matcher: SkillMatcher) -> None:
     uri = "http://data.europa.eu/esco/skill/00000000-0000-0000-0000-000000000000"
     badge = AchievementInfo(alignments=[Alignment(target_name="newer skill", target_url=uri)])
