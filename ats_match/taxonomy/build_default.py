@@ -9,7 +9,8 @@ alternative labels, then description, joined by spaces), so labels are recovered
 * the description starts at the first capitalised word (not repeating an earlier word, so proper
   nouns such as "Haskell" are skipped) followed by at least three more words;
 * the label region before it is cut into labels before words that often open a preferred label
-  (learned from the first words of all 13,939 texts), unless the previous word is a function word.
+  (learned from the first words of all 13,939 texts) or that repeat the current label's first
+  word ("teamwork principles teamwork approaches"), unless the previous word is a function word.
 
 The 877 ICT skills come with clean labels and descriptions; for those the clean data wins and the
 text-derived segments are kept only as extra alternative labels.
@@ -96,7 +97,7 @@ class LabelSegmenter:
             if (
                 len(current) >= 2
                 and current[-1].lower() not in _FUNCTION_WORDS
-                and self._opens_label(word)
+                and (self._opens_label(word) or word.lower() == current[0].lower())
             ):
                 labels.append([word])
             else:
