@@ -83,7 +83,7 @@ def run(
 
 def seed_demo() -> None:
     """Create (once) the demo organisation, its users and jobs, and print the API keys."""
-    from ats_match.demo import seed
+    from worker.demo import seed
 
     for line in seed():
         typer.echo(line)

@@ -60,4 +60,28 @@ def test_run_command_serves_healthz_on_the_embedded_default(tmp_path: Path) -> N
 
     with running(argv, env, log) as process:
         wait_until(healthy, 90, "ats-match run to answer /healthz", log, process)
-    assert "recruiter@demo.example" in log.read_text()
+        key = _demo_key(tmp_path / "data" / "demo-keys.txt", "recruiter@demo.example")
+        base = f"http://127.0.0.1:{port}/api/v1"
+        headers = {"authorization": f"Bearer {key}"}
+        [job] = [
+            j
+            for j in httpx.get(f"{base}/jobs", headers=headers).json()
+            if j["title"] == "Data Analyst"
+        ]
+
+        def demo_scored() -> bool:
+            rows = httpx.get(f"{base}/jobs/{job['id']}/ranking", headers=headers).json()
+            return len(rows) == 4 and all(r["score"] is not None for r in rows)
+
+        wait_until(demo_scored, 180, "the demo applicants to be verified and scored", log, process)
+        rows = httpx.get(f"{base}/jobs/{job['id']}/ranking", headers=headers).json()
+    assert rows[0]["candidate_name"] == "Amira Haddad" and rows[0]["shortlisted"]
+    assert [r["knocked_out"] for r in rows[2:]] == [True, True]
+
+
+def _demo_key(path: Path, email: str) -> str:
+    for line in path.read_text().splitlines():
+        who, key = line.split("\t")
+        if who == email:
+            return key
+    raise AssertionError(f"no key for {email}")
