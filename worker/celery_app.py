@@ -42,7 +42,14 @@ def _transport_options(settings: Settings) -> dict[str, Any]:
     # kombu's SQLAlchemy transport hands its options to create_engine(); Redis takes its own.
     if settings.resolved_broker_url.startswith("sqla+"):
         return {"connect_args": {"timeout": 30}}
-    return {"visibility_timeout": settings.broker_visibility_timeout, "polling_interval": 0.5}
+    # Jobs of a worker that died unacknowledged are scanned for every few seconds (kombu's
+    # default is every ~100 s) and handed out again once the visibility timeout has passed.
+    return {
+        "visibility_timeout": settings.broker_visibility_timeout,
+        "polling_interval": 0.5,
+        "unacked_restore_interval": 5,
+        "unacked_restore_throttle": 1,
+    }
 
 
 celery_app = create_celery()

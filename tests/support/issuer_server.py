@@ -16,6 +16,7 @@ import json
 import ssl
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -33,6 +34,8 @@ class Route:
     content_type: str = "application/json"
     status: int = 200
     headers: dict[str, str] | None = None
+    delay_first: float = 0.0
+    """Seconds to stall the first request (a slow issuer), later requests answer at once."""
 
 
 class IssuerServer:
@@ -99,6 +102,7 @@ class IssuerServer:
         content_type: str | None = None,
         status: int = 200,
         headers: dict[str, str] | None = None,
+        delay_first: float = 0.0,
     ) -> str:
         """Register ``body`` at ``path`` and return its full URL."""
         if isinstance(body, dict | list):
@@ -108,7 +112,9 @@ class IssuerServer:
             raw = body.encode()
         else:
             raw = body
-        self.routes[path] = Route(raw, content_type or "application/octet-stream", status, headers)
+        self.routes[path] = Route(
+            raw, content_type or "application/octet-stream", status, headers, delay_first
+        )
         return self.url(path)
 
     # -- internals ---------------------------------------------------------------------------
@@ -131,6 +137,9 @@ class IssuerServer:
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
+                if route.delay_first:
+                    stall, route.delay_first = route.delay_first, 0.0
+                    time.sleep(stall)
                 self.send_response(route.status)
                 self.send_header("Content-Type", route.content_type)
                 self.send_header("Content-Length", str(len(route.body)))
