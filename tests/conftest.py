@@ -25,6 +25,7 @@ os.environ.pop("ATS_MATCH_DATABASE_URL", None)
 os.environ.pop("ATS_MATCH_BROKER_URL", None)
 
 import sqlalchemy as sa  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from ats_match import db  # noqa: E402
@@ -119,3 +120,15 @@ def session(database_url: str) -> Iterator[Session]:
             yield test_session
         transaction.rollback()
     engine.dispose()
+
+
+@pytest.fixture
+def client(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+    """The app, in process, on the database of ``database_url``."""
+    from web.app import create_app
+
+    monkeypatch.setenv("ATS_MATCH_DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    with TestClient(create_app()) as test_client:
+        yield test_client
+    get_settings.cache_clear()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,18 +15,8 @@ from ats_match.models import Organization, TaskOutbox, WebhookDelivery
 from ats_match.settings import get_settings
 from ats_match.webhook_signing import sign
 from tests.factories import make_integration, make_org
-from web.app import create_app
 
 SECRET = "whsec_" + "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0"
-
-
-@pytest.fixture
-def client(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
-    monkeypatch.setenv("ATS_MATCH_DATABASE_URL", database_url)
-    get_settings.cache_clear()
-    with TestClient(create_app()) as test_client:
-        yield test_client
-    get_settings.cache_clear()
 
 
 @pytest.fixture

@@ -2,35 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
 
-from ats_match import db
-from ats_match.settings import get_settings
-from tests.web.seed import Seeded, seed_org
-from web.app import create_app
-
-
-@pytest.fixture
-def seeded(database_url: str) -> Seeded:
-    engine = db.make_engine(database_url)
-    with Session(engine, expire_on_commit=False) as session:
-        data = seed_org(session)
-        session.commit()
-    engine.dispose()
-    return data
-
-
-@pytest.fixture
-def client(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
-    monkeypatch.setenv("ATS_MATCH_DATABASE_URL", database_url)
-    get_settings.cache_clear()
-    with TestClient(create_app()) as test_client:
-        yield test_client
-    get_settings.cache_clear()
+from tests.web.seed import Seeded
 
 
 def _sign_in(client: TestClient, key: str) -> None:

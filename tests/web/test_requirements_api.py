@@ -2,40 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from ats_match import db
 from ats_match.models import AuditLog, RequirementSet, TaskOutbox
-from ats_match.settings import get_settings
 from tests.conftest import REPO_ROOT
-from tests.web.seed import Seeded, seed_org
-from web.app import create_app
+from tests.web.seed import Seeded
 
 ROLE_YAML = (REPO_ROOT / "rules/examples/data_analyst.yaml").read_text()
 PYTHON = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d"
-
-
-@pytest.fixture
-def seeded(database_url: str) -> Seeded:
-    engine = db.make_engine(database_url)
-    with Session(engine, expire_on_commit=False) as session:
-        data = seed_org(session)
-        session.commit()
-    engine.dispose()
-    return data
-
-
-@pytest.fixture
-def client(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
-    monkeypatch.setenv("ATS_MATCH_DATABASE_URL", database_url)
-    get_settings.cache_clear()
-    with TestClient(create_app()) as test_client:
-        yield test_client
-    get_settings.cache_clear()
 
 
 def _auth(key: str, kind: str = "application/yaml") -> dict[str, str]:
