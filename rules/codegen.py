@@ -26,48 +26,85 @@ LeafValue = Callable[[Any, Any], float]
 RuleValue = Callable[[dict[int, float]], tuple[int, float]]
 
 
-def leaf_value_function(leaf: Leaf) -> LeafValue:
-    """A value-only, check-minimal twin of ``leaf.assess``."""
+CODE_REJECT, CODE_PENDING, CODE_INDETERMINATE, CODE_VERIFIED = 0, 1, 2, 3
+"""Leaf *codes* for the batch path: the four values a leaf can take, in increasing order
+(REJECT -1, PENDING 0, the indeterminate credit ``1 - penalty`` in (0, 1], and 1), so the best
+code is the code of the best value. ``leaf_code_values`` maps them back."""
+
+
+def leaf_code_values(leaf: Leaf) -> tuple[float, float, float, float]:
+    """The leaf value of each code (the indeterminate one is 0 when only verified counts)."""
+    f = leaf.filters
+    return (-1.0, 0.0, 0.0 if f.verified_only else 1.0 - f.penalty, 1.0)
+
+
+def code_of(value: float) -> int:
+    """The code of a leaf value returned by ``Leaf.assess``."""
+    if value < 0:
+        return CODE_REJECT
+    if value == 0:
+        return CODE_PENDING
+    return CODE_VERIFIED if value == 1.0 else CODE_INDETERMINATE
+
+
+def leaf_value_function(leaf: Leaf, codes: bool = False) -> LeafValue:
+    """A value-only, check-minimal twin of ``leaf.assess`` (returning codes when ``codes``)."""
     if leaf.level is not None or leaf.result is not None:
         assess = leaf.assess
+        if codes:
+            return lambda c, s: code_of(assess(c, s)[0])
         return lambda c, s: assess(c, s)[0]
     f = leaf.filters
+    indeterminate = 0.0 if f.verified_only else 1.0 - f.penalty
+    if codes:
+        ret = {-1.0: "0", 0.0: "1", 1.0: "3"}
+        ind = str(CODE_PENDING if f.verified_only else CODE_INDETERMINATE)
+    else:
+        ret = {-1.0: "-1.0", 0.0: "0.0", 1.0: "1.0"}
+        ind = repr(indeterminate)
+    reject, pending, verified = ret[-1.0], ret[0.0], ret[1.0]
     body = []
     if leaf.is_skill:
-        body.append(f"if s.confidence < {f.min_confidence!r}: return -1.0")
+        body.append(f"if s.confidence < {f.min_confidence!r}: return {reject}")
     body += [
-        "if c is None: return 0.0",
+        f"if c is None: return {pending}",
         "verdict = c.verdict",
-        "if verdict == 'failed': return -1.0",
+        f"if verdict == 'failed': return {reject}",
     ]
-    if f.allow is not None or f.deny:
-        body.append("if issuer_reason(c): return -1.0")
+    if f.allow is not None or f.deny:  # memoised by issuer id when there is no issuer name
+        body += [
+            "if c.issuer_name is None:",
+            "    bad = BAD_ISSUER.get(c.issuer_id)",
+            "    if bad is None: bad = BAD_ISSUER[c.issuer_id] = bool(issuer_reason(c))",
+            "else: bad = issuer_reason(c)",
+            f"if bad: return {reject}",
+        ]
     if f.cutoff is not None:
         body += [
             "issued = c.issued_at",
             "missing = issued is None",
-            "if not missing and issued < CUTOFF: return -1.0",
+            f"if not missing and issued < CUTOFF: return {reject}",
         ]
     if f.still_valid:
         body += [
             "until = c.valid_until",
-            "if until is not None and until < REF: return -1.0",
+            f"if until is not None and until < REF: return {reject}",
             "start = c.valid_from",
-            "if start is not None and start > REF: return -1.0",
+            f"if start is not None and start > REF: return {reject}",
         ]
     if f.cutoff is not None:
-        body.append("if missing: return 0.0")
-    indeterminate = 0.0 if f.verified_only else 1.0 - f.penalty
+        body.append(f"if missing: return {pending}")
     body += [
-        "if verdict == 'verified': return 1.0",
-        f"if verdict == 'indeterminate': return {indeterminate!r}",
-        "return 0.0",
+        f"if verdict == 'verified': return {verified}",
+        f"if verdict == 'indeterminate': return {ind}",
+        f"return {pending}",
     ]
     source = "def value(c, s):\n" + "".join(f"    {line}\n" for line in body)
     scope: dict[str, Any] = {
         "CUTOFF": f.cutoff,
         "REF": leaf.reference,
         "issuer_reason": leaf._issuer_reason,
+        "BAD_ISSUER": {},
     }
     exec(compile(source, f"<leaf {leaf.idx}>", "exec"), scope)  # noqa: S102 - our own source
     fn: LeafValue = scope["value"]
@@ -125,4 +162,70 @@ def rule_value_function(node: CNode, name: str) -> RuleValue:
     scope: dict[str, Any] = {"fsum": math.fsum}
     exec(compile(source, f"<rule {name}>", "exec"), scope)  # noqa: S102 - our own source
     fn: RuleValue = scope["rule"]
+    return fn
+
+
+LeafCodes = Callable[[Any, bytearray, int], None]
+
+
+def leaf_codes_function(routes: dict[str, Any]) -> LeafCodes:
+    """The batch path's evidence loop, without the branches this requirement set never takes.
+
+    ``fill(rows, buf, width)`` reads ``(credentials, skills, id, applied)`` rows, one per candidate,
+    and keeps per row and leaf the highest code in ``buf`` (row-major, ``width`` leaves).
+    ``routes`` binds the routing tables - ``BY_ACH``, ``BY_ISS``, ``BY_URI``, ``BY_LABEL``
+    (key -> ``((leaf index, code function), ...)``), ``SCAN`` (pairs tried on every credential)
+    - and ``CRED_ID``, the credential id getter.
+    """
+
+    def offer(indent: str, hits: str, args: str) -> list[str]:
+        return [
+            f"{indent}for k, code_of in {hits}:",
+            f"{indent}    code = code_of({args})",
+            f"{indent}    k += base",
+            f"{indent}    if code > buf[k]: buf[k] = code",
+        ]
+
+    lines = [
+        "def fill(rows, buf, width):",
+        "    base = -width",
+        "    for creds, skills, _, _ in rows:",
+        "        base += width",
+        "        for c in creds:",
+        "            hits = BY_ACH.get(c.achievement_id)",
+        "            if hits:",
+        *offer(" " * 16, "hits", "c, None"),
+    ]
+    if routes["BY_ISS"]:
+        lines += [
+            "            hits = BY_ISS.get(c.issuer_id)",
+            "            if hits:",
+            *offer(" " * 16, "hits", "c, None"),
+        ]
+    if routes["SCAN"]:
+        lines += offer(" " * 12, "SCAN", "c, None")
+    if routes["BY_URI"] or routes["BY_LABEL"]:
+        lines += [
+            "        if not skills: continue",
+            "        found = None",
+            "        for s in skills:",
+            "            hits = BY_URI.get(s.skill_uri)",
+        ]
+        if routes["BY_LABEL"]:
+            lines += [
+                "            if s.label:",
+                "                extra = BY_LABEL.get(s.label.casefold())",
+                "                if extra: hits = (*(hits or ()), *extra)",
+            ]
+        lines += [
+            "            if not hits: continue",
+            "            if found is None: found = dict(zip(map(CRED_ID, creds), creds))",
+            "            cid = s.credential_id",
+            "            c = found.get(cid) if cid else None",
+            *offer(" " * 12, "hits", "c, s"),
+        ]
+    source = "".join(line + "\n" for line in lines)
+    scope: dict[str, Any] = dict(routes)
+    exec(compile(source, "<leaf codes>", "exec"), scope)  # noqa: S102 - our own source
+    fn: LeafCodes = scope["fill"]
     return fn

@@ -24,13 +24,19 @@ from __future__ import annotations
 import calendar
 import fnmatch
 import gc
+import itertools
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple, cast
+
+import numpy as np
+import numpy.typing as npt
 
 from rules import codegen, explain
 from rules.inputs import CandidateEvidence, CredentialEvidence, SkillEvidence
@@ -691,20 +697,93 @@ class CompiledRequirementSet:
         return cast(ScoreSummary, _new_tuple(ScoreSummary, values))
 
     def score_all(self, candidates: Sequence[CandidateEvidence]) -> list[ScoreSummary]:
-        """Fast path over many candidates (input order kept; rank with rules.ranking.rank).
+        """Batch path over many candidates (input order kept; rank with rules.ranking.rank).
 
-        The cyclic garbage collector is paused meanwhile: scoring allocates many small acyclic
-        objects, and each collection would otherwise walk every candidate object in memory.
+        Gives the same summaries as :meth:`score` per candidate (tested property), computed
+        column-wise: see :meth:`score_range`.
         """
-        with gc_paused():
-            return [self.score(c, i) for i, c in enumerate(candidates)]
+        return self.score_range(candidates, 0, len(candidates))
 
     def score_range(
         self, candidates: Sequence[CandidateEvidence], start: int, stop: int
     ) -> list[ScoreSummary]:
-        """Score ``candidates[start:stop]`` keeping their positions in the full list."""
+        """Score ``candidates[start:stop]`` keeping their positions in the full list.
+
+        One Python pass over the evidence writes each touched leaf's best *code* (see
+        ``rules.codegen.leaf_code_values``) into a candidates x leaves byte matrix; the rest is
+        numpy: each requirement's (satisfaction, points) is looked up in a table built by
+        running its generated rule function on every combination of its leaves' codes, and the
+        totals are summed exactly (see :func:`_exact_sums`) and rounded exactly like
+        :func:`decide` (see :func:`_round6`). The cyclic garbage collector is paused meanwhile:
+        scoring allocates many small acyclic objects, and each collection would otherwise walk
+        every candidate object in memory.
+        """
+        stop = max(start, min(stop, len(candidates)))
         with gc_paused():
-            return [self.score(candidates[i], i) for i in range(start, stop)]
+            return self._score_batch(candidates[start:stop], start)
+
+    # batch path ----------------------------------------------------------------------------
+    def _batch_plan(self) -> _BatchPlan:
+        plan: _BatchPlan | None = getattr(self, "_plan", None)
+        if plan is None:
+            plan = self._plan = _BatchPlan(self)
+        return plan
+
+    def _score_batch(self, cands: Sequence[CandidateEvidence], offset: int) -> list[ScoreSummary]:
+        plan = self._batch_plan()
+        m, width = len(cands), len(self.leaves)
+        rows = list(map(_BATCH_FIELDS, cands))
+        buf = bytearray(m * width)  # 0 = CODE_REJECT: what an untouched leaf has
+        plan.fill(rows, buf, width)
+        codes = np.frombuffer(buf, dtype=np.uint8).reshape(m, width)
+        hi, lo = np.zeros(m), np.zeros(m)
+        inexact = np.zeros(m, dtype=bool)
+        must_failed = np.zeros(m, dtype=np.int64)
+        must_undecided = np.zeros(m, dtype=np.int64)
+        undecided = np.zeros(m, dtype=np.int64)
+        columns: list[npt.NDArray[np.float64]] = []
+        for r, rule in enumerate(self.rules):
+            sat, points = plan.rule_columns(r, codes)
+            columns.append(points)
+            pending = sat == UNDECIDED
+            undecided += pending
+            if rule.must:
+                must_failed += sat == NOT_MET
+                must_undecided += pending
+            hi, lo = _two_sum_step(hi, lo, points, inexact)
+        total = hi + lo
+        for i in np.flatnonzero(inexact).tolist():  # rare: fall back to fsum on that row
+            total[i] = math.fsum(float(col[i]) for col in columns)
+        knocked = must_failed > 0
+        review = ~knocked & (must_undecided > 0)
+        if self.max_total > 0:
+            normalised = _round6(100.0 * total / self.max_total)
+        else:
+            normalised = np.where(knocked | review, 0.0, 100.0)
+        th = self.rs.thresholds
+        qualified = ~knocked & ~review & (normalised >= th.qualified)
+        shortlisted = qualified & (normalised >= th.shortlist)
+        tier = np.where(knocked, 3, np.where(shortlisted, 0, np.where(qualified, 1, 2)))
+        ids = list(map(_CANDIDATE_ID, rows))
+        applied = list(map(_APPLIED_AT, rows))
+        day_of = {d: d.toordinal() for d in set(applied) if d is not None}
+        day_of[None] = _NO_DATE
+        summaries = zip(
+            range(offset, offset + m),
+            ids,
+            applied,
+            _round6(total).tolist(),
+            normalised.tolist(),
+            qualified.tolist(),
+            shortlisted.tolist(),
+            knocked.tolist(),
+            review.tolist(),
+            undecided.tolist(),
+            tier.tolist(),
+            map(day_of.__getitem__, applied),
+            strict=True,
+        )
+        return list(map(_NEW_SUMMARY, summaries))
 
     # explained path -------------------------------------------------------------------------
     def explain(self, cand: CandidateEvidence) -> Evaluation:
@@ -778,6 +857,138 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+class _BatchPlan:
+    """What the batch path needs, built on first use: code functions routed by evidence key,
+    and per requirement its leaves and (satisfaction, points) tables over their codes."""
+
+    _TABLE_LIMIT = 6
+    """Requirements with more leaves than this get their tables from the codes present."""
+
+    def __init__(self, cs: CompiledRequirementSet) -> None:
+        self.cs = cs
+        code_fns = [_identity_checked(leaf) for leaf in cs.leaves]
+        self.values = [codegen.leaf_code_values(leaf) for leaf in cs.leaves]
+
+        def route(index: dict[str, list[Leaf]]) -> dict[str, tuple[_CodeHit, ...]]:
+            return {
+                key: tuple((lf.idx, code_fns[lf.idx]) for lf in lv) for key, lv in index.items()
+            }
+
+        self.fill = codegen.leaf_codes_function(
+            {
+                "BY_ACH": route(cs.by_achievement),
+                "BY_ISS": route(cs.by_issuer),
+                "SCAN": tuple((lf.idx, code_fns[lf.idx]) for lf in cs.scan),
+                "BY_URI": route(cs.by_uri),
+                "BY_LABEL": route(cs.by_label),
+                "CRED_ID": attrgetter("credential_id"),
+            }
+        )
+        self.rule_leaves = [
+            [i for i, r in enumerate(cs.leaf_rule) if r == rule.idx] for rule in cs.rules
+        ]
+        self.tables: list[tuple[npt.NDArray[np.int8], npt.NDArray[np.float64]] | None] = [
+            self._tables(r, [p[::-1] for p in itertools.product(range(4), repeat=len(leaves))])
+            if len(leaves) <= self._TABLE_LIMIT
+            else None
+            for r, leaves in enumerate(self.rule_leaves)
+        ]
+
+    def _tables(
+        self, r: int, combos: Sequence[Sequence[int]]
+    ) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.float64]]:
+        """(satisfaction, points) of requirement ``r`` for each combination of leaf codes.
+
+        Runs the fast path's own rule function; a combination is indexed by its codes read as
+        base-4 digits, the first leaf lowest. Points are 0 when the fraction is not positive
+        (the fast path leaves those out of the total)."""
+        leaves, rule_value = self.rule_leaves[r], self.cs._rule_value[r]
+        weight = self.cs._rule_weight[r]
+        sats, points = [], []
+        for combo in combos:
+            best = {k: self.values[k][code] for k, code in zip(leaves, combo, strict=True)}
+            sat, fraction = rule_value(best)
+            sats.append(sat)
+            points.append(weight * fraction if fraction > 0 else 0.0)
+        return np.array(sats, dtype=np.int8), np.array(points, dtype=np.float64)
+
+    def rule_columns(
+        self, r: int, codes: npt.NDArray[np.uint8]
+    ) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.float64]]:
+        """Satisfaction and points of requirement ``r`` for every candidate (row of codes)."""
+        leaves, tables = self.rule_leaves[r], self.tables[r]
+        if tables is not None:
+            key = np.zeros(codes.shape[0], dtype=np.intp)
+            for j, k in enumerate(leaves):
+                key |= codes[:, k].astype(np.intp) << (2 * j)
+            return tables[0][key], tables[1][key]
+        present, inverse = np.unique(codes[:, leaves], axis=0, return_inverse=True)
+        sats, points = self._tables(r, present.tolist())
+        inverse = inverse.reshape(-1)
+        return sats[inverse], points[inverse]
+
+
+_CodeHit = tuple[int, Callable[[Any, Any], float]]
+
+
+def _identity_checked(leaf: Leaf) -> Callable[[Any, Any], float]:
+    """The leaf's code function; for credentials the index key alone does not prove a match
+    (issuer besides achievement, name pattern, or no key), it first checks the identity. A
+    credential that is not a match yields CODE_REJECT, which is the untouched leaf's code."""
+    code_of = codegen.leaf_value_function(leaf, codes=True)
+    if leaf.is_skill:
+        return code_of
+    routed_alone = leaf.name_re is None and (
+        (leaf.achievement_id is not None and leaf.issuer_id is None)
+        or (leaf.achievement_id is None and leaf.issuer_id is not None)
+    )
+    if routed_alone:
+        return code_of
+    matches = leaf.is_credential_match
+    return lambda c, s: code_of(c, s) if matches(c) else codegen.CODE_REJECT
+
+
+def _two_sum_step(
+    hi: npt.NDArray[np.float64],
+    lo: npt.NDArray[np.float64],
+    x: npt.NDArray[np.float64],
+    inexact: npt.NDArray[np.bool_],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Add ``x`` to the exact running sum ``hi + lo`` (Knuth's TwoSum, error-free).
+
+    ``hi`` takes the rounded sum and ``lo`` the rounding errors; when adding an error to
+    ``lo`` is itself inexact the row is flagged. For unflagged rows ``hi + lo`` is exactly the
+    sum of the terms, so the float ``hi + lo`` is the correctly rounded sum - which is what
+    ``math.fsum`` returns. Flagged rows are recomputed with ``math.fsum``."""
+    s = hi + x
+    b = s - hi
+    err = (hi - (s - b)) + (x - b)
+    s2 = lo + err
+    b2 = s2 - lo
+    inexact |= ((lo - (s2 - b2)) + (err - b2)) != 0
+    return s, s2
+
+
+def _round6(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """``round(v, 6)`` for each value, bit-identical to Python's correctly rounded ``round``.
+
+    ``rint(v * 1e6) / 1e6`` is the float nearest to k / 10**6 where k is ``v * 1e6`` rounded to
+    an integer - what Python returns - unless the product's rounding error moved it across a
+    half-way point; values that close to a tie (or too large) are rounded by Python instead."""
+    y = x * 1e6
+    out: npt.NDArray[np.float64] = np.rint(y) / 1e6
+    near_tie = np.abs(y - np.floor(y) - 0.5) <= 1e-6
+    doubtful = near_tie | ~(np.abs(y) < 2.0**32)
+    for i in np.flatnonzero(doubtful).tolist():
+        out[i] = round(float(x[i]), 6)
+    return out
+
+
+_BATCH_FIELDS = attrgetter("credentials", "skills", "candidate_id", "applied_at")
+_CANDIDATE_ID, _APPLIED_AT = itemgetter(2), itemgetter(3)
+_NEW_SUMMARY: Callable[[tuple[Any, ...]], ScoreSummary] = partial(_new_tuple, ScoreSummary)
 
 
 def _offer(

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from operator import itemgetter
 from typing import Any, Protocol, TypeVar
+
+import numpy as np
 
 from rules.results import Evaluation
 
@@ -64,17 +67,39 @@ def rank(items: Iterable[T]) -> list[T]:
 
     listed = list(items)
     with gc_paused():
-        if all(type(s) is ScoreSummary for s in listed):
-            # same keys as rank_key, precomputed by the fast path: the sort runs in C
-            return sorted(listed, key=_SUMMARY_KEY)
+        if set(map(type, listed)) <= {ScoreSummary}:
+            return _rank_summaries(listed)
         return sorted(listed, key=lambda s: rank_key(s, s.applied_at))
 
 
-def _summary_key(s: Any) -> tuple[int, float, int, int, str]:
-    return (s.tier, -s.normalised, s.not_evaluable, s.applied_day, s.candidate_id)
+def _rank_summaries(listed: list[T]) -> list[T]:
+    """The same order as ``sorted(key=rank_key)``, from the keys the fast path precomputed.
+
+    Two stable sorts: by candidate id (Python's string order), then by the numeric keys
+    (tier, -normalised, not evaluable, application day) with numpy's stable ``lexsort``, so
+    candidates equal on the numeric keys stay in candidate-id order, then input order.
+    """
+    rows: list[Any] = listed
+    ids = list(map(_ID, rows))
+    by_id = np.asarray(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.intp)
+    n = len(ids)
+
+    def column(get: Any, dtype: Any) -> Any:
+        return np.fromiter(map(get, rows), dtype=dtype, count=n)[by_id]
+
+    order = np.lexsort(
+        (
+            column(_DAY, np.int64),
+            column(_UNDECIDED, np.int64),
+            -column(_NORMALISED, np.float64),
+            column(_TIER, np.int64),
+        )
+    )
+    return list(map(listed.__getitem__, by_id[order].tolist()))
 
 
-_SUMMARY_KEY = _summary_key
+# ScoreSummary field positions (checked in tests/rules/test_ranking.py)
+_ID, _NORMALISED, _UNDECIDED, _TIER, _DAY = map(itemgetter, (1, 4, 9, 10, 11))
 
 
 def rank_evaluations(

@@ -84,6 +84,7 @@ def explain(
         ev.needs_review,
         ev.not_evaluable,
     ), (fast, ev)
+    assert compiled.score_all([candidate]) == [fast]  # the columnar batch path too
     return ev
 
 
