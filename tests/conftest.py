@@ -97,6 +97,17 @@ def postgres_url() -> Iterator[str]:
     drop_pg_database(url)
 
 
+@pytest.fixture
+def committed_postgres_url() -> Iterator[str]:
+    """A fresh migrated PostgreSQL database of its own, for tests whose code runs in other
+    processes (server, worker) and so must see committed rows."""
+    need_service("PostgreSQL", PG_HOST, PG_PORT)
+    url = create_pg_database("atsm_proc")
+    db.upgrade(url)
+    yield url
+    drop_pg_database(url)
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def database_url(request: pytest.FixtureRequest) -> str:
     """Each test using this runs once on SQLite and once on the real PostgreSQL."""

@@ -8,15 +8,16 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from ats_match.models import AuditLog, Job, RequirementSet, User
+from ats_match.models import Job, RequirementSet, User
 from ats_match.models.hiring import JobCreate
 from ats_match.repositories import JobRepository, RequirementSetRepository
+from ats_match.services.admin import audit
 
 
 def create_job(session: Session, user: User, data: JobCreate) -> Job:
     job = Job.model_validate(data, update={"organization_id": user.organization_id})
     JobRepository(session, user.organization_id).add(job)
-    _audit(session, user, "job.create", "job", job.id, {"title": job.title})
+    audit(session, user, "job.create", "job", job.id, {"title": job.title})
     return job
 
 
@@ -37,7 +38,7 @@ def add_requirement_version(
         created_by=user.id,
     )
     RequirementSetRepository(session, user.organization_id).add(row)
-    _audit(
+    audit(
         session,
         user,
         "requirement_set.create",
@@ -61,23 +62,3 @@ def latest_requirements(
 ) -> RequirementSet | None:
     versions = requirement_versions(session, organization_id, job_id)
     return versions[0] if versions else None
-
-
-def _audit(
-    session: Session,
-    user: User,
-    action: str,
-    entity: str,
-    entity_id: uuid.UUID,
-    data: dict[str, Any],
-) -> None:
-    session.add(
-        AuditLog(
-            organization_id=user.organization_id,
-            actor_id=user.id,
-            action=action,
-            entity_type=entity,
-            entity_id=str(entity_id),
-            data=data,
-        )
-    )

@@ -10,7 +10,6 @@ import json
 import sys
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +25,6 @@ from tests.conftest import (
     REDIS_HOST,
     REDIS_PORT,
     REPO_ROOT,
-    create_pg_database,
-    drop_pg_database,
     need_service,
 )
 from tests.factories import make_org, make_user
@@ -44,16 +41,6 @@ from tests.support.signing import TestKey, did_document, did_web, ob3_credential
 pytestmark = [pytest.mark.slow, pytest.mark.redis, pytest.mark.postgres]
 SECRET = "whsec_" + base64.b64encode(b"e2e-secret-e2e-secret-e2e").decode()
 PYTHON_URI = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d"
-
-
-@pytest.fixture
-def database() -> Iterator[str]:
-    need_service("PostgreSQL", "127.0.0.1", 5432)
-    need_service("Redis", REDIS_HOST, REDIS_PORT)
-    url = create_pg_database("atsm_e2e")
-    db.upgrade(url)
-    yield url
-    drop_pg_database(url)
 
 
 def _seed(url: str) -> dict[str, Any]:
@@ -138,8 +125,9 @@ def _post(
     )
 
 
-def test_webhook_to_ranked_verified_candidates(database: str, tmp_path: Path) -> None:
-    seeded = _seed(database)
+def test_webhook_to_ranked_verified_candidates(committed_postgres_url: str, tmp_path: Path) -> None:
+    need_service("Redis", REDIS_HOST, REDIS_PORT)
+    seeded = _seed(committed_postgres_url)
     with IssuerServer(tls=True) as issuer:
         key = TestKey.generate("Ed25519")
         did = did_web(issuer.host)
@@ -149,7 +137,7 @@ def test_webhook_to_ranked_verified_candidates(database: str, tmp_path: Path) ->
             issuer, key, did, "someone-else@example.org", "Python for Data Analysis", True
         )
         env = product_env(
-            ATS_MATCH_DATABASE_URL=database,
+            ATS_MATCH_DATABASE_URL=committed_postgres_url,
             ATS_MATCH_BROKER_URL=f"redis://{REDIS_HOST}:{REDIS_PORT}/{uuid.uuid4().int % 8 + 8}",
             ATS_MATCH_DATA_DIR=str(tmp_path),
             ATS_MATCH_FETCH_ALLOW_HOSTS="127.0.0.1",

@@ -4,7 +4,6 @@ SQLite transport."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,20 +15,9 @@ from ats_match.models import AuditLog, Organization
 from tests.conftest import (
     REDIS_HOST,
     REDIS_PORT,
-    create_pg_database,
-    drop_pg_database,
     need_service,
 )
 from tests.support.processes import celery_worker_argv, product_env, running, wait_until
-
-
-@pytest.fixture
-def committed_pg_url() -> Iterator[str]:
-    need_service("PostgreSQL", "127.0.0.1", 5432)
-    url = create_pg_database("atsm_worker")
-    db.upgrade(url)
-    yield url
-    drop_pg_database(url)
 
 
 def _org(url: str) -> uuid.UUID:
@@ -69,10 +57,12 @@ def _run_task_through_worker(database_url: str, broker_url: str, log: Path) -> N
 
 
 @pytest.mark.redis
-def test_worker_on_redis_writes_a_row_to_postgres(committed_pg_url: str, tmp_path: Path) -> None:
+def test_worker_on_redis_writes_a_row_to_postgres(
+    committed_postgres_url: str, tmp_path: Path
+) -> None:
     need_service("Redis", REDIS_HOST, REDIS_PORT)
     broker = f"redis://{REDIS_HOST}:{REDIS_PORT}/{uuid.uuid4().int % 8 + 8}"
-    _run_task_through_worker(committed_pg_url, broker, tmp_path / "worker.log")
+    _run_task_through_worker(committed_postgres_url, broker, tmp_path / "worker.log")
 
 
 def test_worker_on_the_embedded_transport_writes_a_row_to_sqlite(tmp_path: Path) -> None:

@@ -11,7 +11,6 @@ import signal
 import sys
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -24,8 +23,6 @@ from ats_match.webhook_signing import sign
 from tests.conftest import (
     REDIS_HOST,
     REDIS_PORT,
-    create_pg_database,
-    drop_pg_database,
     need_service,
 )
 from tests.factories import make_org
@@ -35,16 +32,6 @@ from tests.support.signing import TestKey, ob3_credential, sign_vc_jwt
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis, pytest.mark.postgres]
 SECRET = "whsec_" + base64.b64encode(b"crash-secret-crash-secret").decode()
-
-
-@pytest.fixture
-def database() -> Iterator[str]:
-    need_service("PostgreSQL", "127.0.0.1", 5432)
-    need_service("Redis", REDIS_HOST, REDIS_PORT)
-    url = create_pg_database("atsm_crash")
-    db.upgrade(url)
-    yield url
-    drop_pg_database(url)
 
 
 def _seed(url: str) -> uuid.UUID:
@@ -68,8 +55,11 @@ def _verdicts(url: str) -> list[str]:
     return [str(r) for r in rows] + [f"link:{bool(link.form)}" for link in links]
 
 
-def test_sigkill_mid_job_is_redelivered_and_finished(database: str, tmp_path: Path) -> None:
-    integration_id = _seed(database)
+def test_sigkill_mid_job_is_redelivered_and_finished(
+    committed_postgres_url: str, tmp_path: Path
+) -> None:
+    need_service("Redis", REDIS_HOST, REDIS_PORT)
+    integration_id = _seed(committed_postgres_url)
     key = TestKey.generate("Ed25519")
     token = sign_vc_jwt(
         ob3_credential(key.did_key(), email="kim@example.org"), key, kid=key.did_key_vm()
@@ -79,7 +69,7 @@ def test_sigkill_mid_job_is_redelivered_and_finished(database: str, tmp_path: Pa
             "/badges/1", token, content_type="application/vc+jwt", delay_first=8.0
         )
         env = product_env(
-            ATS_MATCH_DATABASE_URL=database,
+            ATS_MATCH_DATABASE_URL=committed_postgres_url,
             ATS_MATCH_BROKER_URL=f"redis://{REDIS_HOST}:{REDIS_PORT}/{uuid.uuid4().int % 8 + 8}",
             ATS_MATCH_BROKER_VISIBILITY_TIMEOUT="3",
             ATS_MATCH_DATA_DIR=str(tmp_path),
@@ -120,16 +110,16 @@ def test_sigkill_mid_job_is_redelivered_and_finished(database: str, tmp_path: Pa
                 )
                 os.killpg(first.pid, signal.SIGKILL)  # crash mid-job
                 first.wait(timeout=10)
-            assert "verified" not in _verdicts(database)
+            assert "verified" not in _verdicts(committed_postgres_url)
             with running(celery_worker_argv(), env, tmp_path / "worker-2.log") as second:
                 wait_until(
-                    lambda: "verified" in _verdicts(database),
+                    lambda: "verified" in _verdicts(committed_postgres_url),
                     90,
                     "the redelivered job to finish",
                     tmp_path / "worker-2.log",
                     second,
                 )
-    assert _verdicts(database).count("verified") == 1
+    assert _verdicts(committed_postgres_url).count("verified") == 1
 
 
 def _up(base: str) -> bool:
