@@ -10,8 +10,10 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from ats_match.errors import AtsMatchError
+from ats_match.settings import get_settings
 from web import dashboard
 from web.api import admin, candidates, health, jobs, requirements, webhooks
+from web.limits import BodySizeLimit
 
 
 def create_app() -> FastAPI:
@@ -33,6 +35,7 @@ def create_app() -> FastAPI:
             body["errors"] = exc.details
         return JSONResponse(body, status_code=exc.status_code)
 
+    app.add_middleware(BodySizeLimit, max_bytes=get_settings().max_webhook_body_bytes)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     routers = (health, webhooks, jobs, requirements, candidates, admin, dashboard)
     for module in routers:

@@ -110,3 +110,25 @@ def test_keys_of_one_tenant_do_not_open_another(client: TestClient, database_url
     engine.dispose()
     users = client.get("/api/v1/users", headers=_auth(key)).json()
     assert {u["organization_id"] for u in users} == {str(org_id)}
+
+
+def test_every_route_refuses_an_oversized_body(client: TestClient, seeded: Seeded) -> None:
+    from ats_match.settings import get_settings
+
+    big = b"x" * (get_settings().max_webhook_body_bytes + 1)
+    response = client.post(
+        f"/api/v1/jobs/{seeded.job_id}/requirement-sets",
+        content=big,
+        headers={"authorization": f"Bearer {seeded.key}", "content-type": "application/yaml"},
+    )
+    assert response.status_code == 413
+    assert response.json()["error"] == "payload_too_large"
+
+    def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(40):
+            yield b"y" * (get_settings().max_webhook_body_bytes // 20)
+
+    streamed = client.post(
+        "/api/v1/jobs", content=chunks(), headers={"authorization": f"Bearer {seeded.key}"}
+    )
+    assert streamed.status_code == 413
