@@ -32,7 +32,6 @@ from urllib.parse import urlsplit
 
 from ats_match.formats.model import (
     AchievementInfo,
-    Alignment,
     CredentialForm,
     IssuerInfo,
     RecipientIdentity,
@@ -45,6 +44,7 @@ from ats_match.verification.ob2_fetch import (
     NodeUnavailable,
     as_list,
     check_node,
+    derived,
     fetch_node,
     node_id,
     type_names,
@@ -87,6 +87,7 @@ class _Run:
         self.badge: dict[str, Any] = {}
         self.issuer: dict[str, Any] = {}
         self.issuer_url: str | None = None
+        self.badge_fetched = False
 
     # -- orchestration ------------------------------------------------------------------------
     def execute(self) -> None:
@@ -235,6 +236,7 @@ class _Run:
                 what="badge class",
                 types=badge_types,
             )
+            self.badge_fetched = True
             self._warn_if_moved("badge_class_id", "badge class", url, self.badge.get("id"))
         if not self.badge.get("name") or not self.badge.get("issuer"):
             raise NodeUnavailable(_fail("badge_class", "The badge class lacks a name or issuer."))
@@ -332,13 +334,10 @@ class _Run:
             )
         except NodeUnavailable as exc:
             return exc.check
-        ids = {self.assertion.get("id"), self.assertion.get("uid")} - {None}
-        for entry in as_list(listing.get("revokedAssertions")):
-            entry_ids: set[Any] = {entry} if isinstance(entry, str) else set()
-            if isinstance(entry, dict):
-                entry_ids = {entry.get("id"), entry.get("uid")} - {None}
-            if entry_ids & ids:
-                reason = entry.get("revocationReason") if isinstance(entry, dict) else None
+        revoked = derived(listing, "revoked", _revoked_ids)
+        for assertion_id in (self.assertion.get("id"), self.assertion.get("uid")):
+            if isinstance(assertion_id, str | int) and assertion_id in revoked:
+                reason = revoked[assertion_id]
                 return _fail(
                     "revocation", f"Revoked by the issuer ({reason or 'no reason given'})."
                 )
@@ -374,35 +373,64 @@ class _Run:
     def issuer_info(self) -> IssuerInfo:
         if not self.issuer_url:
             return self.credential.issuer
+        fields = derived(self.issuer, "issuer_info", _issuer_fields)
         return IssuerInfo(
             id=self.issuer_url,
-            name=_str(self.issuer.get("name")) or self.credential.issuer.name,
-            url=_str(self.issuer.get("url")),
-            type=next(iter(type_names(self.issuer)), None),
-            email=_str(self.issuer.get("email")),
+            name=fields["name"] or self.credential.issuer.name,
+            url=fields["url"],
+            type=fields["type"],
+            email=fields["email"],
         )
 
     def achievement_info(self) -> AchievementInfo:
-        badge = self.badge
-        if not badge:
+        if not self.badge:
             return self.credential.achievement
-        criteria = badge.get("criteria")
-        return AchievementInfo(
-            id=_str(badge.get("id")),
-            name=_str(badge.get("name")),
-            description=_str(badge.get("description")),
-            criteria_url=criteria if isinstance(criteria, str) else _str(node_id(criteria)),
-            criteria_narrative=_str(criteria.get("narrative"))
-            if isinstance(criteria, dict)
-            else None,
-            tags=[t for t in as_list(badge.get("tags")) if isinstance(t, str)],
-            alignments=[
-                _alignment(a) for a in as_list(badge.get("alignment")) if isinstance(a, dict)
-            ],
-        )
+        if self.badge_fetched:  # a shared, never mutated document: its fields are remembered
+            return AchievementInfo.model_validate(
+                derived(self.badge, "achievement_info", _achievement_fields)
+            )
+        return AchievementInfo.model_validate(_achievement_fields(self.badge))
 
 
 # -- helpers ------------------------------------------------------------------------------------
+def _issuer_fields(issuer: dict[str, Any]) -> dict[str, str | None]:
+    return {
+        "name": _str(issuer.get("name")),
+        "url": _str(issuer.get("url")),
+        "type": next(iter(type_names(issuer)), None),
+        "email": _str(issuer.get("email")),
+    }
+
+
+def _achievement_fields(badge: dict[str, Any]) -> dict[str, Any]:
+    """The badge class as :class:`AchievementInfo` fields (plain data, validated by the caller)."""
+    criteria = badge.get("criteria")
+    return dict(
+        id=_str(badge.get("id")),
+        name=_str(badge.get("name")),
+        description=_str(badge.get("description")),
+        criteria_url=criteria if isinstance(criteria, str) else _str(node_id(criteria)),
+        criteria_narrative=_str(criteria.get("narrative")) if isinstance(criteria, dict) else None,
+        tags=[t for t in as_list(badge.get("tags")) if isinstance(t, str)],
+        alignments=[_alignment(a) for a in as_list(badge.get("alignment")) if isinstance(a, dict)],
+    )
+
+
+def _revoked_ids(listing: dict[str, Any]) -> dict[str | int, str | None]:
+    """Revoked assertion ids / uids of a RevocationList, each with its reason (if any)."""
+    revoked: dict[str | int, str | None] = {}
+    for entry in as_list(listing.get("revokedAssertions")):
+        if isinstance(entry, str):
+            revoked.setdefault(entry, None)
+        elif isinstance(entry, dict):
+            reason = entry.get("revocationReason")
+            for key in ("id", "uid"):
+                value = entry.get(key)
+                if isinstance(value, str | int) and revoked.get(value) is None:
+                    revoked[value] = reason if isinstance(reason, str) and reason else None
+    return revoked
+
+
 def recipients_of(assertion: dict[str, Any]) -> list[RecipientIdentity]:
     """The assertion's IdentityObject (OB 2.0 / 1.1) or hashed string (OB 1.0) as identities."""
     recipient = assertion.get("recipient")
@@ -469,8 +497,8 @@ def _pem(key: Any) -> str | None:
     return None
 
 
-def _alignment(raw: dict[str, Any]) -> Alignment:
-    return Alignment(
+def _alignment(raw: dict[str, Any]) -> dict[str, str | None]:
+    return dict(
         target_name=_str(raw.get("targetName")),
         target_url=_str(raw.get("targetUrl")),
         target_framework=_str(raw.get("targetFramework")),

@@ -15,7 +15,8 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from ats_match.net.fetcher import Fetcher, FetchError, FetchErrorKind
 from ats_match.verification.report import Check, CheckStatus
@@ -31,6 +32,7 @@ OB2_CONTEXTS = frozenset(
 OB1_CONTEXTS = frozenset({"https://w3id.org/openbadges/v1", "http://w3id.org/openbadges/v1"})
 ACCEPT = "application/ld+json, application/json;q=0.9"
 _RETRY_LATER_STATUSES = frozenset({408, 423, 425, 429})
+T = TypeVar("T")
 
 
 class NodeUnavailable(Exception):
@@ -55,7 +57,19 @@ def fetch_node(
         node = _PARSED.parse(url, response.content)
     except ValueError as exc:
         raise NodeUnavailable(_fail(check, f"The {what} at {url} is not JSON.")) from exc
+    if isinstance(node, dict) and (not types or _PARSED.has_type(node, types)):
+        return node
     return check_node(node, check=check, what=what, types=types, url=url)
+
+
+def derived(node: dict[str, Any], name: str, build: Callable[[dict[str, Any]], T]) -> T:
+    """``build(node)``, computed once per document returned by :func:`fetch_node`.
+
+    Only for fetched documents (they are shared, parsed once and never mutated, see
+    :class:`_ParsedDocuments`); the memo holds the document itself, so an entry can never
+    answer for another object that happens to reuse its ``id``. Callers must not mutate the
+    value either."""
+    return _DERIVED.get(node, name, build)
 
 
 class _ParsedDocuments:
@@ -85,8 +99,39 @@ class _ParsedDocuments:
                 self._items.popitem(last=False)
         return parsed
 
+    def has_type(self, node: dict[str, Any], types: set[str]) -> bool:
+        """``types & type_names(node)``, remembered per parsed document (they never change)."""
+        return bool(types & _DERIVED.get(node, "types", _type_set))
+
+
+def _type_set(node: dict[str, Any]) -> frozenset[str]:
+    return frozenset(type_names(node))
+
+
+class _Derived:
+    """Values computed from a shared parsed document, keyed by the document's identity."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[int, str], tuple[Any, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, node: Any, name: str, build: Callable[[Any], T]) -> T:
+        key = (id(node), name)
+        with self._lock:
+            entry = self._items.get(key)
+        if entry is not None and entry[0] is node:
+            return cast(T, entry[1])
+        value = build(node)
+        with self._lock:
+            self._items[key] = (node, value)  # holding ``node`` keeps its id from being reused
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
 
 _PARSED = _ParsedDocuments()
+_DERIVED = _Derived()
 
 
 def check_node(node: Any, *, check: str, what: str, types: set[str], url: str) -> dict[str, Any]:
