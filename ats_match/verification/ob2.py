@@ -27,6 +27,7 @@ Network failures that may heal (issuer down, 5xx, timeouts) are ``indeterminate`
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -484,6 +485,12 @@ def _parse_time(value: Any) -> datetime | None:
         return datetime.fromtimestamp(value, UTC)
     if not isinstance(value, str):
         raise ValueError(f"{value!r} is not a date")
+    return _parse_text(value)
+
+
+@lru_cache(maxsize=1024)
+def _parse_text(value: str) -> datetime:
+    """Cached: issuers stamp many assertions with the same date (datetimes are immutable)."""
     text = value.strip()
     if text.isdigit():
         return datetime.fromtimestamp(int(text), UTC)

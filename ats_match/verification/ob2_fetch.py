@@ -33,6 +33,7 @@ OB1_CONTEXTS = frozenset({"https://w3id.org/openbadges/v1", "http://w3id.org/ope
 ACCEPT = "application/ld+json, application/json;q=0.9"
 _RETRY_LATER_STATUSES = frozenset({408, 423, 425, 429})
 T = TypeVar("T")
+_MISSING = object()
 
 
 class NodeUnavailable(Exception):
@@ -89,9 +90,10 @@ class _ParsedDocuments:
     def parse(self, url: str, content: bytes) -> Any:
         key = (url, content)
         with self._lock:
-            if key in self._items:
+            found = self._items.get(key, _MISSING)
+            if found is not _MISSING:
                 self._items.move_to_end(key)
-                return self._items[key]
+                return found
         parsed = json.loads(content)
         with self._lock:
             self._items[key] = parsed
