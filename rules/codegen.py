@@ -63,33 +63,38 @@ def leaf_value_function(leaf: Leaf, codes: bool = False) -> LeafValue:
         ret = {-1.0: "-1.0", 0.0: "0.0", 1.0: "1.0"}
         ind = repr(indeterminate)
     reject, pending, verified = ret[-1.0], ret[0.0], ret[1.0]
+    # the batch path reads the credential's fields from its __dict__: a pydantic model's
+    # attribute access goes through its __getattr__ hook and is not specialised by CPython
+    read = "d['{}']".format if codes else "c.{}".format
     body = []
     if leaf.is_skill:
         body.append(f"if s.confidence < {f.min_confidence!r}: return {reject}")
     body += [
         f"if c is None: return {pending}",
-        "verdict = c.verdict",
+        *(["d = c.__dict__"] if codes else []),
+        f"verdict = {read('verdict')}",
         f"if verdict == 'failed': return {reject}",
     ]
     if f.allow is not None or f.deny:  # memoised by issuer id when there is no issuer name
         body += [
-            "if c.issuer_name is None:",
-            "    bad = BAD_ISSUER.get(c.issuer_id)",
-            "    if bad is None: bad = BAD_ISSUER[c.issuer_id] = bool(issuer_reason(c))",
+            f"if {read('issuer_name')} is None:",
+            f"    issuer = {read('issuer_id')}",
+            "    bad = BAD_ISSUER.get(issuer)",
+            "    if bad is None: bad = BAD_ISSUER[issuer] = bool(issuer_reason(c))",
             "else: bad = issuer_reason(c)",
             f"if bad: return {reject}",
         ]
     if f.cutoff is not None:
         body += [
-            "issued = c.issued_at",
+            f"issued = {read('issued_at')}",
             "missing = issued is None",
             f"if not missing and issued < CUTOFF: return {reject}",
         ]
     if f.still_valid:
         body += [
-            "until = c.valid_until",
+            f"until = {read('valid_until')}",
             f"if until is not None and until < REF: return {reject}",
-            "start = c.valid_from",
+            f"start = {read('valid_from')}",
             f"if start is not None and start > REF: return {reject}",
         ]
     if f.cutoff is not None:
@@ -173,9 +178,9 @@ def leaf_codes_function(routes: dict[str, Any]) -> LeafCodes:
 
     ``fill(rows, buf, width)`` reads ``(credentials, skills, id, applied)`` rows, one per candidate,
     and keeps per row and leaf the highest code in ``buf`` (row-major, ``width`` leaves).
-    ``routes`` binds the routing tables - ``BY_ACH``, ``BY_ISS``, ``BY_URI``, ``BY_LABEL``
-    (key -> ``((leaf index, code function), ...)``), ``SCAN`` (pairs tried on every credential)
-    - and ``CRED_ID``, the credential id getter.
+    ``routes`` binds the routing tables - ``BY_ACH``, ``BY_ISS`` (key -> ``((leaf index, code
+    function), ...)``), ``BY_URI``, ``BY_LABEL`` (key -> ``(lowest min confidence, pairs)``),
+    ``SCAN`` (pairs tried on every credential) - and ``CRED_ID``, the credential id getter.
     """
 
     def offer(indent: str, hits: str, args: str) -> list[str]:
@@ -215,10 +220,16 @@ def leaf_codes_function(routes: dict[str, Any]) -> LeafCodes:
             lines += [
                 "            if s.label:",
                 "                extra = BY_LABEL.get(s.label.casefold())",
-                "                if extra: hits = (*(hits or ()), *extra)",
+                "                if extra and hits:",
+                "                    hits = min(hits[0], extra[0]), (*hits[1], *extra[1])",
+                "                elif extra:",
+                "                    hits = extra",
             ]
         lines += [
             "            if not hits: continue",
+            "            low, hits = hits",
+            # below every leaf's min confidence: each would say CODE_REJECT, the untouched code
+            "            if s.confidence < low: continue",
             "            if found is None: found = dict(zip(map(CRED_ID, creds), creds))",
             "            cid = s.credential_id",
             "            c = found.get(cid) if cid else None",

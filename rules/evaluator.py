@@ -876,13 +876,21 @@ class _BatchPlan:
                 key: tuple((lf.idx, code_fns[lf.idx]) for lf in lv) for key, lv in index.items()
             }
 
+        def skill_route(
+            index: dict[str, list[Leaf]],
+        ) -> dict[str, tuple[float, tuple[_CodeHit, ...]]]:
+            return {
+                key: (min(lf.filters.min_confidence for lf in lv), pairs)
+                for (key, lv), pairs in zip(index.items(), route(index).values(), strict=True)
+            }
+
         self.fill = codegen.leaf_codes_function(
             {
                 "BY_ACH": route(cs.by_achievement),
                 "BY_ISS": route(cs.by_issuer),
                 "SCAN": tuple((lf.idx, code_fns[lf.idx]) for lf in cs.scan),
-                "BY_URI": route(cs.by_uri),
-                "BY_LABEL": route(cs.by_label),
+                "BY_URI": skill_route(cs.by_uri),
+                "BY_LABEL": skill_route(cs.by_label),
                 "CRED_ID": attrgetter("credential_id"),
             }
         )

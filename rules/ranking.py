@@ -11,6 +11,8 @@ Sort keys, in order (every one deterministic, so ties never depend on input orde
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections.abc import Iterable, Sequence
 from datetime import date
 from operator import itemgetter
@@ -81,7 +83,10 @@ def _rank_summaries(listed: list[T]) -> list[T]:
     """
     rows: list[Any] = listed
     ids = list(map(_ID, rows))
-    by_id = np.asarray(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.intp)
+    if all(map(operator.le, ids, itertools.islice(ids, 1, None))):
+        by_id = np.arange(len(ids), dtype=np.intp)  # already in id order (the usual case)
+    else:
+        by_id = np.asarray(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.intp)
     n = len(ids)
 
     def column(get: Any, dtype: Any) -> Any:
