@@ -20,8 +20,8 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
-from urllib.parse import urldefrag
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -81,6 +81,13 @@ def _json_part(part: str, what: str) -> dict[str, Any]:
     return value
 
 
+@lru_cache(maxsize=256)
+def _header_part(part: str) -> dict[str, Any]:
+    """The decoded header, remembered by its exact text (an issuer signs every token with the
+    same header); :func:`decode` hands out copies, so the cached dict is never mutated."""
+    return _json_part(part, "header")
+
+
 def decode(token: str) -> DecodedJwt:
     """Split and decode a compact VC-JWT without trusting anything in it yet."""
     token = token.strip()
@@ -89,7 +96,7 @@ def decode(token: str) -> DecodedJwt:
     parts = token.split(".")
     if len(parts) != 3:
         raise JwtError("not a compact JWS (three parts expected)")
-    header, payload = _json_part(parts[0], "header"), _json_part(parts[1], "payload")
+    header, payload = dict(_header_part(parts[0])), _json_part(parts[1], "payload")
     if header.get("crit"):
         raise JwtError(f"unsupported critical header parameters {header['crit']!r}")
     alg = header.get("alg")
@@ -114,8 +121,26 @@ _VERIFIED_MAX = 16384
 def _fingerprint(jwt: DecodedJwt, key: PublicKey) -> bytes:
     """Digest of (signed bytes, signature, public key): a signature that verified once for
     exactly these bytes and this key always will, so a repeat need not redo the maths."""
-    spki = key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+    spki = _spki(key)
     return hashlib.sha256(jwt.signing_input + b"." + jwt.signature + b"." + spki).digest()
+
+
+_SPKI: OrderedDict[int, tuple[PublicKey, bytes]] = OrderedDict()
+
+
+def _spki(key: PublicKey) -> bytes:
+    """DER SubjectPublicKeyInfo of ``key``, remembered per key object (resolved keys are
+    cached and reused); the entry holds the key, so its ``id`` cannot be reused meanwhile."""
+    with _VERIFIED_LOCK:
+        entry = _SPKI.get(id(key))
+    if entry is not None and entry[0] is key:
+        return entry[1]
+    spki = key.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+    with _VERIFIED_LOCK:
+        _SPKI[id(key)] = (key, spki)
+        while len(_SPKI) > 1024:
+            _SPKI.popitem(last=False)
+    return spki
 
 
 def _with_registered_claims(vc: dict[str, Any], claims: dict[str, Any]) -> dict[str, Any]:
@@ -177,7 +202,7 @@ def resolve_key(jwt: DecodedJwt, issuer: str, fetcher: Fetcher) -> ResolvedKey:
     try:
         if isinstance(kid, str) and kid:
             method_id = issuer + kid if kid.startswith("#") else kid
-            if not issuer or urldefrag(method_id)[0] != issuer:
+            if not issuer or method_id.partition("#")[0] != issuer:
                 # Refuse before fetching anything a forger pointed us at.
                 raise JwtError(
                     f"key {kid} is not the issuer {issuer}'s (kid must be the "
