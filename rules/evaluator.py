@@ -471,6 +471,33 @@ class ScoreSummary(NamedTuple):
 
 
 _NO_DATE = date.max.toordinal() + 1
+
+
+class ScoreList(list[ScoreSummary]):
+    """What ``score_all`` returns: a plain list of summaries that also keeps their ranking
+    keys as arrays, so :func:`rules.ranking.rank` need not read them back one by one. The
+    keys are used only while the list still holds the very summaries it was created with."""
+
+    __slots__ = ("_keys", "_snapshot")
+
+    _keys: tuple[list[str], Any, Any, Any, Any] | None
+    _snapshot: list[ScoreSummary]
+
+    def keep_rank_keys(self, ids: list[str], *columns: Any) -> None:
+        tier, normalised, undecided, day = columns
+        self._keys = (ids, tier, normalised, undecided, day)
+        self._snapshot = list(self)
+
+    def rank_order(self) -> list[int] | None:
+        """Positions in ranking order, or None when the list was changed after scoring."""
+        from rules.ranking import order_by_keys
+
+        keys = getattr(self, "_keys", None)
+        if keys is None or not list.__eq__(self, self._snapshot):
+            return None
+        return order_by_keys(*keys)
+
+
 _new_tuple: Callable[..., Any] = tuple.__new__
 
 
@@ -729,7 +756,7 @@ class CompiledRequirementSet:
             plan = self._plan = _BatchPlan(self)
         return plan
 
-    def _score_batch(self, cands: Sequence[CandidateEvidence], offset: int) -> list[ScoreSummary]:
+    def _score_batch(self, cands: Sequence[CandidateEvidence], offset: int) -> ScoreList:
         plan = self._batch_plan()
         m, width = len(cands), len(self.leaves)
         rows = list(map(_BATCH_FIELDS, cands))
@@ -768,6 +795,7 @@ class CompiledRequirementSet:
         applied = list(map(_APPLIED_AT, rows))
         day_of = {d: d.toordinal() for d in set(applied) if d is not None}
         day_of[None] = _NO_DATE
+        days = list(map(day_of.__getitem__, applied))
         summaries = zip(
             range(offset, offset + m),
             ids,
@@ -780,10 +808,12 @@ class CompiledRequirementSet:
             review.tolist(),
             undecided.tolist(),
             tier.tolist(),
-            map(day_of.__getitem__, applied),
+            days,
             strict=True,
         )
-        return list(map(_NEW_SUMMARY, summaries))
+        result = ScoreList(map(_NEW_SUMMARY, summaries))
+        result.keep_rank_keys(ids, tier, normalised, undecided, np.array(days, dtype=np.int64))
+        return result
 
     # explained path -------------------------------------------------------------------------
     def explain(self, cand: CandidateEvidence) -> Evaluation:

@@ -16,7 +16,7 @@ import operator
 from collections.abc import Iterable, Sequence
 from datetime import date
 from operator import itemgetter
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 import numpy as np
 
@@ -65,42 +65,49 @@ T = TypeVar("T", bound=_WithDate)
 
 def rank(items: Iterable[T]) -> list[T]:
     """Rank fast-path summaries (anything with ``applied_at`` and the Rankable fields)."""
-    from rules.evaluator import ScoreSummary, gc_paused
+    from rules.evaluator import ScoreList, ScoreSummary, gc_paused
 
-    listed = list(items)
     with gc_paused():
+        if isinstance(items, ScoreList):
+            order = items.rank_order()  # keys kept by score_all; None if the list changed
+            if order is not None:
+                return cast(list[T], list(map(items.__getitem__, order)))
+        listed = list(items)
         if set(map(type, listed)) <= {ScoreSummary}:
-            return _rank_summaries(listed)
+            rows: list[Any] = listed
+            n = len(rows)
+
+            def column(get: Any, dtype: Any) -> Any:
+                return np.fromiter(map(get, rows), dtype=dtype, count=n)
+
+            order = order_by_keys(
+                list(map(_ID, rows)),
+                column(_TIER, np.int64),
+                column(_NORMALISED, np.float64),
+                column(_UNDECIDED, np.int64),
+                column(_DAY, np.int64),
+            )
+            return list(map(listed.__getitem__, order))
         return sorted(listed, key=lambda s: rank_key(s, s.applied_at))
 
 
-def _rank_summaries(listed: list[T]) -> list[T]:
-    """The same order as ``sorted(key=rank_key)``, from the keys the fast path precomputed.
+def order_by_keys(
+    ids: list[str], tier: Any, normalised: Any, undecided: Any, day: Any
+) -> list[int]:
+    """Positions in ranking order: the same order as ``sorted(key=rank_key)``.
 
-    Two stable sorts: by candidate id (Python's string order), then by the numeric keys
-    (tier, -normalised, not evaluable, application day) with numpy's stable ``lexsort``, so
-    candidates equal on the numeric keys stay in candidate-id order, then input order.
+    Two stable sorts: by candidate id (Python's string order; skipped when the ids are already
+    in order), then by the numeric keys (tier, -normalised, not evaluable, application day as
+    numpy arrays) with numpy's stable ``lexsort``, so candidates equal on the numeric keys stay
+    in candidate-id order, then input order.
     """
-    rows: list[Any] = listed
-    ids = list(map(_ID, rows))
     if all(map(operator.le, ids, itertools.islice(ids, 1, None))):
         by_id = np.arange(len(ids), dtype=np.intp)  # already in id order (the usual case)
     else:
         by_id = np.asarray(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.intp)
-    n = len(ids)
-
-    def column(get: Any, dtype: Any) -> Any:
-        return np.fromiter(map(get, rows), dtype=dtype, count=n)[by_id]
-
-    order = np.lexsort(
-        (
-            column(_DAY, np.int64),
-            column(_UNDECIDED, np.int64),
-            -column(_NORMALISED, np.float64),
-            column(_TIER, np.int64),
-        )
-    )
-    return list(map(listed.__getitem__, by_id[order].tolist()))
+    order = np.lexsort((day[by_id], undecided[by_id], -normalised[by_id], tier[by_id]))
+    positions: list[int] = by_id[order].tolist()
+    return positions
 
 
 # ScoreSummary field positions (checked in tests/rules/test_ranking.py)

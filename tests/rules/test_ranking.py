@@ -107,3 +107,37 @@ def test_what_if_reports_errors_of_a_bad_draft() -> None:
         )
     with pytest.raises(RequirementSetError, match="line 3: requirements"):
         what_if("id: d\nname: D\nrequirements: []\n", people(), REF)
+
+
+def test_summary_field_positions_used_by_ranking() -> None:
+    from rules.evaluator import ScoreSummary
+
+    fields = ScoreSummary._fields
+    assert [fields.index(f) for f in ("candidate_id", "normalised", "not_evaluable")] == [1, 4, 9]
+    assert [fields.index(f) for f in ("tier", "applied_day")] == [10, 11]
+
+
+def test_rank_ignores_kept_keys_once_the_score_list_changed() -> None:
+    """score_all keeps ranking keys; after the list is edited rank reads the summaries."""
+    from datetime import date
+
+    from rules import CandidateEvidence, compile_requirement_set, rank
+    from rules.ranking import rank_key
+    from tests.rules.helpers import REF, cred, rset
+
+    rs = rset({"id": "x", "weight": 5, "credential": {"achievement_id": "ach:x"}})
+    cands = [
+        CandidateEvidence(
+            candidate_id=f"c{9 - i}",
+            applied_at=date(2026, 1, 1 + i % 3),
+            credentials=[cred()] if i % 2 else [],
+        )
+        for i in range(10)
+    ]
+    scores = compile_requirement_set(rs, REF).score_all(cands)
+    expected = sorted(scores, key=lambda s: rank_key(s, s.applied_at))
+    assert rank(scores) == expected
+    scores.reverse()
+    assert rank(scores) == expected
+    dropped = scores.pop()
+    assert rank(scores) == [s for s in expected if s is not dropped]
