@@ -60,6 +60,7 @@ from ats_match.verification.report import (
 )
 from ats_match.verification.trust import check_issuer_trust
 
+_KNOWN_CONTEXTS = OB2_CONTEXTS | OB1_CONTEXTS
 _COMPARED_FIELDS = ("recipient", "badge", "issuedOn", "expires", "evidence", "narrative", "uid")
 
 
@@ -134,7 +135,7 @@ class _Run:
 
     def _structure(self, doc: dict[str, Any]) -> None:
         contexts = {c for c in as_list(doc.get("@context")) if isinstance(c, str)}
-        known = OB2_CONTEXTS | OB1_CONTEXTS
+        known = _KNOWN_CONTEXTS
         if doc.get("@context") is None and not self._is_ob1():
             raise NodeUnavailable(_fail("structure", "The assertion has no JSON-LD context."))
         if doc.get("@context") is not None and not contexts & known:

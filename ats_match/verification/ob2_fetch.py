@@ -33,7 +33,6 @@ OB1_CONTEXTS = frozenset({"https://w3id.org/openbadges/v1", "http://w3id.org/ope
 ACCEPT = "application/ld+json, application/json;q=0.9"
 _RETRY_LATER_STATUSES = frozenset({408, 423, 425, 429})
 T = TypeVar("T")
-_MISSING = object()
 
 
 class NodeUnavailable(Exception):
@@ -55,10 +54,10 @@ def fetch_node(
     except FetchError as exc:
         raise NodeUnavailable(fetch_error_check(exc, check, what)) from exc
     try:
-        node = _PARSED.parse(url, response.content)
+        node, node_types = _PARSED.parse_typed(url, response.content)
     except ValueError as exc:
         raise NodeUnavailable(_fail(check, f"The {what} at {url} is not JSON.")) from exc
-    if isinstance(node, dict) and (not types or _PARSED.has_type(node, types)):
+    if isinstance(node, dict) and (not types or types & node_types):
         return node
     return check_node(node, check=check, what=what, types=types, url=url)
 
@@ -84,30 +83,27 @@ class _ParsedDocuments:
 
     def __init__(self, size: int = 1024) -> None:
         self.size = size
-        self._items: OrderedDict[tuple[str, bytes], Any] = OrderedDict()
+        self._items: OrderedDict[tuple[str, bytes], tuple[Any, frozenset[str]]] = OrderedDict()
         self._lock = threading.Lock()
 
     def parse(self, url: str, content: bytes) -> Any:
+        return self.parse_typed(url, content)[0]
+
+    def parse_typed(self, url: str, content: bytes) -> tuple[Any, frozenset[str]]:
+        """The parsed body and its type names (for a JSON object), both computed once."""
         key = (url, content)
         with self._lock:
-            found = self._items.get(key, _MISSING)
-            if found is not _MISSING:
+            found = self._items.get(key)
+            if found is not None:
                 self._items.move_to_end(key)
                 return found
         parsed = json.loads(content)
+        entry = (parsed, frozenset(type_names(parsed)) if isinstance(parsed, dict) else frozenset())
         with self._lock:
-            self._items[key] = parsed
+            self._items[key] = entry
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
-        return parsed
-
-    def has_type(self, node: dict[str, Any], types: set[str]) -> bool:
-        """``types & type_names(node)``, remembered per parsed document (they never change)."""
-        return bool(types & _DERIVED.get(node, "types", _type_set))
-
-
-def _type_set(node: dict[str, Any]) -> frozenset[str]:
-    return frozenset(type_names(node))
+        return entry
 
 
 class _Derived:
