@@ -170,14 +170,17 @@ def rule_value_function(node: CNode, name: str) -> RuleValue:
     return fn
 
 
-LeafCodes = Callable[[Any, bytearray, int], None]
+LeafCodes = Callable[[Any, bytearray, int, list[Any], list[Any]], None]
 
 
 def leaf_codes_function(routes: dict[str, Any]) -> LeafCodes:
     """The batch path's evidence loop, without the branches this requirement set never takes.
 
-    ``fill(rows, buf, width)`` reads ``(credentials, skills, id, applied)`` rows, one per candidate,
-    and keeps per row and leaf the highest code in ``buf`` (row-major, ``width`` leaves).
+    ``fill(cands, buf, width, ids, applied)`` reads each candidate once, appends its id and
+    application date to ``ids`` and ``applied``, and keeps per candidate row and leaf the
+    highest code in ``buf`` (row-major, ``width`` leaves). Fields are read from ``__dict__``:
+    a pydantic model's attribute access goes through its ``__getattr__`` hook, which CPython
+    does not specialise.
     ``routes`` binds the routing tables - ``BY_ACH``, ``BY_ISS`` (key -> ``((leaf index, code
     function), ...)``), ``BY_URI``, ``BY_LABEL`` (key -> ``(lowest min confidence, pairs)``),
     ``SCAN`` (pairs tried on every credential) - and ``CRED_ID``, the credential id getter.
@@ -192,9 +195,14 @@ def leaf_codes_function(routes: dict[str, Any]) -> LeafCodes:
         ]
 
     lines = [
-        "def fill(rows, buf, width):",
+        "def fill(cands, buf, width, ids, applied):",
         "    base = -width",
-        "    for creds, skills, _, _ in rows:",
+        "    add_id, add_applied = ids.append, applied.append",
+        "    for cand in cands:",
+        "        fields = cand.__dict__",  # one attribute access instead of four
+        "        creds, skills = fields['credentials'], fields['skills']",
+        "        add_id(fields['candidate_id'])",
+        "        add_applied(fields['applied_at'])",
         "        base += width",
         "        for c in creds:",
         "            hits = BY_ACH.get(c.achievement_id)",

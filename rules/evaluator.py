@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import Any, NamedTuple, cast
 
 import numpy as np
@@ -759,9 +759,10 @@ class CompiledRequirementSet:
     def _score_batch(self, cands: Sequence[CandidateEvidence], offset: int) -> ScoreList:
         plan = self._batch_plan()
         m, width = len(cands), len(self.leaves)
-        rows = list(map(_BATCH_FIELDS, cands))
+        ids: list[str] = []
+        applied: list[date | None] = []
         buf = bytearray(m * width)  # 0 = CODE_REJECT: what an untouched leaf has
-        plan.fill(rows, buf, width)
+        plan.fill(cands, buf, width, ids, applied)
         codes = np.frombuffer(buf, dtype=np.uint8).reshape(m, width)
         hi, lo = np.zeros(m), np.zeros(m)
         inexact = np.zeros(m, dtype=bool)
@@ -791,9 +792,7 @@ class CompiledRequirementSet:
         qualified = ~knocked & ~review & (normalised >= th.qualified)
         shortlisted = qualified & (normalised >= th.shortlist)
         tier = np.where(knocked, 3, np.where(shortlisted, 0, np.where(qualified, 1, 2)))
-        ids = list(map(_CANDIDATE_ID, rows))
-        applied = list(map(_APPLIED_AT, rows))
-        day_of = {d: d.toordinal() for d in set(applied) if d is not None}
+        day_of: dict[date | None, int] = {d: d.toordinal() for d in set(applied) if d is not None}
         day_of[None] = _NO_DATE
         days = list(map(day_of.__getitem__, applied))
         summaries = zip(
@@ -1024,8 +1023,6 @@ def _round6(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return out
 
 
-_BATCH_FIELDS = attrgetter("credentials", "skills", "candidate_id", "applied_at")
-_CANDIDATE_ID, _APPLIED_AT = itemgetter(2), itemgetter(3)
 _NEW_SUMMARY: Callable[[tuple[Any, ...]], ScoreSummary] = partial(_new_tuple, ScoreSummary)
 
 
