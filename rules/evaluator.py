@@ -763,22 +763,20 @@ class CompiledRequirementSet:
         applied: list[date | None] = []
         buf = bytearray(m * width)  # 0 = CODE_REJECT: what an untouched leaf has
         plan.fill(cands, buf, width, ids, applied)
-        codes = np.frombuffer(buf, dtype=np.uint8).reshape(m, width)
+        # leaves x candidates, so that each leaf's codes are contiguous
+        codes = np.frombuffer(buf, dtype=np.uint8).reshape(m, width).T.copy()
         hi, lo = np.zeros(m), np.zeros(m)
         inexact = np.zeros(m, dtype=bool)
-        must_failed = np.zeros(m, dtype=np.int64)
-        must_undecided = np.zeros(m, dtype=np.int64)
-        undecided = np.zeros(m, dtype=np.int64)
         columns: list[npt.NDArray[np.float64]] = []
-        for r, rule in enumerate(self.rules):
-            sat, points = plan.rule_columns(r, codes)
+        sats = np.empty((len(self.rules), m), dtype=np.int8)  # requirements x candidates
+        for r in range(len(self.rules)):
+            sats[r], points = plan.rule_columns(r, codes)
             columns.append(points)
-            pending = sat == UNDECIDED
-            undecided += pending
-            if rule.must:
-                must_failed += sat == NOT_MET
-                must_undecided += pending
             hi, lo = _two_sum_step(hi, lo, points, inexact)
+        undecided = np.count_nonzero(sats == UNDECIDED, axis=0)
+        musts = sats[[r.idx for r in self.rules if r.must]]
+        must_failed = np.count_nonzero(musts == NOT_MET, axis=0)
+        must_undecided = np.count_nonzero(musts == UNDECIDED, axis=0)
         total = hi + lo
         for i in np.flatnonzero(inexact).tolist():  # rare: fall back to fsum on that row
             total[i] = math.fsum(float(col[i]) for col in columns)
@@ -954,14 +952,18 @@ class _BatchPlan:
     def rule_columns(
         self, r: int, codes: npt.NDArray[np.uint8]
     ) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.float64]]:
-        """Satisfaction and points of requirement ``r`` for every candidate (row of codes)."""
+        """Satisfaction and points of requirement ``r`` for every candidate (a column of
+        ``codes``, which is leaves x candidates)."""
         leaves, tables = self.rule_leaves[r], self.tables[r]
         if tables is not None:
-            key = np.zeros(codes.shape[0], dtype=np.intp)
-            for j, k in enumerate(leaves):
-                key |= codes[:, k].astype(np.intp) << (2 * j)
+            if len(leaves) == 1:
+                key: npt.NDArray[Any] = codes[leaves[0]]
+            else:
+                key = codes[leaves[0]].astype(np.intp)
+                for j, k in enumerate(leaves[1:], start=1):
+                    key |= codes[k].astype(np.intp) << (2 * j)
             return tables[0][key], tables[1][key]
-        present, inverse = np.unique(codes[:, leaves], axis=0, return_inverse=True)
+        present, inverse = np.unique(codes[leaves].T, axis=0, return_inverse=True)
         sats, points = self._tables(r, present.tolist())
         inverse = inverse.reshape(-1)
         return sats[inverse], points[inverse]
