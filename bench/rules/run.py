@@ -2,9 +2,13 @@
 
 Run:  .venv/bin/python bench/rules/run.py [--candidates 100000] [--zen-sample 5000]
 
-Timed for ours: load the YAML + compile + score every candidate (fast path) + rank, then
-explaining the top 20 separately. The candidates are generated first (untimed, deterministic
-seed) as in-memory ``CandidateEvidence`` objects - the form the worker hands to the engine.
+Timed for ours: load the YAML + compile + score every candidate + rank, then explaining the
+top 20 separately. "score" is ``score_all``: one Python pass over every candidate's evidence
+objects (writing each leaf condition's best evidence code), the numpy combination of those
+codes into points, totals and flags, and building the 100,000 ``ScoreSummary`` tuples (which
+also keep their ranking keys as arrays); "rank" is ``rank`` on that list. The candidates are
+generated first (untimed, deterministic seed) as in-memory ``CandidateEvidence`` objects - the
+form the worker hands to the engine - and are the same objects zen's contexts are built from.
 
 zen-engine gets the same rules translated to a JDM decision graph of expression nodes
 (``to_jdm``) and one context dict per candidate (built from the same objects, timed separately
