@@ -16,6 +16,7 @@ the requirement set; dates and caches are passed in as bound names.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +55,16 @@ def leaf_value_function(leaf: Leaf, codes: bool = False) -> LeafValue:
         if codes:
             return lambda c, s: code_of(assess(c, s)[0])
         return lambda c, s: assess(c, s)[0]
+    body, scope = leaf_body(leaf, codes)
+    source = "def value(c, s):\n" + "".join(f"    {line}\n" for line in body)
+    exec(compile(source, f"<leaf {leaf.idx}>", "exec"), scope)  # noqa: S102 - our own source
+    fn: LeafValue = scope["value"]
+    return fn
+
+
+def leaf_body(leaf: Leaf, codes: bool) -> tuple[list[str], dict[str, Any]]:
+    """The body of ``value(c, s)`` for a leaf without level or result checks, and the names it
+    uses (``CUTOFF``, ``REF``, ``issuer_reason``, ``BAD_ISSUER``)."""
     f = leaf.filters
     indeterminate = 0.0 if f.verified_only else 1.0 - f.penalty
     if codes:
@@ -104,16 +115,27 @@ def leaf_value_function(leaf: Leaf, codes: bool = False) -> LeafValue:
         f"if verdict == 'indeterminate': return {ind}",
         f"return {pending}",
     ]
-    source = "def value(c, s):\n" + "".join(f"    {line}\n" for line in body)
     scope: dict[str, Any] = {
         "CUTOFF": f.cutoff,
         "REF": leaf.reference,
         "issuer_reason": leaf._issuer_reason,
         "BAD_ISSUER": {},
     }
-    exec(compile(source, f"<leaf {leaf.idx}>", "exec"), scope)  # noqa: S102 - our own source
-    fn: LeafValue = scope["value"]
-    return fn
+    return body, scope
+
+
+_SCOPE_NAME = re.compile(r"\b(CUTOFF|REF|issuer_reason|BAD_ISSUER)\b")
+_RETURN = re.compile(r"\breturn (\S+)$")
+
+
+def inline_block(body: list[str], suffix: str) -> list[str]:
+    """A leaf body as an inline block computing ``code``: ``while True:`` around it, each
+    ``return X`` turned into ``code = X; break`` and its bound names suffixed."""
+    lines = ["while True:"]
+    for line in body:
+        line = _SCOPE_NAME.sub(lambda m: f"{m.group(1)}_{suffix}", line)
+        lines.append("    " + _RETURN.sub(r"code = \1; break", line))
+    return lines
 
 
 class _Emitter:
@@ -182,8 +204,10 @@ def leaf_codes_function(routes: dict[str, Any]) -> LeafCodes:
     a pydantic model's attribute access goes through its ``__getattr__`` hook, which CPython
     does not specialise.
     ``routes`` binds the routing tables - ``BY_ACH``, ``BY_ISS`` (key -> ``((leaf index, code
-    function), ...)``), ``BY_URI``, ``BY_LABEL`` (key -> ``(lowest min confidence, pairs)``),
-    ``SCAN`` (pairs tried on every credential) - and ``CRED_ID``, the credential id getter.
+    function), ...)``), ``SCAN`` (pairs tried on every credential), ``BY_URI``, ``BY_LABEL``
+    (key -> ``(lowest min confidence, ((leaf index, inline class or -1, code function), ...))``)
+    - ``CRED_ID``, the credential id getter, ``INLINE``, the bodies (``leaf_body``) of the
+    skill checks run inline, and each one's names suffixed with its class number.
     """
 
     def offer(indent: str, hits: str, args: str) -> list[str]:
@@ -241,7 +265,17 @@ def leaf_codes_function(routes: dict[str, Any]) -> LeafCodes:
             "            if found is None: found = dict(zip(map(CRED_ID, creds), creds))",
             "            cid = s.credential_id",
             "            c = found.get(cid) if cid else None",
-            *offer(" " * 12, "hits", "c, s"),
+            "            for k, cls, code_of in hits:",
+        ]
+        # the most common skill checks run inline (no call per skill); the rest are called
+        for cls, body in enumerate(routes["INLINE"]):
+            lines.append(f"                {'if' if cls == 0 else 'elif'} cls == {cls}:")
+            lines += [" " * 20 + line for line in inline_block(body, str(cls))]
+        lines += [
+            *(["                else:"] if routes["INLINE"] else []),
+            f"{' ' * (20 if routes['INLINE'] else 16)}code = code_of(c, s)",
+            "                k += base",
+            "                if code > buf[k]: buf[k] = code",
         ]
     source = "".join(line + "\n" for line in lines)
     scope: dict[str, Any] = dict(routes)

@@ -892,6 +892,8 @@ class _BatchPlan:
 
     _TABLE_LIMIT = 6
     """Requirements with more leaves than this get their tables from the codes present."""
+    _INLINE_CLASSES = 4
+    """How many distinct skill checks the evidence loop runs inline."""
 
     def __init__(self, cs: CompiledRequirementSet) -> None:
         self.cs = cs
@@ -903,16 +905,48 @@ class _BatchPlan:
                 key: tuple((lf.idx, code_fns[lf.idx]) for lf in lv) for key, lv in index.items()
             }
 
+        # skill checks that generate the same code with the same filters share an inline
+        # class in the evidence loop (the most common few; the others stay calls)
+        inline: dict[tuple[Any, ...], int] = {}
+        bound: dict[str, Any] = {}
+        bodies: list[list[str]] = []
+        counts: dict[tuple[Any, ...], int] = {}
+        keyed: dict[int, tuple[tuple[Any, ...], list[str], dict[str, Any]]] = {}
+        for lf in cs.leaves:
+            if lf.is_skill and lf.level is None and lf.result is None:
+                body, names = codegen.leaf_body(lf, codes=True)
+                key = (tuple(body), lf.filters, lf.reference)
+                keyed[lf.idx] = (key, body, names)
+                counts[key] = counts.get(key, 0) + 1
+        for key in sorted(counts, key=lambda k: -counts[k])[: self._INLINE_CLASSES]:
+            inline[key] = len(inline)
+        first: dict[tuple[Any, ...], tuple[list[str], dict[str, Any]]] = {}
+        for key, body, names in keyed.values():
+            first.setdefault(key, (body, names))
+        for key, cls in sorted(inline.items(), key=lambda item: item[1]):
+            body, names = first[key]
+            bodies.append(body)
+            bound.update({f"{name}_{cls}": value for name, value in names.items()})
+
+        def skill_class(lf: Leaf) -> int:
+            found = keyed.get(lf.idx)
+            return -1 if found is None else inline.get(found[0], -1)
+
         def skill_route(
             index: dict[str, list[Leaf]],
-        ) -> dict[str, tuple[float, tuple[_CodeHit, ...]]]:
+        ) -> dict[str, tuple[float, tuple[tuple[int, int, Any], ...]]]:
             return {
-                key: (min(lf.filters.min_confidence for lf in lv), pairs)
-                for (key, lv), pairs in zip(index.items(), route(index).values(), strict=True)
+                key: (
+                    min(lf.filters.min_confidence for lf in lv),
+                    tuple((lf.idx, skill_class(lf), code_fns[lf.idx]) for lf in lv),
+                )
+                for key, lv in index.items()
             }
 
         self.fill = codegen.leaf_codes_function(
             {
+                **bound,
+                "INLINE": bodies,
                 "BY_ACH": route(cs.by_achievement),
                 "BY_ISS": route(cs.by_issuer),
                 "SCAN": tuple((lf.idx, code_fns[lf.idx]) for lf in cs.scan),
