@@ -10,12 +10,11 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from ats_match.models import Application, Candidate, CandidateSkill, Credential, Skill
+from ats_match.models.credentials import LINK_FORMAT
 from ats_match.services.ranking import latest_verdicts
 from rules import CandidateEvidence, CredentialEvidence, ResultValue, SkillEvidence
 from rules.validation import TaxonomyHooks
 from rules.validation import taxonomy_hooks as hooks_of
-
-LINK_FORMAT = "link"
 
 
 def application_evidence(session: Session, application: Application) -> CandidateEvidence:

@@ -32,11 +32,11 @@ from ats_match.models import (
     WebhookDelivery,
 )
 from ats_match.models.base import utcnow
+from ats_match.models.credentials import LINK_FORMAT
 from ats_match.services import outbox
 from ats_match.services.inbox import mark_handled
 from connectors import ApplicationPayload, Attachment, get_connector
 
-LINK_FORMAT = "link"
 REVERIFY_BACKOFF = (
     timedelta(minutes=15),
     timedelta(hours=1),

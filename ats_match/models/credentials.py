@@ -19,6 +19,9 @@ from ats_match.models.base import (
     json_field,
 )
 
+LINK_FORMAT = "link"
+"""``Credential.format`` of a link found in an application, stored until the worker fetches it."""
+
 
 class Credential(OrgScoped, table=True):
     """One attachment of one application, parsed into the internal form or with the reason why

@@ -21,6 +21,7 @@ from ats_match.models import (
     Skill,
     VerificationResult,
 )
+from ats_match.models.credentials import LINK_FORMAT
 from ats_match.repositories import ApplicationRepository, JobRepository
 from ats_match.services.hiring import latest_requirements
 
@@ -160,7 +161,7 @@ def application_detail(
     views = [
         _credential_view(session, c, verdicts.get(c.id))
         for c in credentials
-        if c.format != "link" or c.error_code
+        if c.format != LINK_FORMAT or c.error_code
     ]
     return ApplicationDetail(application, candidate, job, score, views)
 
