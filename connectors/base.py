@@ -9,7 +9,7 @@ them.
 from __future__ import annotations
 
 import abc
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar
@@ -43,14 +43,22 @@ class ApplicationPayload:
 
 class Connector(abc.ABC):
     vendor: ClassVar[str]
+    success_status: ClassVar[int] = 202
+    """The HTTP status the vendor counts as delivered (Greenhouse: 200 only)."""
+    response_deadline_seconds: ClassVar[float] = 10.0
+    """How long the vendor waits for the acknowledgement before it retries."""
 
     @abc.abstractmethod
-    def verify_signature(self, headers: Mapping[str, str], body: bytes, secret: str) -> None:
-        """Raise ``ats_match.errors.BadSignature`` unless the vendor signed ``body``."""
+    def verify_signature(
+        self, headers: Mapping[str, str], body: bytes, secrets: Sequence[str]
+    ) -> None:
+        """Raise ``ats_match.errors.BadSignature`` unless the vendor signed the raw ``body`` with
+        one of ``secrets`` (several during a rotation's overlap window), compared in constant
+        time. ``headers`` keys are lower-case."""
 
     @abc.abstractmethod
     def event_id(self, headers: Mapping[str, str], body: bytes) -> str:
-        """The delivery's unique id: redeliveries of one event share it."""
+        """The delivery's unique id: redeliveries of one event share it (the inbox key)."""
 
     @abc.abstractmethod
     def event_type(self, headers: Mapping[str, str], payload: Mapping[str, Any]) -> str:

@@ -12,7 +12,7 @@ import binascii
 import hashlib
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -29,7 +29,9 @@ class GenericConnector(Connector):
     def __init__(self, now: Any = time.time) -> None:
         self._now = now
 
-    def verify_signature(self, headers: Mapping[str, str], body: bytes, secret: str) -> None:
+    def verify_signature(
+        self, headers: Mapping[str, str], body: bytes, secrets: Sequence[str]
+    ) -> None:
         msg_id = headers.get("webhook-id", "")
         timestamp = headers.get("webhook-timestamp", "")
         offered = headers.get("webhook-signature", "")
@@ -41,11 +43,12 @@ class GenericConnector(Connector):
             raise BadSignature("webhook-timestamp is not an integer") from exc
         if abs(self._now() - ts) > TOLERANCE_SECONDS:
             raise BadSignature("webhook-timestamp is outside the 5-minute tolerance")
-        try:
-            if matches(secret, msg_id, ts, body, offered):
-                return
-        except ValueError as exc:
-            raise BadSignature(str(exc)) from exc
+        for secret in secrets:
+            try:
+                if matches(secret, msg_id, ts, body, offered):
+                    return
+            except ValueError as exc:
+                raise BadSignature(str(exc)) from exc
         raise BadSignature("webhook-signature does not match the body")
 
     def event_id(self, headers: Mapping[str, str], body: bytes) -> str:

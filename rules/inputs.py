@@ -13,6 +13,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Verdict = Literal["verified", "failed", "indeterminate", "unverified"]
+"""The derived summary, kept for compatibility; decisions read the four answers below."""
+
+# The four answers (see ``ats_match.verification.answers``); ``None`` where not yet verified.
+AuthenticityStatus = Literal["genuine", "forged", "unknown"]
+ValidityStatus = Literal["current", "expired", "not_yet_valid", "revoked", "suspended", "unknown"]
+HolderStatus = Literal["bound", "proven", "unproven", "unaddressed", "mismatch"]
+IssuerStatus = Literal["trusted", "unknown", "denied"]
+EvidenceTierName = Literal["cryptographic", "issuer_record", "platform_page", "claimed"]
 
 
 def to_utc_date(value: Any) -> Any:
@@ -49,6 +57,16 @@ class CredentialEvidence(BaseModel):
     valid_from: date | None = None
     valid_until: date | None = None
     verdict: Verdict = "unverified"
+    authenticity: AuthenticityStatus | None = None
+    validity: ValidityStatus | None = None
+    holder: HolderStatus | None = None
+    issuer_trust: IssuerStatus | None = None
+    issuer_registries: list[str] = Field(
+        default_factory=list, description="Names of the registries or lists that trust the issuer."
+    )
+    evidence_tier: EvidenceTierName | None = None
+    has_evidence: bool = False
+    """The credential carries OB ``evidence`` (projects, portfolios)."""
     level: str | None = None
     results: list[ResultValue] = Field(default_factory=list)
 

@@ -53,7 +53,7 @@ async def receive(
         if integration is None or not integration.active:
             raise NotFound("no active integration with this id")
         connector = get_connector(integration.vendor)
-        connector.verify_signature(headers, body, integration.webhook_secret)
+        connector.verify_signature(headers, body, (integration.webhook_secret,))
         try:
             payload = json.loads(body)
         except ValueError as exc:
