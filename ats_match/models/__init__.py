@@ -27,6 +27,7 @@ from ats_match.models.integrations import (
     WebhookDelivery,
 )
 from ats_match.models.tenancy import Organization, Role, User
+from ats_match.models.trust import IssuerRegistry, RegistryKind
 
 __all__ = [
     "Application",
@@ -36,11 +37,13 @@ __all__ = [
     "CandidateSkill",
     "Credential",
     "Integration",
+    "IssuerRegistry",
     "Job",
     "MappingOverride",
     "Organization",
     "OutboundEvent",
     "OutboundStatus",
+    "RegistryKind",
     "RequirementSet",
     "Role",
     "Score",

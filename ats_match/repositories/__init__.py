@@ -70,6 +70,10 @@ class TaskOutboxRepository(OrgRepository[models.TaskOutbox]):
     model = models.TaskOutbox
 
 
+class IssuerRegistryRepository(OrgRepository[models.IssuerRegistry]):
+    model = models.IssuerRegistry
+
+
 class AuditLogRepository(OrgRepository[models.AuditLog]):
     model = models.AuditLog
 
@@ -81,6 +85,7 @@ __all__ = [
     "CandidateSkillRepository",
     "CredentialRepository",
     "IntegrationRepository",
+    "IssuerRegistryRepository",
     "JobRepository",
     "MappingOverrideRepository",
     "OrgRepository",
