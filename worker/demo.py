@@ -328,6 +328,7 @@ def seed() -> list[str]:
             lines.append(f"created organisation {org.name}")
         keys = [_ensure_user(session, org, email, name, role) for email, name, role in DEMO_USERS]
         integration = _ensure_integration(session, org)
+        _ensure_issuer_registry(session, org)
         for external_id, (title, role_file, applicants) in DEMO_JOBS.items():
             job = _ensure_job(session, org, integration, external_id, title)
             _ensure_requirements(session, org, job, role_file)
@@ -380,6 +381,18 @@ def _ensure_integration(session: Session, org: Organization) -> Integration:
         session.add(integration)
         session.flush()
     return integration
+
+
+def _ensure_issuer_registry(session: Session, org: Organization) -> None:
+    """The demo organisation trusts its demo issuers through a DCC-format registry this app
+    serves (``/trust/registries/<id>/registry.json``), never by the names they give themselves."""
+    from ats_match.services.trust import ensure_served_registry
+
+    entries = [
+        {"issuer": issuer.did, "name": issuer.name, "url": "https://demo.example"}
+        for issuer in ISSUERS
+    ]
+    ensure_served_registry(session, org.id, "Demo issuer registry", entries)
 
 
 def _ensure_job(

@@ -107,14 +107,38 @@ def is_published_url(url: str) -> bool:
 def published_document(session: Session, registry_id: uuid.UUID) -> dict[str, Any]:
     """The DCC document of a published registry (any organisation's: publishing is public)."""
     registry = session.get(IssuerRegistry, registry_id)
-    if (
-        registry is None
-        or not registry.published
-        or not registry.enabled
-        or registry.kind != RegistryKind.DCC_LEGACY
-    ):
+    if registry is None or not registry.published or registry.kind != RegistryKind.DCC_LEGACY:
         raise NotFound(f"no published registry {registry_id}")
     return dcc_document(registry.entries, updated=registry.updated_at.isoformat())
+
+
+def ensure_served_registry(
+    session: Session, organization_id: uuid.UUID, name: str, entries: list[dict[str, Any]]
+) -> IssuerRegistry:
+    """Publish ``entries`` as a DCC registry and make the organisation trust issuers through
+    that served registry (an enabled row whose URL is the published one). Idempotent: seeding
+    again refreshes the entries. Used by the demo organisation."""
+    repo = IssuerRegistryRepository(session, organization_id)
+    published_name = f"{name} (published list)"
+    source = _named(repo, published_name) or IssuerRegistry(
+        organization_id=organization_id, kind=RegistryKind.DCC_LEGACY, name=published_name
+    )
+    source.entries, source.published, source.enabled = entries, True, False
+    source.updated_at = utcnow()
+    checked(source.model_dump(), self_served=is_published_url)
+    session.add(source)
+    session.flush()
+    reader = _named(repo, name) or IssuerRegistry(
+        organization_id=organization_id, kind=RegistryKind.DCC_LEGACY, name=name, position=10
+    )
+    reader.url, reader.enabled = published_url(source.id), True
+    session.add(reader)
+    session.flush()
+    return reader
+
+
+def _named(repo: IssuerRegistryRepository, name: str) -> IssuerRegistry | None:
+    return repo.session.exec(repo.query().where(col(IssuerRegistry.name) == name)).first()
 
 
 def _published_id(url: str) -> uuid.UUID | None:
@@ -175,7 +199,7 @@ def _source(session: Session, row: IssuerRegistry, fetcher: Fetcher) -> IssuerSo
 
 
 def _unique_name(repo: IssuerRegistryRepository, name: str, own: uuid.UUID | None) -> None:
-    clash = repo.session.exec(repo.query().where(col(IssuerRegistry.name) == name)).first()
+    clash = _named(repo, name)
     if clash is not None and clash.id != own:
         raise InvalidInput(f"a registry named {name!r} already exists")
 
@@ -194,6 +218,7 @@ def _summary(registry: IssuerRegistry) -> dict[str, Any]:
 __all__ = [
     "create_registry",
     "delete_registry",
+    "ensure_served_registry",
     "is_published_url",
     "issuer_judge_for",
     "list_registries",
