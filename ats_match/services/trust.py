@@ -73,7 +73,8 @@ def update_registry(
 ) -> IssuerRegistry:
     repo = IssuerRegistryRepository(session, actor.organization_id)
     registry = repo.get_or_404(registry_id)
-    merged = {**registry.model_dump(), **patch.model_dump(exclude_unset=True)}
+    # warnings=False: enum columns come back from the database as their plain string values.
+    merged = {**registry.model_dump(warnings=False), **patch.model_dump(exclude_unset=True)}
     values = checked(merged, self_served=is_published_url)
     _unique_name(repo, values["name"], registry.id)
     for key in IssuerRegistryBase.model_fields:
@@ -125,7 +126,7 @@ def ensure_served_registry(
     )
     source.entries, source.published, source.enabled = entries, True, False
     source.updated_at = utcnow()
-    checked(source.model_dump(), self_served=is_published_url)
+    checked(source.model_dump(warnings=False), self_served=is_published_url)
     session.add(source)
     session.flush()
     reader = _named(repo, name) or IssuerRegistry(

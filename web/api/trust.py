@@ -42,7 +42,8 @@ class IssuerCheck(BaseModel):
 
 def _public(registry: IssuerRegistry) -> IssuerRegistryPublic:
     url = trust.published_url(registry.id) if registry.published else None
-    return IssuerRegistryPublic.model_validate({**registry.model_dump(), "published_url": url})
+    values = registry.model_dump(warnings=False)  # the kind column reads back as a plain str
+    return IssuerRegistryPublic.model_validate({**values, "published_url": url})
 
 
 @router.get(PREFIX, response_model=list[IssuerRegistryPublic])
