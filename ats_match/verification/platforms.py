@@ -68,6 +68,17 @@ def _shape(
 
 _CREDLY_WEB = _hosts("www.credly.com", "credly.com", "www.youracclaim.com", "youracclaim.com")
 _ACCREDIBLE = _hosts("credential.net", "www.credential.net")
+
+
+def _credly_record(match: re.Match[str]) -> str:
+    """Credly's public OB 2.0 assertion JSON for a badge id (the issuer's own record)."""
+    return f"https://api.credly.com/v1/obi/v2/badge_assertions/{match['id'].lower()}"
+
+
+def _credly_page(match: re.Match[str]) -> str:
+    return f"https://www.credly.com/badges/{match['id'].lower()}"
+
+
 PLATFORMS: tuple[Platform, ...] = (
     Platform(
         "Credly",
@@ -76,19 +87,15 @@ PLATFORMS: tuple[Platform, ...] = (
                 _CREDLY_WEB,
                 rf"^/(?:badges|earner/earned/badge)/(?P<id>{_UUID})(?:/(?:public_url|embed|linked_in_profile))?/?$",
                 "page",
-                record=lambda m: (
-                    f"https://api.credly.com/v1/obi/v2/badge_assertions/{m['id'].lower()}"
-                ),
-                page=lambda m: f"https://www.credly.com/badges/{m['id'].lower()}",
+                record=_credly_record,
+                page=_credly_page,
             ),
             _shape(
                 _hosts("api.credly.com"),
                 rf"^/v1/obi/v2/badge_assertions/(?P<id>{_UUID})$",
                 "record",
-                record=lambda m: (
-                    f"https://api.credly.com/v1/obi/v2/badge_assertions/{m['id'].lower()}"
-                ),
-                page=lambda m: f"https://www.credly.com/badges/{m['id'].lower()}",
+                record=_credly_record,
+                page=_credly_page,
             ),
             _shape(
                 _hosts("www.credly.com"),
