@@ -15,16 +15,19 @@ from ats_match.verification.report import (
     Verdict,
     VerificationContext,
     VerificationReport,
-    verdict_of,
 )
+from ats_match.verification.verdicts import Answers, answers_of, public_answers, verdict_of
 
 __all__ = [
+    "Answers",
     "Check",
     "CheckStatus",
     "TrustPolicy",
     "Verdict",
     "VerificationContext",
     "VerificationReport",
+    "answers_of",
+    "public_answers",
     "verdict_of",
     "verify_credential",
 ]

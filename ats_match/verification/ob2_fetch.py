@@ -160,7 +160,10 @@ def fetch_error_check(exc: FetchError, check: str, what: str) -> Check:
         FetchErrorKind.HTTP_ERROR: f"the server answered HTTP {exc.status}",
     }
     reason = reasons.get(exc.kind, exc.detail)
-    return _fail(check, f"The {what} at {exc.url} cannot be used: {reason} ({exc.detail}).")
+    failed = _fail(check, f"The {what} at {exc.url} cannot be used: {reason} ({exc.detail}).")
+    if exc.status:
+        failed.facts["http_status"] = exc.status
+    return failed
 
 
 def type_names(node: dict[str, Any]) -> list[str]:

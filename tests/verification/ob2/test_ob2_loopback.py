@@ -191,13 +191,18 @@ def test_revoked_in_list_by_string_and_uid(issuer: Ob2Issuer, verify: Any) -> No
 def test_hosted_410_is_revoked(issuer: Ob2Issuer, verify: Any) -> None:
     credential = issuer.hosted()
     issuer.serve_assertion({"id": credential.document["id"], "revoked": True}, status=410)
-    _failed(verify(credential), "hosted")
+    report = verify(credential)
+    _failed(report, "revocation")
+    assert report.validity.status == "revoked" and report.label.startswith("Revoked")
 
 
 def test_hosted_revoked_flag(issuer: Ob2Issuer, verify: Any) -> None:
     credential = issuer.hosted()
     issuer.serve_assertion(dict(credential.document, revoked=True, revocationReason="error"))
-    _failed(verify(credential), "hosted")
+    report = verify(credential)
+    _failed(report, "revocation")
+    assert (report.authenticity.status, report.validity.status) == ("genuine", "revoked")
+    assert report.label == "Genuine · revoked"
 
 
 # -- recipient and trust ----------------------------------------------------------------------
@@ -217,8 +222,10 @@ def test_trust_policy(issuer: Ob2Issuer, verify: Any) -> None:
     _failed(denied, "trust")
     allowed = verify(credential, trust=TrustPolicy(allow=(issuer.issuer_url,)))
     assert allowed.status == Verdict.VERIFIED
+    assert allowed.issuer_trust.status == "trusted"
     elsewhere = verify(credential, trust=TrustPolicy(allow=("https://uni.example/",)))
-    _failed(elsewhere, "trust")
+    assert elsewhere.issuer_trust.status == "unknown", elsewhere.checks
+    assert elsewhere.authenticity.status == "genuine"
 
 
 # -- verification scope ------------------------------------------------------------------------
