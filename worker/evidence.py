@@ -60,9 +60,24 @@ def _credential(row: Credential, verdict: Any) -> CredentialEvidence:
         valid_from=form.get("valid_from"),
         valid_until=form.get("valid_until"),
         verdict=verdict.status if verdict is not None else "unverified",
+        **(_answers(verdict) if verdict is not None else {}),
+        has_evidence=bool(achievement.get("evidence") or form.get("evidence")),
         level=achievement.get("level"),
         results=results,
     )
+
+
+def _answers(verdict: Any) -> dict[str, Any]:
+    """The four answers of a stored verification, as the rules read them."""
+    registry = (verdict.answers.get("issuer") or {}).get("detail", {}).get("registry")
+    return {
+        "authenticity": verdict.authenticity,
+        "validity": verdict.validity,
+        "holder": verdict.holder,
+        "issuer_trust": verdict.issuer_trust,
+        "issuer_registries": [registry] if isinstance(registry, str) else [],
+        "evidence_tier": verdict.evidence_tier,
+    }
 
 
 def _skills(session: Session, credential_ids: Sequence[Any]) -> list[SkillEvidence]:

@@ -11,7 +11,7 @@ import json
 import uuid
 from datetime import timedelta
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlmodel import Session, col, delete, select
 
@@ -24,7 +24,6 @@ from ats_match.models import (
     Integration,
     Job,
     MappingOverride,
-    Organization,
     Skill,
     Taxonomy,
     VerificationResult,
@@ -36,6 +35,9 @@ from ats_match.models.credentials import LINK_FORMAT
 from ats_match.services import outbox
 from ats_match.services.inbox import mark_handled
 from connectors import ApplicationPayload, Attachment, get_connector
+
+if TYPE_CHECKING:
+    from ats_match.verification import VerificationReport
 
 REVERIFY_BACKOFF = (
     timedelta(minutes=15),
@@ -297,16 +299,17 @@ def _resolve_link(session: Session, application: Application, link: Credential) 
 def verify_and_store(
     session: Session, application: Application, credential: Credential, form: CredentialForm
 ) -> VerificationResult:
-    from ats_match.verification import TrustPolicy, VerificationContext, verify_credential
+    from ats_match.services.trust import issuer_judge_for
+    from ats_match.verification import VerificationContext, verify_credential
 
     candidate = session.get(Candidate, application.candidate_id)
-    org = session.get(Organization, credential.organization_id)
-    assert candidate is not None and org is not None
+    assert candidate is not None
+    fetcher = _fetcher()
     context = VerificationContext(
-        fetcher=_fetcher(),
+        fetcher=fetcher,
         applicant_emails=tuple(candidate.emails),
         applicant_dids=tuple(candidate.dids),
-        trust=TrustPolicy(allow=tuple(org.issuer_allow), deny=tuple(org.issuer_deny)),
+        judge_issuer=issuer_judge_for(session, credential.organization_id, fetcher),
     )
     report = verify_credential(form, context)
     previous = latest_verification(session, credential.id)
@@ -319,11 +322,27 @@ def verify_and_store(
         credential_id=credential.id,
         status=VerificationStatus(report.status.value),
         checks=[c.model_dump(mode="json") for c in report.checks],
+        **stored_answers(report),
         retry_at=retry_at,
         attempt=attempt,
     )
     session.add(result)
     return result
+
+
+def stored_answers(report: VerificationReport) -> dict[str, Any]:
+    """The answer columns of a ``VerificationResult`` row for ``report``."""
+    from ats_match.verification import public_answers
+
+    shown = public_answers(report)
+    return {
+        "authenticity": report.authenticity.status,
+        "validity": report.validity.status,
+        "holder": report.holder.status,
+        "issuer_trust": report.issuer_trust.status,
+        "evidence_tier": report.evidence_tier,
+        "answers": {k: shown[k] for k in ("authenticity", "validity", "holder", "issuer", "label")},
+    }
 
 
 def latest_verification(session: Session, credential_id: uuid.UUID) -> VerificationResult | None:

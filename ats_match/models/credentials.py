@@ -62,7 +62,16 @@ class VerificationResult(OrgScoped, table=True):
     id: uuid.UUID = id_field()
     credential_id: uuid.UUID = Field(foreign_key="credential.id", index=True, ondelete="CASCADE")
     status: VerificationStatus = enum_field(index=True)
+    """The derived summary (compatibility); decisions read the four answers below."""
     checks: list[dict[str, Any]] = json_field(list)
+    authenticity: str = enum_field("unknown", length=20, index=True)
+    validity: str = enum_field("unknown", length=20)
+    holder: str = enum_field("unaddressed", length=20)
+    issuer_trust: str = enum_field("unknown", length=20)
+    evidence_tier: str = enum_field("claimed", length=20)
+    answers: dict[str, Any] = json_field()
+    """``{authenticity, validity, holder, issuer}`` as ``{status, reason, detail}``, and
+    ``label``: what the API, dashboard and outbound events show."""
     verified_at: datetime = created_at_field()
     retry_at: datetime | None = datetime_field(index=True)
     """When an ``indeterminate`` verdict is due to be re-checked."""

@@ -372,9 +372,7 @@ class _Run:
                 issued,
             )
         if expires is not None and expires < issued:
-            return _dates(
-                "validity", Validity.EXPIRED, "It expires before it was issued.", expires
-            )
+            return _dates("validity", Validity.EXPIRED, "It expires before it was issued.", expires)
         if expires is not None and expires <= now:
             return _dates(
                 "validity", Validity.EXPIRED, f"Expired on {expires.date().isoformat()}.", expires
