@@ -20,6 +20,24 @@ from web.deps import COOKIE_NAME, SessionDep, get_current_user
 from worker.scoring import ranking_key
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+_BAD_STATES = {("authenticity", "forged"), ("holder", "mismatch"), ("issuer_trust", "denied")}
+_FLAGGED_VALIDITY = {"expired", "revoked", "suspended", "not_yet_valid"}
+
+
+def verdict_tone(verdict: Any) -> str:
+    """The pill colour of a stored verification: bad for what never counts (forged, someone
+    else's, a denied issuer), ok (amber) for genuine but expired, revoked or not tied to the
+    applicant, pending while something could not be checked, good otherwise."""
+    if any(getattr(verdict, axis) == state for axis, state in _BAD_STATES):
+        return "bad"
+    if verdict.authenticity == "unknown" or verdict.validity == "unknown":
+        return "pending"
+    if verdict.validity in _FLAGGED_VALIDITY or verdict.holder in ("unproven", "unaddressed"):
+        return "ok"
+    return "good"
+
+
+TEMPLATES.env.globals["verdict_tone"] = verdict_tone
 router = APIRouter(include_in_schema=False)
 
 
