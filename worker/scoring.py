@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel import Session, col, select
@@ -20,9 +19,8 @@ from ats_match.models import Application, RequirementSet, Score
 from ats_match.models.base import utcnow
 from ats_match.services.hiring import latest_requirements
 from ats_match.services.notify import stage_score_event
-from ats_match.services.ranking import RankedRow
 from rules import CompiledRequirementSet, Evaluation, compile_requirement_set, parse_requirement_set
-from rules.ranking import rank_key, tier
+from rules.ranking import tier
 from worker.evidence import EvidenceState, load_state, taxonomy_hooks
 from worker.sql import insert_for
 
@@ -175,32 +173,3 @@ def _upsert(
     stored = _find(session, application.id, requirements.id)
     assert stored is not None
     return stored, True
-
-
-def ranking_key(row: RankedRow) -> tuple[object, ...]:
-    """Sort stored scores exactly as :mod:`rules.ranking` documents; unscored rows go last."""
-    score = row.score
-    applied = row.application.applied_at or row.application.created_at
-    applied_day = applied.date() if applied else None
-    if score is None:
-        return (1, (), str(row.application.id))
-    not_evaluable = int((score.explanation or {}).get("not_evaluable", 0))
-    summary = _StoredScore(
-        str(row.application.id),
-        score.normalised,
-        score.qualified,
-        score.shortlisted,
-        score.knocked_out,
-        not_evaluable,
-    )
-    return (0, rank_key(summary, applied_day), "")
-
-
-@dataclass(frozen=True)
-class _StoredScore:
-    candidate_id: str
-    normalised: float
-    qualified: bool
-    shortlisted: bool
-    knocked_out: bool
-    not_evaluable: int
