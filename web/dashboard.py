@@ -6,7 +6,7 @@ import uuid
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlmodel import Session, col, func, select
@@ -15,9 +15,8 @@ from ats_match.errors import Unauthorized
 from ats_match.models import Application, Job, Score, User
 from ats_match.security import hash_api_key
 from ats_match.services.hiring import latest_requirements
-from ats_match.services.ranking import application_detail, job_ranking
+from ats_match.services.ranking import RankingQuery, RankingSort, application_detail, job_ranking
 from web.deps import COOKIE_NAME, SessionDep, get_current_user
-from worker.scoring import ranking_key
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 _BAD_STATES = {("authenticity", "forged"), ("holder", "mismatch"), ("issuer_trust", "denied")}
@@ -117,16 +116,26 @@ def _job_row(session: Session, user: User, job: Job) -> dict[str, Any]:
     }
 
 
+PAGE_SIZE = 50
+
+
 @router.get("/jobs/{job_id}", response_class=HTMLResponse)
 def job_page(
-    request: Request, job_id: uuid.UUID, session: SessionDep, qualified: bool = False
+    request: Request,
+    job_id: uuid.UUID,
+    session: SessionDep,
+    qualified: bool = False,
+    sort: RankingSort = RankingSort.RANK,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     user = _user_or_redirect(request, session)
     if isinstance(user, RedirectResponse):
         return user
-    ranking = job_ranking(
-        session, user.organization_id, job_id, key=ranking_key, only_qualified=qualified
+    query = RankingQuery(
+        limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, sort=sort, only_qualified=qualified
     )
+    ranking = job_ranking(session, user.organization_id, job_id, query)
+    pages = max(1, -(-ranking.total // PAGE_SIZE))
     return _page(
         request,
         "job",
@@ -136,7 +145,12 @@ def job_page(
             "active": "jobs",
             "requirements": ranking.requirements,
             "rows": ranking.rows,
+            "total": ranking.total,
             "only_qualified": qualified,
+            "sort": sort.value,
+            "sorts": [s.value for s in RankingSort],
+            "page": page,
+            "pages": pages,
         },
     )
 

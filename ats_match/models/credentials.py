@@ -134,7 +134,10 @@ class MappingOverride(OrgScoped, table=True):
 class Score(OrgScoped, table=True):
     """An application scored against one requirement-set version, with every point explained."""
 
-    __table_args__ = (sa.UniqueConstraint("application_id", "requirement_set_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("application_id", "requirement_set_id"),
+        sa.Index("ix_score_ranking", "requirement_set_id", "tier", "normalised"),
+    )
 
     id: uuid.UUID = id_field()
     application_id: uuid.UUID = Field(foreign_key="application.id", index=True, ondelete="CASCADE")
@@ -148,6 +151,10 @@ class Score(OrgScoped, table=True):
     qualified: bool
     shortlisted: bool
     knocked_out: bool
+    tier: int = 2
+    """Ranking tier (0 shortlisted, 1 qualified, 2 neither, 3 knocked out), so SQL can sort."""
+    not_evaluable: int = 0
+    """Requirements that could not be evaluated (a ranking key, copied from the explanation)."""
     explanation: dict[str, Any] = json_field()
     scored_at: datetime = created_at_field()
 
