@@ -230,7 +230,7 @@ def _same_key(a: PublicKey, b: PublicKey) -> bool:
     return a.public_bytes(enc, fmt) == b.public_bytes(enc, fmt)
 
 
-def _ts(value: Any) -> datetime | None:
+def _ts(value: float) -> datetime:
     try:
         return datetime.fromtimestamp(value, UTC)
     except (OverflowError, OSError, ValueError):
