@@ -12,6 +12,10 @@ Why: an authentic badge earned by someone else must never count for this applica
   applicant e-mail, a DID badge and no applicant DID) -> **indeterminate**: nothing proves it is
   the applicant's, nothing proves it is not; the verdict can never be ``verified``.
 
+A plain identifier that is a ``mailto:`` URI (``credentialSubject.id: mailto:ada@example.org``,
+which VCs use for e-mail subjects) is read as the e-mail address it names and compared with the
+applicant's e-mail addresses, case-insensitively, never with their DIDs.
+
 Hashed identities are ``sha256$<hex>`` / ``md5$<hex>`` of ``plaintext + salt`` (OB 2.0 §
 IdentityObject); hex case is ignored and digests are compared in constant time.
 """
@@ -21,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterable, Sequence
+from urllib.parse import unquote
 
 from ats_match.formats.model import RecipientIdentity
 from ats_match.verification.report import Check, CheckStatus
@@ -39,6 +44,7 @@ def check_recipient(
     """The ``recipient`` check: pass on a match, fail on a mismatch, indeterminate without data."""
     if not recipients:
         return _check(CheckStatus.FAIL, "The credential does not name a recipient.")
+    recipients = [as_email_identity(r) for r in recipients]
     applicant_emails = _clean_emails(emails)
     applicant_ids = [d.strip() for d in dids if d and d.strip()]
     comparable = False
@@ -65,7 +71,17 @@ def check_recipient(
 
 def identity_matches(identity: RecipientIdentity, value: str) -> bool:
     """True when ``value`` (an e-mail address or identifier) is this identity."""
-    return _matches(identity, [value])
+    return _matches(as_email_identity(identity), [value])
+
+
+def as_email_identity(identity: RecipientIdentity) -> RecipientIdentity:
+    """A plain ``mailto:`` identifier as the e-mail identity it is (RFC 6068: the address is
+    percent-decoded, header fields after ``?`` are not part of it); anything else unchanged."""
+    value = identity.identity.strip()
+    if identity.hashed or value[:7].lower() != "mailto:":
+        return identity
+    address = unquote(value[7:].split("?", 1)[0]).strip()
+    return identity.model_copy(update={"type": "email", "identity": address})
 
 
 def _check(status: CheckStatus, detail: str) -> Check:
