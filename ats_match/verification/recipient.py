@@ -14,6 +14,10 @@ Why: an authentic badge earned by someone else must never count for this applica
 - otherwise (e.g. an e-mail badge and no applicant e-mail) -> ``unproven``: nothing proves it is
   the applicant's, nothing proves it is not.
 
+A plain identifier that is a ``mailto:`` URI (``credentialSubject.id: mailto:ada@example.org``,
+which VCs use for e-mail subjects) is read as the e-mail address it names and compared with the
+applicant's e-mail addresses, case-insensitively, never with their DIDs.
+
 Hashed identities are ``sha256$<hex>`` / ``md5$<hex>`` of ``plaintext + salt`` (OB 2.0 §
 IdentityObject); hex case is ignored and digests are compared in constant time.
 """
@@ -23,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterable, Sequence
+from urllib.parse import unquote
 
 from ats_match.formats.model import RecipientIdentity
 from ats_match.verification.answers import Holder
@@ -46,6 +51,7 @@ def check_recipient(
         return _check(
             CheckStatus.WARN, Holder.UNADDRESSED, "The credential does not name a recipient."
         )
+    recipients = [as_email_identity(r) for r in recipients]
     proven = [d.strip() for d in proven_dids if d and d.strip()]
     for identity in recipients:
         if identity.type.lower() == "did" and proven and _matches(identity, proven):
@@ -97,7 +103,17 @@ def check_recipient(
 
 def identity_matches(identity: RecipientIdentity, value: str) -> bool:
     """True when ``value`` (an e-mail address or identifier) is this identity."""
-    return _matches(identity, [value])
+    return _matches(as_email_identity(identity), [value])
+
+
+def as_email_identity(identity: RecipientIdentity) -> RecipientIdentity:
+    """A plain ``mailto:`` identifier as the e-mail identity it is (RFC 6068: the address is
+    percent-decoded, header fields after ``?`` are not part of it); anything else unchanged."""
+    value = identity.identity.strip()
+    if identity.hashed or value[:7].lower() != "mailto:":
+        return identity
+    address = unquote(value[7:].split("?", 1)[0]).strip()
+    return identity.model_copy(update={"type": "email", "identity": address})
 
 
 def _check(status: CheckStatus, outcome: Holder, detail: str) -> Check:

@@ -243,7 +243,7 @@ def _jwt_checks(jwt: vcjwt.DecodedJwt, issuer: str, context: VerificationContext
                 detail="JWT claims contradict the credential: " + "; ".join(problems),
             ),
         ]
-    return [
+    checks = [
         proof,
         Check(
             name="jwt_claims",
@@ -251,6 +251,22 @@ def _jwt_checks(jwt: vcjwt.DecodedJwt, issuer: str, context: VerificationContext
             detail="iss, sub, jti, nbf and exp agree with the credential.",
         ),
     ]
+    window = vcjwt.claims_window(jwt, context.now)
+    if window is not None:
+        outcome, moment = window
+        words = "expired at" if outcome == "expired" else "not valid before"
+        checks.append(
+            Check(
+                name="jwt_validity",
+                status=CheckStatus.FAIL,
+                axis="validity",
+                outcome=outcome,
+                facts={"date": moment.isoformat()},
+                detail=f"The token {words} {moment.isoformat()} "
+                f"({'exp' if outcome == 'expired' else 'nbf'}).",
+            )
+        )
+    return checks
 
 
 # -- Data Integrity -------------------------------------------------------------------------
