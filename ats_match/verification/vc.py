@@ -284,7 +284,14 @@ def _embedded_proof(doc: dict[str, Any], issuer: str, context: VerificationConte
         )
     failures: list[str] = []
     unknowns: list[str] = []
+    unsupported: list[str] = []
     for proof in proofs:
+        if di.suite_of(proof) is None:
+            unsupported.append(
+                f"proof type {proof.get('type')!r} {proof.get('cryptosuite') or ''} is not "
+                "supported"
+            )
+            continue
         state, detail = _one_proof(doc, proof, issuer, context)
         if state == CheckStatus.PASS:
             return Check(name="proof", status=state, detail=detail)
@@ -294,6 +301,13 @@ def _embedded_proof(doc: dict[str, Any], issuer: str, context: VerificationConte
             name="proof",
             status=CheckStatus.INDETERMINATE,
             detail="The proof could not be checked: " + " | ".join(unknowns + failures),
+        )
+    if unsupported and not failures:  # a suite we do not implement is not a forgery
+        return Check(
+            name="proof",
+            status=CheckStatus.FAIL,
+            outcome="unknown",
+            detail="The proof cannot be checked: " + " | ".join(unsupported),
         )
     return Check(
         name="proof",

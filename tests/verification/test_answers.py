@@ -184,3 +184,24 @@ def test_a_judge_answer_travels_through_its_check() -> None:
     judged = Answer(status="trusted", reason="Listed by DCC.", detail={"registry": "DCC"})
     answers = _answers(*GENUINE, *CURRENT, *BOUND, trust_check_of(judged))
     assert answers.issuer.status == "trusted" and answers.issuer.detail["registry"] == "DCC"
+
+
+def test_an_unsupported_proof_suite_is_unknown_not_forged() -> None:
+    from ats_match.verification.vc import evaluate
+    from ats_match.verification.verdicts import authenticity_of
+    from tests.support.signing import ob3_credential
+
+    doc = ob3_credential("did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK")
+    doc["proof"] = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": "ecdsa-sd-2023",
+        "proofPurpose": "assertionMethod",
+        "verificationMethod": doc["issuer"]["id"] + "#k",
+        "proofValue": "u2V0",
+    }
+    from ats_match.verification import VerificationContext
+    from tests.verification.vc.helpers import OfflineFetcher
+
+    answer = authenticity_of(evaluate(doc, VerificationContext(fetcher=OfflineFetcher())).checks)
+    assert answer.status == "unknown" and "not supported" in answer.reason
+    assert answer.detail["retry"] is False
