@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from connectors.base import ApplicationPayload, Attachment, Connector
 from connectors.generic import GenericConnector
+from connectors.greenhouse import GreenhouseConnector
 
-_REGISTRY: dict[str, type[Connector]] = {GenericConnector.vendor: GenericConnector}
+_REGISTRY: dict[str, type[Connector]] = {
+    plugin.vendor: plugin for plugin in (GenericConnector, GreenhouseConnector)
+}
 
 
 def get_connector(vendor: str) -> Connector:
@@ -16,4 +19,11 @@ def get_connector(vendor: str) -> Connector:
         raise LookupError(f"no connector for vendor '{vendor}'") from None
 
 
-__all__ = ["ApplicationPayload", "Attachment", "Connector", "GenericConnector", "get_connector"]
+__all__ = [
+    "ApplicationPayload",
+    "Attachment",
+    "Connector",
+    "GenericConnector",
+    "GreenhouseConnector",
+    "get_connector",
+]
