@@ -124,6 +124,7 @@ class ResultSummary:
     application_external_id: str
     candidate_external_id: str
     score: float
+    """0..100 (``Score.normalised``)."""
     qualified: bool
     summary: str
     profile_url: str | None = None
@@ -150,7 +151,7 @@ def result_tags(result: ResultSummary) -> tuple[str, ...]:
 
 def note_text(result: ResultSummary) -> str:
     """A plain-text note every ATS renders the same way."""
-    lines = [f"ats-match credential score: {result.score:.2f}", result.summary]
+    lines = [f"ats-match credential score: {result.score:.1f} / 100", result.summary]
     if result.profile_url:
         lines.append(f"Details: {result.profile_url}")
     return "\n".join(line for line in lines if line)

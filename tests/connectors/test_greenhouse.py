@@ -225,7 +225,7 @@ def test_write_back_tags_and_a_note(vendor: VendorServer, fetcher: Any) -> None:
     result = ResultSummary(
         application_external_id="71980812",
         candidate_external_id="60304594",
-        score=0.82,
+        score=82.0,
         qualified=True,
         summary="2 of 2 required credentials verified",
         profile_url="https://ats-match.example/applications/71980812",
@@ -241,5 +241,5 @@ def test_write_back_tags_and_a_note(vendor: VendorServer, fetcher: Any) -> None:
     assert len(notes) == 2  # the 429 was retried
     note = notes[-1].json()
     assert note["user_id"] == "92120" and note["visibility"] == "private"
-    assert "0.82" in note["body"] and "2 of 2 required" in note["body"]
+    assert "82.0 / 100" in note["body"] and "2 of 2 required" in note["body"]
     assert notes[-1].headers["on-behalf-of"] == "92120"
