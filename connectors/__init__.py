@@ -5,9 +5,10 @@ from __future__ import annotations
 from connectors.base import ApplicationPayload, Attachment, Connector
 from connectors.generic import GenericConnector
 from connectors.greenhouse import GreenhouseConnector
+from connectors.lever import LeverConnector
 
 _REGISTRY: dict[str, type[Connector]] = {
-    plugin.vendor: plugin for plugin in (GenericConnector, GreenhouseConnector)
+    plugin.vendor: plugin for plugin in (GenericConnector, GreenhouseConnector, LeverConnector)
 }
 
 

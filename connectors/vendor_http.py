@@ -133,10 +133,19 @@ class VendorClient:
         return _json(self._call(method, path, json=body))
 
     def download(self, url: str, *, authenticated: bool = False) -> bytes:
-        """The file at ``url``: through the API client when it is on the API host (its
-        credentials are needed), otherwise through the safe fetcher from an allowed host."""
-        if authenticated or self._on_api_host(url):
-            return self._call("GET", url, accept="*/*").content
+        """The file at ``url``. On the API host it is fetched with the API credentials (Lever's
+        ``/download`` endpoints); a redirect from there, or any other host, goes through the safe
+        fetcher, without credentials, and only to an allowed file host. ``authenticated``: the
+        caller expects the API host (credentials are never sent anywhere else)."""
+        if self._on_api_host(url):
+            response = self._call("GET", url, accept="*/*")
+            location = response.headers.get("location")
+            if response.is_redirect and location:
+                return self._fetch_file(urljoin(url, location))
+            return response.content
+        return self._fetch_file(url)
+
+    def _fetch_file(self, url: str) -> bytes:
         host = (urlsplit(url).hostname or "").lower()
         if not host_allowed(host, self.config.file_hosts):
             raise AttachmentRefused(f"attachment host {host!r} is not allowed for this integration")
