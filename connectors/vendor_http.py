@@ -136,7 +136,10 @@ class VendorClient:
         """The file at ``url``. On the API host it is fetched with the API credentials (Lever's
         ``/download`` endpoints); a redirect from there, or any other host, goes through the safe
         fetcher, without credentials, and only to an allowed file host. ``authenticated``: the
-        caller expects the API host (credentials are never sent anywhere else)."""
+        caller expects the API host (credentials are never sent anywhere else). A relative
+        ``url`` is a path on the API host."""
+        if not urlsplit(url).scheme:
+            url = urljoin(str(self._client.base_url), url)
         if self._on_api_host(url):
             response = self._call("GET", url, accept="*/*")
             location = response.headers.get("location")
