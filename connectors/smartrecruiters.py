@@ -152,7 +152,10 @@ class SmartRecruitersConnector(Connector, ResultWriter):
         self, api: VendorApi, result: ResultSummary, settings: Mapping[str, Any]
     ) -> None:
         candidate_id = result.candidate_external_id
-        api.send_json("PUT", f"candidates/{candidate_id}/tags", {"tags": list(result_tags(result))})
+        current = mapping(api.get_json(f"candidates/{candidate_id}"), "candidate")
+        existing = [str(t) for t in items(current.get("tags"))]
+        tags = list(dict.fromkeys([*existing, *result_tags(result)]))  # PUT replaces the list
+        api.send_json("PUT", f"candidates/{candidate_id}/tags", {"tags": tags})
         api.send_json("POST", f"candidates/{candidate_id}/comments", {"content": note_text(result)})
 
 

@@ -169,6 +169,10 @@ class TeamtailorConnector(Connector, ResultWriter):
                 }
             },
         )
+        current = mapping(api.get_json(f"candidates/{result.candidate_external_id}"), "candidate")
+        attributes = mapping(current.get("data"), "data").get("attributes")
+        existing = items(attributes.get("tags")) if isinstance(attributes, Mapping) else []
+        tags = list(dict.fromkeys([*map(str, existing), *result_tags(result)]))  # PATCH replaces
         api.send_json(
             "PATCH",
             f"candidates/{result.candidate_external_id}",
@@ -176,7 +180,7 @@ class TeamtailorConnector(Connector, ResultWriter):
                 "data": {
                     "type": "candidates",
                     "id": result.candidate_external_id,
-                    "attributes": {"tags": list(result_tags(result))},
+                    "attributes": {"tags": tags},
                 }
             },
         )

@@ -154,11 +154,12 @@ def test_unknown_event_is_not_fetched(vendor: VendorServer, fetcher: Any) -> Non
 
 
 def test_write_back_tags_and_comment(vendor: VendorServer, fetcher: Any) -> None:
+    vendor.answer("GET", f"/candidates/{CANDIDATE}", fixture("smartrecruiters", "candidate.json"))
     vendor.answer("PUT", f"/candidates/{CANDIDATE}/tags", None)
     vendor.answer("POST", f"/candidates/{CANDIDATE}/comments", {"id": "c1"})
     result = ResultSummary(
         "a1b2c3d4", CANDIDATE, 55.0, False, "1 of 3 required credentials verified"
     )
     assert write_back(_integration(vendor), result, fetcher)
-    assert vendor.calls("PUT")[0].json() == {"tags": ["credentials-not-qualified"]}
+    assert vendor.calls("PUT")[0].json() == {"tags": ["madrid", "credentials-not-qualified"]}
     assert "55.0 / 100" in vendor.calls("POST")[0].json()["content"]
