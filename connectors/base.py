@@ -130,6 +130,19 @@ class ResultSummary:
     profile_url: str | None = None
     tags: tuple[str, ...] = ()
 
+    @classmethod
+    def from_event(cls, payload: Mapping[str, Any]) -> ResultSummary:
+        """From a ``score.updated`` outbound event's payload (``application_external_id``,
+        ``candidate_external_id``, ``score``, ``qualified``, ``summary``, ``profile_url``)."""
+        return cls(
+            application_external_id=str(payload.get("application_external_id") or ""),
+            candidate_external_id=str(payload.get("candidate_external_id") or ""),
+            score=float(payload.get("score") or 0.0),
+            qualified=bool(payload.get("qualified")),
+            summary=str(payload.get("summary") or ""),
+            profile_url=payload.get("profile_url"),
+        )
+
 
 class ResultWriter(abc.ABC):
     """Vendor write-back: the score as a note and tags (or the vendor's native result field)."""

@@ -87,3 +87,53 @@ def test_greenhouse_delivery_is_ingested_through_harvest(
     assert any(ANSWER_BADGE in (s or "") for s in links)
     assert any(RESUME_BADGE in (s or "") for s in links)
     assert delivery.handled_at is not None
+
+
+def test_lever_ids_only_delivery_is_read_through_the_api_in_the_worker(
+    session: Session, vendor: VendorServer
+) -> None:
+    from tests.connectors.test_lever import SIGNATURE_TOKEN, _serve_lever, _signed
+
+    org = make_org(session, "Lever customer")
+    integration = Integration(
+        organization_id=org.id,
+        vendor="lever",
+        name="Lever",
+        webhook_secret=SIGNATURE_TOKEN,
+        api_token="lever-api-key",
+        settings={"api_base_url": vendor.url("/v1/")},
+    )
+    session.add(integration)
+    session.flush()
+    _serve_lever(vendor)
+    vendor.file(  # a real .docx: the pipeline reads its text for links
+        "/v1/opportunities/1bd11d54-9d97-444a-a4e3-1cd56ceedbc5/resumes/5e4f3a2b-1c0d-4e9f-8a7b-6c5d4e3f2a1b/download",
+        _resume(),
+    )
+    delivery = WebhookDelivery(
+        organization_id=org.id,
+        integration_id=integration.id,
+        external_id="lever-1",
+        event_type="applicationCreated",
+        body=_signed(),
+    )
+    session.add(delivery)
+    session.flush()
+
+    pipeline.process_delivery(session, org.id, delivery.id)
+
+    candidate = session.exec(
+        select(Candidate).where(Candidate.integration_id == integration.id)
+    ).one()
+    assert candidate.name == "Shane Smith"
+    assert set(candidate.emails) == {"shane@example.com", "shane.smith@example.org"}
+    application = session.exec(
+        select(Application).where(Application.integration_id == integration.id)
+    ).one()
+    sources = session.exec(
+        select(Credential.source).where(Credential.application_id == application.id)
+    ).all()
+    assert any("credly.com/badges/2f0c7a51" in (s or "") for s in sources)  # from opportunity links
+    assert any("credly.com/badges/9a8b7c6d" in (s or "") for s in sources)  # from customQuestions
+    assert any(RESUME_BADGE in (s or "") for s in sources)  # from the downloaded resume
+    assert delivery.handled_at is not None
