@@ -57,8 +57,8 @@ def application_from_delivery(
                 f"{connector.vendor} sends ids only: the integration needs an API key"
             )
         application = connector.parse_application(payload)
-        if application is None:
-            return None
+        if application is None or not any(a.vendor_file for a in application.attachments):
+            return application  # nothing to download: no client built (the generic path)
         with _file_client(connector, integration, fetcher) as files:
             return _download_files(application, files)
     with client:
