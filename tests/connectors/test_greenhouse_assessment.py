@@ -177,3 +177,44 @@ def test_completion_is_patched_to_the_url_greenhouse_gave(
         assert partner.mark_completed(api, order)
     patch = vendor.calls("PATCH")[0]
     assert patch.headers["authorization"] == _basic(PARTNER_KEY)["authorization"]
+
+
+def test_ashby_assessment_endpoints(client: TestClient, database_url: str) -> None:
+    engine = db.make_engine(database_url)
+    with Session(engine, expire_on_commit=False) as session:
+        org = make_org(session, f"Ashby partner {uuid.uuid4().hex[:6]}")
+        integration = Integration(
+            organization_id=org.id,
+            vendor="ashby",
+            name="Ashby",
+            webhook_secret="ashby-secret-token-0123456789",
+            settings={"assessment_key_sha256": hashlib.sha256(PARTNER_KEY.encode()).hexdigest()},
+        )
+        session.add(integration)
+        session.commit()
+    engine.dispose()
+    base = f"/partners/ashby/{integration.id}"
+    listed = client.post(f"{base}/assessment.list", headers=_basic(PARTNER_KEY), json={})
+    assert listed.json()["results"][0]["assessment_type_id"] == "ats-match-credentials"
+    started = client.post(
+        f"{base}/assessment.start",
+        headers=_basic(PARTNER_KEY),
+        json={
+            "assessment_type_id": "ats-match-credentials",
+            "candidate": {"ashby_id": "5b591aad", "email": "adam.hart@example.com"},
+            "application": {"ashby_id": "23ad9d8c"},
+            "job": {"ashby_id": "3ae2b801"},
+        },
+    )
+    assert started.json()["results"]["assessment_id"] == "ats-match-credentials:23ad9d8c"
+    assert (
+        client.post(f"{base}/assessment.cancel", headers=_basic("wrong"), json={}).status_code
+        == 401
+    )
+    # a Greenhouse URL for an Ashby integration does not exist
+    assert (
+        client.get(
+            f"/partners/greenhouse/{integration.id}/list_tests", headers=_basic(PARTNER_KEY)
+        ).status_code
+        == 404
+    )

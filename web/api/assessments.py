@@ -1,6 +1,9 @@
-"""The Greenhouse Assessment Partner endpoints Greenhouse calls (``list_tests``, ``send_test``,
-``test_status``), per integration. The customer gives Greenhouse the partner API key whose
-SHA-256 is the integration's ``settings["assessment_key_sha256"]`` and these three URLs."""
+"""Assessment-partner endpoints the ATS calls, per integration, so our score shows natively.
+
+Greenhouse: ``list_tests``, ``send_test``, ``test_status``. Ashby: ``assessment.list``,
+``assessment.start``, ``assessment.cancel`` (results go back through Ashby's
+``assessment.update``). Both authenticate with HTTP Basic whose user name is the partner key the
+customer gave the ATS; we keep only its SHA-256 (``settings["assessment_key_sha256"]``)."""
 
 from __future__ import annotations
 
@@ -13,16 +16,19 @@ from sqlmodel import Session, col, select
 from ats_match.errors import NotFound, Unauthorized
 from ats_match.models import Application, Integration, Score
 from ats_match.settings import get_settings
+from connectors import ashby_assessment
 from connectors import greenhouse_assessment as partner
 from web.deps import SessionDep
 
-router = APIRouter(prefix="/partners/greenhouse", tags=["assessment partner"])
+router = APIRouter(prefix="/partners", tags=["assessment partner"])
 
 
-def _integration(session: Session, integration_id: uuid.UUID, request: Request) -> Integration:
+def _integration(
+    session: Session, integration_id: uuid.UUID, request: Request, vendor: str = "greenhouse"
+) -> Integration:
     integration = session.get(Integration, integration_id)
-    if integration is None or not integration.active or integration.vendor != "greenhouse":
-        raise NotFound("no active Greenhouse integration with this id")
+    if integration is None or not integration.active or integration.vendor != vendor:
+        raise NotFound(f"no active {vendor} integration with this id")
     expected = str((integration.settings or {}).get("assessment_key_sha256") or "")
     if not partner.partner_key_matches(request.headers.get("authorization", ""), expected):
         raise Unauthorized("the partner API key does not match")
@@ -33,20 +39,20 @@ def _key(integration: Integration) -> bytes:
     return partner.order_key(get_settings().secret_key, str(integration.id))
 
 
-@router.get("/{integration_id}/list_tests")
+@router.get("/greenhouse/{integration_id}/list_tests")
 def list_tests(integration_id: uuid.UUID, request: Request, session: SessionDep) -> Any:
     _integration(session, integration_id, request)
     return partner.list_tests()
 
 
-@router.post("/{integration_id}/send_test")
+@router.post("/greenhouse/{integration_id}/send_test")
 async def send_test(integration_id: uuid.UUID, request: Request, session: SessionDep) -> Any:
     integration = _integration(session, integration_id, request)
     order = partner.read_send_test(await request.json())
     return {"partner_interview_id": partner.interview_id(_key(integration), order)}
 
 
-@router.get("/{integration_id}/test_status")
+@router.get("/greenhouse/{integration_id}/test_status")
 def test_status(
     integration_id: uuid.UUID, partner_interview_id: str, request: Request, session: SessionDep
 ) -> Any:
@@ -79,3 +85,21 @@ def _latest_score(session: Session, application: Application) -> partner.ScoreVi
         return None
     summary = str((row.explanation or {}).get("summary", ""))
     return partner.ScoreView(score=row.normalised, qualified=row.qualified, summary=summary)
+
+
+@router.post("/ashby/{integration_id}/assessment.list")
+def ashby_list(integration_id: uuid.UUID, request: Request, session: SessionDep) -> Any:
+    _integration(session, integration_id, request, "ashby")
+    return ashby_assessment.assessment_list()
+
+
+@router.post("/ashby/{integration_id}/assessment.start")
+async def ashby_start(integration_id: uuid.UUID, request: Request, session: SessionDep) -> Any:
+    _integration(session, integration_id, request, "ashby")
+    return ashby_assessment.start_answer(ashby_assessment.read_start(await request.json()))
+
+
+@router.post("/ashby/{integration_id}/assessment.cancel")
+def ashby_cancel(integration_id: uuid.UUID, request: Request, session: SessionDep) -> Any:
+    _integration(session, integration_id, request, "ashby")
+    return {"success": True}  # nothing runs on our side between start and the score
