@@ -63,7 +63,10 @@ class TeamtailorConnector(Connector, ResultWriter):
         if signature is None or payload is None:
             raise BadSignature("a Teamtailor delivery carries payload and signature")
         try:
-            offered = base64.b64decode(json.loads(signature), validate=True).decode("ascii")
+            text = json.loads(signature)
+            if not isinstance(text, str):
+                raise ValueError("signature is not a string")
+            offered = base64.b64decode(text, validate=True).decode("ascii")
         except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
             raise BadSignature("signature is not base64 of a hex digest") from exc
         compact = json.dumps(
