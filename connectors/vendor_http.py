@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import email.utils
 import fnmatch
+import functools
+import ssl
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -108,7 +110,7 @@ class VendorClient:
         self._client = httpx.Client(
             base_url=config.base_url.rstrip("/") + "/",
             transport=transport
-            or _GuardedTransport(build_ssl_context(settings.fetch_ca_bundle), policy),
+            or _GuardedTransport(_ssl_context(settings.fetch_ca_bundle), policy),
             auth=config.auth,
             headers={"accept": "application/json", **dict(config.headers)},
             timeout=httpx.Timeout(float(settings.fetch_timeout_seconds)),
@@ -215,6 +217,12 @@ class VendorClient:
     def _pause(self, seconds: float) -> None:
         self.waits.append(seconds)
         self.sleep(seconds)
+
+
+@functools.lru_cache(maxsize=4)
+def _ssl_context(ca_bundle: str | None) -> ssl.SSLContext:
+    """Loading the CA roots costs ~20 ms: one context per bundle, shared by every client."""
+    return build_ssl_context(ca_bundle)
 
 
 def host_allowed(host: str, patterns: Iterable[str]) -> bool:
