@@ -48,6 +48,14 @@ APPLICATION_ACTIONS = frozenset({"applicationSubmit", "applicationUpdate", "cand
 
 class AshbyConnector(Connector, ResultWriter):
     vendor = "ashby"
+    setup_steps: ClassVar[tuple[str, ...]] = (
+        "In Ashby: Admin > Integrations > Webhooks > New.",
+        "Webhook type 'Application Submit', request URL {webhook_url}, secret token {secret}.",
+        (
+            "Admin > Integrations > API Keys: create a key with candidate read/write and file "
+            "read; paste it here."
+        ),
+    )
     success_status: ClassVar[int] = 200
     file_hosts: ClassVar[tuple[str, ...]] = FILE_HOSTS
 

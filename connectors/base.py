@@ -55,6 +55,9 @@ class Connector(abc.ABC):
     response_deadline_seconds: ClassVar[float] = 10.0
     """How long the vendor waits for the acknowledgement before it retries."""
 
+    setup_steps: ClassVar[tuple[str, ...]] = ()
+    """What the recruiter does in the ATS, in order; ``{webhook_url}`` and ``{secret}`` are
+    filled in by the admin page that shows them."""
     file_hosts: ClassVar[tuple[str, ...]] = ()
     """Host patterns the vendor serves attachments from (overridable per integration)."""
     thin_payload: ClassVar[bool] = False

@@ -54,6 +54,16 @@ APPLICATION_ACTIONS = frozenset(
 
 class GreenhouseConnector(Connector, ResultWriter):
     vendor = "greenhouse"
+    setup_steps: ClassVar[tuple[str, ...]] = (
+        "In Greenhouse: Configure > Dev Center > Web Hooks > Create New Web Hook.",
+        "When: 'Candidate or Prospect has submitted an application'. Endpoint URL: {webhook_url}.",
+        "Secret key: {secret}. Save; Greenhouse pings the URL and must get HTTP 200.",
+        (
+            "Dev Center > API Credential Management: create a Harvest key (Applications GET, "
+            "Candidates GET, Tags GET/POST/PUT, Notes POST) and paste it here with your "
+            "Greenhouse user id (On-Behalf-Of)."
+        ),
+    )
     success_status: ClassVar[int] = 200
     response_deadline_seconds: ClassVar[float] = 10.0
     file_hosts: ClassVar[tuple[str, ...]] = FILE_HOSTS

@@ -51,6 +51,16 @@ APPLICATION_EVENTS = frozenset({"applicationCreated", "candidateStageChange"})
 
 class LeverConnector(Connector, ResultWriter):
     vendor = "lever"
+    setup_steps: ClassVar[tuple[str, ...]] = (
+        "In Lever: Settings > Integrations and API > Webhooks.",
+        "Enable 'Application created' and set its URL to {webhook_url}.",
+        "Copy that webhook's signature token and paste it here as the integration secret.",
+        (
+            "Settings > Integrations and API > API Credentials: create a key that reads "
+            "opportunities, postings, contacts and files and writes notes and tags; paste it "
+            "here."
+        ),
+    )
     success_status: ClassVar[int] = 200
     thin_payload: ClassVar[bool] = True
     file_hosts: ClassVar[tuple[str, ...]] = ()  # files come from the API host, authenticated

@@ -55,6 +55,16 @@ SIGNED_HEADERS = ("event-id", "event-name", "event-version", "link")
 
 class SmartRecruitersConnector(Connector, ResultWriter):
     vendor = "smartrecruiters"
+    setup_steps: ClassVar[tuple[str, ...]] = (
+        (
+            "In SmartRecruiters: create an API key (Settings > Admin > Apps & Integrations > API)"
+            " and paste it here."
+        ),
+        (
+            "The product subscribes {webhook_url} to 'application.created', activates it (the "
+            "handshake is answered automatically) and generates the signing key."
+        ),
+    )
     success_status: ClassVar[int] = 202
     response_deadline_seconds: ClassVar[float] = 5.0
     thin_payload: ClassVar[bool] = True

@@ -50,6 +50,15 @@ APPLICATION_EVENTS = frozenset({"job_application.create", "job_application.updat
 
 class TeamtailorConnector(Connector, ResultWriter):
     vendor = "teamtailor"
+    setup_steps: ClassVar[tuple[str, ...]] = (
+        "Ask Teamtailor support to enable webhooks for your company.",
+        (
+            "In Teamtailor: Settings > Integrations > Webhooks > New: event "
+            "'job_application.create', URL {webhook_url}."
+        ),
+        "Copy the generated signature key and paste it here as the integration secret.",
+        "Settings > API keys: create an Admin key with read/write and paste it here.",
+    )
     success_status: ClassVar[int] = 200
     thin_payload: ClassVar[bool] = True
     file_hosts: ClassVar[tuple[str, ...]] = FILE_HOSTS

@@ -41,6 +41,20 @@ APPLICATION_EVENTS = frozenset({"candidate_created", "candidate_moved"})
 
 class WorkableConnector(Connector, ResultWriter):
     vendor = "workable"
+    setup_steps: ClassVar[tuple[str, ...]] = (
+        (
+            "In Workable: Settings > Integrations > Apps > generate an API access token "
+            "(r_candidates, w_candidates)."
+        ),
+        (
+            "Paste the token here (it is both the API key and the webhook signing key) with your "
+            "account subdomain."
+        ),
+        (
+            "The product registers the 'candidate_created' subscription to {webhook_url} through "
+            "the Workable API."
+        ),
+    )
     success_status: ClassVar[int] = 200
     file_hosts: ClassVar[tuple[str, ...]] = FILE_HOSTS
 

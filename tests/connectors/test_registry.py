@@ -49,3 +49,16 @@ def test_result_summary_from_the_score_event() -> None:
     assert summary == ResultSummary(
         "71980812", "60304594", 70.0, True, "Meets 3 of 4 requirements."
     )
+
+
+def test_every_vendor_plugin_carries_recruiter_setup_steps() -> None:
+    for plugin in PLUGINS:
+        if plugin.vendor == "generic":
+            continue
+        steps = [
+            s.format(webhook_url="https://ats-match.example/webhooks/1", secret="s3cret")
+            for s in plugin.setup_steps
+        ]
+        assert steps and any("https://ats-match.example/webhooks/1" in s for s in steps), (
+            plugin.vendor
+        )
