@@ -12,12 +12,15 @@ does not allow is skipped and named in ``answers["refused_attachments"]``.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Protocol
 
+from ats_match.net.cache import ResponseCache
 from ats_match.net.fetcher import Fetcher
+from ats_match.settings import get_settings
 from connectors import get_connector
 from connectors.base import ApplicationPayload, Attachment, Connector, ResultSummary, ResultWriter
 from connectors.vendor_http import AttachmentRefused, VendorClient, VendorConfig
@@ -33,6 +36,18 @@ class IntegrationLike(Protocol):
 
 class DeliveryLike(Protocol):
     body: bytes
+
+
+@functools.lru_cache(maxsize=1)
+def attachment_fetcher() -> Fetcher:
+    """The safe fetcher for vendor files: the usual address rules, but the attachment size cap
+    (``max_attachment_bytes``, a resume PDF is often over the 2 MB document cap) and no cache
+    worth the name (a signed link is fetched once; one entry bounds the memory)."""
+    from ats_match.net.http import HttpFetcher
+
+    settings = get_settings()
+    files = settings.model_copy(update={"max_document_bytes": settings.max_attachment_bytes})
+    return HttpFetcher(files, cache=ResponseCache(0.0, max_entries=1))
 
 
 def vendor_client(

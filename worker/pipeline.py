@@ -36,7 +36,7 @@ from ats_match.models.credentials import LINK_FORMAT
 from ats_match.services import outbox
 from ats_match.services.inbox import mark_handled
 from connectors import ApplicationPayload, Attachment
-from connectors.intake import application_from_delivery
+from connectors.intake import application_from_delivery, attachment_fetcher
 
 REVERIFY_BACKOFF = (
     timedelta(minutes=15),
@@ -59,7 +59,7 @@ def process_delivery(session: Session, organization_id: uuid.UUID, delivery_id: 
         return
     integration = _scoped(session, Integration, organization_id, delivery.integration_id)
     assert integration is not None
-    payload = application_from_delivery(integration, delivery, _fetcher())  # thin-payload hook
+    payload = application_from_delivery(integration, delivery, attachment_fetcher())  # vendor hook
     if payload is not None:
         application = _upsert_application(session, integration, payload)
         ingest_attachments(session, application, payload.attachments, payload.answers)

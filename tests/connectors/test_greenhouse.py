@@ -243,3 +243,17 @@ def test_write_back_tags_and_a_note(vendor: VendorServer, fetcher: Any) -> None:
     assert note["user_id"] == "92120" and note["visibility"] == "private"
     assert "82.0 / 100" in note["body"] and "2 of 2 required" in note["body"]
     assert notes[-1].headers["on-behalf-of"] == "92120"
+
+
+def test_a_resume_over_the_document_cap_still_downloads(vendor: VendorServer) -> None:
+    """Vendor files use the attachment cap (20 MB), not the 2 MB JSON-document cap."""
+    from connectors.intake import attachment_fetcher
+
+    _serve_harvest(vendor)
+    big = b"PK" + b"\0" * (3 * 1024 * 1024)
+    vendor.file(RESUME_PATH, big)
+    parsed = application_from_delivery(
+        _integration(vendor, api_key=None), _delivery(vendor), attachment_fetcher()
+    )
+    assert parsed is not None
+    assert big in [a.data for a in parsed.attachments]
