@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     # loopback. Empty in production; the test suite allow-lists 127.0.0.1.
     fetch_allow_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
     fetch_timeout_seconds: float = 10.0
+    """Total time of one fetch: connect, TLS, headers and body, redirects included."""
+    verify_timeout_seconds: float = 30.0
+    """Total time of the network work of one verification (every fetch it makes)."""
     fetch_max_redirects: int = 5
     fetch_cache_ttl_seconds: int = 3600
     fetch_ca_bundle: str | None = None

@@ -34,9 +34,9 @@ code is the code of the best value. ``leaf_code_values`` maps them back."""
 
 
 def leaf_code_values(leaf: Leaf) -> tuple[float, float, float, float]:
-    """The leaf value of each code (the indeterminate one is 0 when only verified counts)."""
-    f = leaf.filters
-    return (-1.0, 0.0, 0.0 if f.verified_only else 1.0 - f.penalty, 1.0)
+    """The leaf value of each code. The acceptance policy only ever gives the discounted
+    state when it lets such evidence count, so its value is always ``1 - penalty``."""
+    return (-1.0, 0.0, 1.0 - leaf.filters.penalty, 1.0)
 
 
 def code_of(value: float) -> int:
@@ -64,15 +64,14 @@ def leaf_value_function(leaf: Leaf, codes: bool = False) -> LeafValue:
 
 def leaf_body(leaf: Leaf, codes: bool) -> tuple[list[str], dict[str, Any]]:
     """The body of ``value(c, s)`` for a leaf without level or result checks, and the names it
-    uses (``CUTOFF``, ``REF``, ``issuer_reason``, ``BAD_ISSUER``)."""
+    uses (``CUTOFF``, ``REF``, ``ACCEPT``, ``issuer_reason``, ``BAD_ISSUER``)."""
     f = leaf.filters
-    indeterminate = 0.0 if f.verified_only else 1.0 - f.penalty
     if codes:
         ret = {-1.0: "0", 0.0: "1", 1.0: "3"}
-        ind = str(CODE_PENDING if f.verified_only else CODE_INDETERMINATE)
+        ind = str(CODE_INDETERMINATE)
     else:
         ret = {-1.0: "-1.0", 0.0: "0.0", 1.0: "1.0"}
-        ind = repr(indeterminate)
+        ind = repr(1.0 - f.penalty)
     reject, pending, verified = ret[-1.0], ret[0.0], ret[1.0]
     # the batch path reads the credential's fields from its __dict__: a pydantic model's
     # attribute access goes through its __getattr__ hook and is not specialised by CPython
@@ -83,16 +82,14 @@ def leaf_body(leaf: Leaf, codes: bool) -> tuple[list[str], dict[str, Any]]:
     body += [
         f"if c is None: return {pending}",
         *(["d = c.__dict__"] if codes else []),
-        f"verdict = {read('verdict')}",
-        f"if verdict == 'failed': return {reject}",
+        "state = ACCEPT(c)",
+        f"if state == 0: return {reject}",
     ]
-    if f.allow is not None or f.deny:  # memoised by issuer id when there is no issuer name
+    if f.allow is not None or f.deny:  # lists match the issuer id only: memoised by it
         body += [
-            f"if {read('issuer_name')} is None:",
-            f"    issuer = {read('issuer_id')}",
-            "    bad = BAD_ISSUER.get(issuer)",
-            "    if bad is None: bad = BAD_ISSUER[issuer] = bool(issuer_reason(c))",
-            "else: bad = issuer_reason(c)",
+            f"issuer = {read('issuer_id')}",
+            "bad = BAD_ISSUER.get(issuer)",
+            "if bad is None: bad = BAD_ISSUER[issuer] = bool(issuer_reason(c))",
             f"if bad: return {reject}",
         ]
     if f.cutoff is not None:
@@ -111,20 +108,21 @@ def leaf_body(leaf: Leaf, codes: bool) -> tuple[list[str], dict[str, Any]]:
     if f.cutoff is not None:
         body.append(f"if missing: return {pending}")
     body += [
-        f"if verdict == 'verified': return {verified}",
-        f"if verdict == 'indeterminate': return {ind}",
+        f"if state == 3: return {verified}",
+        f"if state == 2: return {ind}",
         f"return {pending}",
     ]
     scope: dict[str, Any] = {
         "CUTOFF": f.cutoff,
         "REF": leaf.reference,
+        "ACCEPT": f.accept.code,
         "issuer_reason": leaf._issuer_reason,
         "BAD_ISSUER": {},
     }
     return body, scope
 
 
-_SCOPE_NAME = re.compile(r"\b(CUTOFF|REF|issuer_reason|BAD_ISSUER)\b")
+_SCOPE_NAME = re.compile(r"\b(CUTOFF|REF|ACCEPT|issuer_reason|BAD_ISSUER)\b")
 _RETURN = re.compile(r"\breturn (\S+)$")
 
 

@@ -39,6 +39,7 @@ import numpy as np
 import numpy.typing as npt
 
 from rules import codegen, explain
+from rules.acceptance import ACCEPTED, DISCOUNTED, REJECTED, Acceptance, compile_acceptance
 from rules.inputs import CandidateEvidence, CredentialEvidence, SkillEvidence
 from rules.results import ConditionResult, Evaluation, EvidenceItem, Outcome, RuleResult
 from rules.schema import (
@@ -86,6 +87,7 @@ class Filters:
     """Evidence filters after inheritance (leaf, then requirement, then set defaults)."""
 
     verified_only: bool
+    accept: Acceptance
     penalty: float
     window: str | None
     cutoff: date | None
@@ -116,8 +118,11 @@ def resolve_filters(layers: Sequence[EvidenceFilters | None], reference: date) -
         deny = frozenset(d.casefold() for d in issuers.deny)
     verified_only, penalty = pick("verified_only"), pick("indeterminate_penalty")
     still_valid, confidence = pick("still_valid"), pick("min_confidence")
+    only_verified = True if verified_only is None else bool(verified_only)
+    policies = [layer.accept if layer is not None else None for layer in layers]
     return Filters(
-        verified_only=True if verified_only is None else bool(verified_only),
+        verified_only=only_verified,
+        accept=compile_acceptance(policies, verified_only=only_verified),
         penalty=DEFAULT_PENALTY if not isinstance(penalty, float | int) else float(penalty),
         window=window if isinstance(window, str) else None,
         cutoff=cutoff,
@@ -248,9 +253,9 @@ class Leaf:
             return REJECT, "low_confidence"
         if c is None:
             return PENDING, "no_credential"
-        verdict = c.verdict
-        if verdict == "failed":
-            return REJECT, "failed_verification"
+        state, why = f.accept(c)
+        if state == REJECTED:
+            return REJECT, why
         if f.allow is not None or f.deny:
             issuer = self._issuer_reason(c)
             if issuer:
@@ -279,20 +284,19 @@ class Leaf:
             missing = missing or found
         if missing:
             return PENDING, missing
-        if verdict == "verified":
-            return 1.0, "ok"
-        if verdict == "indeterminate":
-            if f.verified_only:
-                return PENDING, "indeterminate"
-            return 1.0 - f.penalty, "indeterminate_accepted"
-        return PENDING, "unverified"
+        if state == ACCEPTED:
+            return 1.0, why
+        if state == DISCOUNTED:
+            return 1.0 - f.penalty, why
+        return PENDING, why
 
     def _issuer_reason(self, c: CredentialEvidence) -> str:
         """Allow/deny-list finding, memoised per (issuer id, name): issuers repeat a lot."""
         key = (c.issuer_id, c.issuer_name)
         found = self.issuer_cache.get(key)
         if found is None:
-            keys = {k.casefold() for k in key if k}
+            # the issuer's id only: a self-declared name is not an identity (anyone can claim it)
+            keys = {c.issuer_id.casefold()} if c.issuer_id else set()
             found = ""
             if self.filters.deny & keys:
                 found = "issuer_denied"

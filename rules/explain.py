@@ -83,6 +83,30 @@ def phrase(reason: str, c: CredentialEvidence | None, s: SkillEvidence | None, l
         "indeterminate_accepted": "could not be fully verified (indeterminate), so "
         f"{f.penalty:.0%} of the points are deducted",
         "unverified": "has not been verified yet",
+        "ok_unaddressed": "is genuine and current but names no recipient, so nothing ties it "
+        "to this applicant (counted, flagged)",
+        "ok_unproven": "is genuine and current but names a DID the applicant has not proven "
+        "(counted, flagged)",
+        "forged": "is forged (its proof does not hold), so it never counts",
+        "holder_mismatch": "was issued to someone else, so it never counts",
+        "revoked": "was revoked by its issuer",
+        "suspended": "is suspended by its issuer",
+        "holder_unaddressed": "names no recipient, and this requirement needs one",
+        "holder_unproven": "names a DID the applicant has not proven, and this requirement "
+        "needs a bound or proven holder",
+        "holder_bound": "is bound to the applicant, which this requirement does not accept",
+        "holder_proven": "is proven by the applicant, which this requirement does not accept",
+        "issuer_not_trusted": f"comes from {issuer}, which no registry or list this "
+        "requirement accepts vouches for",
+        "tier_too_low": "is backed by weaker evidence than this requirement's minimum tier",
+        "authenticity_unknown": "could not be checked yet (issuer or key unreachable): needs "
+        "review",
+        "validity_unknown": "is genuine, but whether it is still in force could not be "
+        "established: needs review",
+        "authenticity_unknown_accepted": "could not be checked, so "
+        f"{f.penalty:.0%} of the points are deducted",
+        "validity_unknown_accepted": "has a status that could not be established, so "
+        f"{f.penalty:.0%} of the points are deducted",
     }
     return phrases.get(reason, reason.replace("_", " "))
 

@@ -27,6 +27,8 @@ from pydantic import (
     model_validator,
 )
 
+from rules.acceptance import AcceptPolicy
+
 _DURATION_WORDS = re.compile(r"^\s*(\d+)\s*(day|days|week|weeks|month|months|year|years)\s*$", re.I)
 _DURATION_ISO = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$", re.I)
 
@@ -87,7 +89,9 @@ class IssuerFilter(_Strict):
     """Issuer allow-list and deny-list, matched against issuer id or (case-insensitive) name."""
 
     allow: list[str] | None = Field(
-        default=None, description="Only these issuers count (ids or names). Omit to allow all."
+        default=None,
+        description="Only these issuers count, by id (DID or URL; a self-declared name never "
+        "counts). Omit to allow all.",
     )
     deny: list[str] = Field(default_factory=list, description="These issuers never count.")
 
@@ -102,10 +106,15 @@ class IssuerFilter(_Strict):
 class EvidenceFilters(_Strict):
     """Which evidence may satisfy a condition. ``None`` means: inherit from the enclosing level."""
 
+    accept: AcceptPolicy | None = Field(
+        default=None,
+        description="The verification answers that let a credential count, per axis "
+        "(authenticity, validity, holder, issuer) and min_tier; see rules.acceptance.",
+    )
     verified_only: bool | None = Field(
         default=None,
-        description="Only verified credentials count (default true). When false, "
-        "'indeterminate' ones count with indeterminate_penalty.",
+        description="Only established answers count (default true). When false, evidence whose "
+        "authenticity or validity could not be established counts with indeterminate_penalty.",
     )
     indeterminate_penalty: float | None = Field(
         default=None,

@@ -6,7 +6,7 @@ import uuid
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlmodel import Session, col, func, select
@@ -15,11 +15,28 @@ from ats_match.errors import Unauthorized
 from ats_match.models import Application, Job, Score, User
 from ats_match.security import hash_api_key
 from ats_match.services.hiring import latest_requirements
-from ats_match.services.ranking import application_detail, job_ranking
+from ats_match.services.ranking import RankingQuery, RankingSort, application_detail, job_ranking
 from web.deps import COOKIE_NAME, SessionDep, get_current_user
-from worker.scoring import ranking_key
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+_BAD_STATES = {("authenticity", "forged"), ("holder", "mismatch"), ("issuer_trust", "denied")}
+_FLAGGED_VALIDITY = {"expired", "revoked", "suspended", "not_yet_valid"}
+
+
+def verdict_tone(verdict: Any) -> str:
+    """The pill colour of a stored verification: bad for what never counts (forged, someone
+    else's, a denied issuer), ok (amber) for genuine but expired, revoked or not tied to the
+    applicant, pending while something could not be checked, good otherwise."""
+    if any(getattr(verdict, axis) == state for axis, state in _BAD_STATES):
+        return "bad"
+    if verdict.authenticity == "unknown" or verdict.validity == "unknown":
+        return "pending"
+    if verdict.validity in _FLAGGED_VALIDITY or verdict.holder in ("unproven", "unaddressed"):
+        return "ok"
+    return "good"
+
+
+TEMPLATES.env.globals["verdict_tone"] = verdict_tone
 router = APIRouter(include_in_schema=False)
 
 
@@ -99,16 +116,26 @@ def _job_row(session: Session, user: User, job: Job) -> dict[str, Any]:
     }
 
 
+PAGE_SIZE = 50
+
+
 @router.get("/jobs/{job_id}", response_class=HTMLResponse)
 def job_page(
-    request: Request, job_id: uuid.UUID, session: SessionDep, qualified: bool = False
+    request: Request,
+    job_id: uuid.UUID,
+    session: SessionDep,
+    qualified: bool = False,
+    sort: RankingSort = RankingSort.RANK,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
     user = _user_or_redirect(request, session)
     if isinstance(user, RedirectResponse):
         return user
-    ranking = job_ranking(
-        session, user.organization_id, job_id, key=ranking_key, only_qualified=qualified
+    query = RankingQuery(
+        limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, sort=sort, only_qualified=qualified
     )
+    ranking = job_ranking(session, user.organization_id, job_id, query)
+    pages = max(1, -(-ranking.total // PAGE_SIZE))
     return _page(
         request,
         "job",
@@ -118,7 +145,12 @@ def job_page(
             "active": "jobs",
             "requirements": ranking.requirements,
             "rows": ranking.rows,
+            "total": ranking.total,
             "only_qualified": qualified,
+            "sort": sort.value,
+            "sorts": [s.value for s in RankingSort],
+            "page": page,
+            "pages": pages,
         },
     )
 

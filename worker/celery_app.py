@@ -1,5 +1,6 @@
 """The Celery application. The broker comes from settings: an embedded SQLite-backed transport
-by default (no Redis needed), ``redis://`` in production."""
+polled every 50 ms by default (no Redis needed, see ``worker.embedded_broker``), ``redis://``
+in production."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from celery import Celery
 
 from ats_match.settings import Settings, get_settings
+from worker.embedded_broker import kombu_url
 
 RELAY_INTERVAL_SECONDS = 5.0
 REVERIFY_INTERVAL_SECONDS = 15 * 60.0
@@ -16,7 +18,8 @@ REVERIFY_INTERVAL_SECONDS = 15 * 60.0
 
 def create_celery(settings: Settings | None = None) -> Celery:
     settings = settings or get_settings()
-    app = Celery("ats_match", broker=settings.resolved_broker_url, include=["worker.tasks"])
+    broker = kombu_url(settings.resolved_broker_url)
+    app = Celery("ats_match", broker=broker, include=["worker.tasks"])
     app.conf.update(
         task_acks_late=True,
         task_reject_on_worker_lost=True,
@@ -63,7 +66,7 @@ def _producer_app(broker_url: str) -> Celery:
 def producer() -> Celery:
     """The app used to send jobs, following the current settings (tests switch brokers)."""
     settings = get_settings()
-    if settings.resolved_broker_url == celery_app.conf.broker_url:
+    if kombu_url(settings.resolved_broker_url) == celery_app.conf.broker_url:
         return celery_app
     return _producer_app(settings.resolved_broker_url)
 

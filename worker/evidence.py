@@ -3,13 +3,22 @@ both the database model and ``rules.inputs``)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from ats_match.models import Application, Candidate, CandidateSkill, Credential, Skill
+from ats_match.models import (
+    Application,
+    Candidate,
+    CandidateSkill,
+    Credential,
+    Skill,
+    VerificationResult,
+)
 from ats_match.models.credentials import LINK_FORMAT
 from ats_match.services.ranking import latest_verdicts
 from rules import CandidateEvidence, CredentialEvidence, ResultValue, SkillEvidence
@@ -17,25 +26,69 @@ from rules.validation import TaxonomyHooks
 from rules.validation import taxonomy_hooks as hooks_of
 
 
+@dataclass
+class EvidenceState:
+    """One application's credential rows and their current verdicts."""
+
+    application: Application
+    candidate: Candidate | None
+    credentials: list[Credential]
+    verdicts: dict[uuid.UUID, VerificationResult]
+    skills: list[SkillEvidence] = field(default_factory=list)
+
+    @property
+    def usable(self) -> list[Credential]:
+        return [c for c in self.credentials if c.error_code is None and c.format != LINK_FORMAT]
+
+    @property
+    def pending(self) -> bool:
+        """A link not yet fetched, or a credential not yet verified: scoring waits for it."""
+        return any(is_pending(c, self.verdicts) for c in self.credentials)
+
+    def evidence(self) -> CandidateEvidence:
+        application = self.application
+        return CandidateEvidence(
+            candidate_id=str(application.id),
+            name=self.candidate.name if self.candidate else None,
+            applied_at=application.applied_at or application.created_at,
+            credentials=[_credential(c, self.verdicts.get(c.id)) for c in self.usable],
+            skills=self.skills,
+        )
+
+
+def is_pending(credential: Credential, verdicts: dict[uuid.UUID, VerificationResult]) -> bool:
+    if credential.error_code is not None:
+        return False
+    if credential.format == LINK_FORMAT:
+        return not (credential.form or {}).get("resolved")
+    return credential.id not in verdicts
+
+
+def load_state(session: Session, application: Application) -> EvidenceState:
+    """Three queries: credentials, their newest verdicts, their skills."""
+    credentials = list(
+        session.exec(
+            select(Credential).where(col(Credential.application_id) == application.id)
+        ).all()
+    )
+    state = EvidenceState(
+        application,
+        session.get(Candidate, application.candidate_id),
+        credentials,
+        latest_verdicts(session, [c.id for c in credentials]),
+    )
+    if not state.pending:
+        state.skills = _skills(session, [c.id for c in state.usable])
+    return state
+
+
 def application_evidence(session: Session, application: Application) -> CandidateEvidence:
     """Everything the evaluator may use about one application: its usable credentials with
     their current verdicts, and the skills mapped from them."""
-    candidate = session.get(Candidate, application.candidate_id)
-    credentials = [
-        c
-        for c in session.exec(
-            select(Credential).where(col(Credential.application_id) == application.id)
-        ).all()
-        if c.error_code is None and c.format != LINK_FORMAT
-    ]
-    verdicts = latest_verdicts(session, [c.id for c in credentials])
-    return CandidateEvidence(
-        candidate_id=str(application.id),
-        name=candidate.name if candidate else None,
-        applied_at=application.applied_at or application.created_at,
-        credentials=[_credential(c, verdicts.get(c.id)) for c in credentials],
-        skills=_skills(session, [c.id for c in credentials]),
-    )
+    state = load_state(session, application)
+    if state.pending:
+        state.skills = _skills(session, [c.id for c in state.usable])
+    return state.evidence()
 
 
 def _credential(row: Credential, verdict: Any) -> CredentialEvidence:
@@ -60,9 +113,24 @@ def _credential(row: Credential, verdict: Any) -> CredentialEvidence:
         valid_from=form.get("valid_from"),
         valid_until=form.get("valid_until"),
         verdict=verdict.status if verdict is not None else "unverified",
+        **(_answers(verdict) if verdict is not None else {}),
+        has_evidence=bool(achievement.get("evidence") or form.get("evidence")),
         level=achievement.get("level"),
         results=results,
     )
+
+
+def _answers(verdict: Any) -> dict[str, Any]:
+    """The four answers of a stored verification, as the rules read them."""
+    registry = (verdict.answers.get("issuer") or {}).get("detail", {}).get("registry")
+    return {
+        "authenticity": verdict.authenticity,
+        "validity": verdict.validity,
+        "holder": verdict.holder,
+        "issuer_trust": verdict.issuer_trust,
+        "issuer_registries": [registry] if isinstance(registry, str) else [],
+        "evidence_tier": verdict.evidence_tier,
+    }
 
 
 def _skills(session: Session, credential_ids: Sequence[Any]) -> list[SkillEvidence]:

@@ -1,42 +1,45 @@
 """The pipeline stages, as plain functions of a session and ids.
 
 Celery tasks (``worker.tasks``) wrap them in a unit of work; ``ats-match screen`` and the tests
-call them directly. Each stage is idempotent: running it twice leaves the same rows. A stage
-stages the next jobs in the outbox; they are published after its transaction commits.
+call them directly. Each stage is idempotent: running it twice leaves the same rows, and stages
+that touch one application lock its row first, so concurrent runs queue instead of colliding.
+A stage stages the next jobs in the outbox; they are published after its transaction commits.
 """
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import timedelta
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, select
 
-from ats_match.formats.model import CredentialForm, ExtractionResult
+from ats_match.formats.model import CredentialForm
 from ats_match.models import (
     Application,
     Candidate,
-    CandidateSkill,
     Credential,
-    Integration,
-    Job,
-    MappingOverride,
-    Organization,
-    Skill,
-    Taxonomy,
     VerificationResult,
     VerificationStatus,
-    WebhookDelivery,
 )
 from ats_match.models.base import utcnow
 from ats_match.models.credentials import LINK_FORMAT
 from ats_match.services import outbox
-from ats_match.services.inbox import mark_handled
-from connectors import ApplicationPayload, Attachment
-from connectors.intake import application_from_delivery, attachment_fetcher
+from connectors import Attachment
+from worker.evidence import load_state
+from worker.ingest import (
+    ingest_delivery,
+    scoped,
+    store_attachments,
+    store_extraction,
+    store_extraction_forms,
+)
+from worker.normalise import normalise_credentials
+from worker.scoring import lock_application, score_locked
+
+if TYPE_CHECKING:
+    from ats_match.verification import VerificationReport
 
 REVERIFY_BACKOFF = (
     timedelta(minutes=15),
@@ -50,225 +53,96 @@ class Transient(Exception):
     """The stage could not finish for a reason that may pass (an issuer or ATS is down)."""
 
 
+__all__ = ["store_extraction"]
+
+
 # ---------------------------------------------------------------------------------------------
-# ingest: one inbox delivery -> candidate, application, credential rows
+# ingest + settle: one inbox delivery -> rows, verified, normalised and scored in one transaction
 # ---------------------------------------------------------------------------------------------
 def process_delivery(session: Session, organization_id: uuid.UUID, delivery_id: uuid.UUID) -> None:
-    delivery = _scoped(session, WebhookDelivery, organization_id, delivery_id)
-    if delivery is None or delivery.handled_at is not None:
+    """Ingest a delivery and settle its application at once: embedded credentials are verified
+    and mapped here, links go to ``process_credential``; the application is scored when nothing
+    is left pending (so once, not once per credential)."""
+    ingested = ingest_delivery(session, organization_id, delivery_id)
+    if ingested is None:
         return
-    integration = _scoped(session, Integration, organization_id, delivery.integration_id)
-    assert integration is not None
-    payload = application_from_delivery(integration, delivery, attachment_fetcher())  # vendor hook
-    if payload is not None:
-        application = _upsert_application(session, integration, payload)
-        ingest_attachments(session, application, payload.attachments, payload.answers)
-    mark_handled(delivery)
-    session.add(delivery)
-
-
-def _upsert_application(
-    session: Session, integration: Integration, payload: ApplicationPayload
-) -> Application:
-    org_id = integration.organization_id
-    job = _by_external(session, Job, org_id, integration.id, payload.job_external_id)
-    if job is None:
-        job = Job(
-            organization_id=org_id,
-            integration_id=integration.id,
-            external_id=payload.job_external_id,
-            title=payload.job_title or "Untitled",
-        )
-        session.add(job)
-    candidate = _by_external(
-        session, Candidate, org_id, integration.id, payload.candidate_external_id
-    )
-    if candidate is None:
-        candidate = Candidate(
-            organization_id=org_id,
-            integration_id=integration.id,
-            external_id=payload.candidate_external_id,
-        )
-    candidate.name = payload.candidate_name or candidate.name
-    candidate.emails = sorted(set(candidate.emails) | set(payload.candidate_emails))
-    candidate.dids = sorted(set(candidate.dids) | set(payload.candidate_dids))
-    session.add(candidate)
-    session.flush()
-    application = _by_external(
-        session, Application, org_id, integration.id, payload.application_external_id
-    )
-    if application is None:
-        application = Application(
-            organization_id=org_id,
-            integration_id=integration.id,
-            external_id=payload.application_external_id,
-            candidate_id=candidate.id,
-            job_id=job.id,
-        )
-    application.applied_at = payload.applied_at or application.applied_at
-    application.answers = dict(payload.answers)
-    session.add(application)
-    session.flush()
-    return application
+    application, stored = ingested
+    locked = lock_application(session, organization_id, application.id)
+    assert locked is not None
+    _enqueue_links(session, [s.row for s in stored if s.form is None])
+    _verify_and_map(session, locked, [(s.row, s.form) for s in stored if s.form is not None])
+    score_locked(session, locked)
 
 
 def ingest_attachments(
-    session: Session,
-    application: Application,
-    attachments: tuple[Attachment, ...],
-    answers: Any,
+    session: Session, application: Application, attachments: tuple[Attachment, ...], answers: Any
 ) -> list[Credential]:
-    """Store every credential found in the attachments and answers; links are stored as
-    pending rows and resolved by ``process_credential`` (so an unreachable host is retried)."""
-    from ats_match.formats import extract_bytes, extract_text_from_document, find_credential_urls
-
-    stored: list[Credential] = []
-    urls: list[str] = list(find_credential_urls(_answer_text(answers)))
-    for attachment in attachments:
-        if attachment.url:
-            urls.append(attachment.url)
-        if attachment.data is None:
-            continue
-        result = extract_bytes(
-            attachment.data, source=attachment.filename, content_type=attachment.content_type
-        )
-        if not result.credentials and _is_document(attachment):
-            text = extract_text_from_document(attachment.data, attachment.filename)
-            urls.extend(find_credential_urls(text))
-            continue
-        stored += store_extraction(
-            session, application, result, attachment.data, attachment.filename
-        )
-    for url in dict.fromkeys(urls):
-        stored += _store_link(session, application, url)
-    return stored
-
-
-def _is_document(attachment: Attachment) -> bool:
-    name = (attachment.filename or "").lower()
-    kind = attachment.content_type or ""
-    return name.endswith((".pdf", ".docx")) or "pdf" in kind or "wordprocessing" in kind
-
-
-def _answer_text(answers: Any) -> str:
-    return json.dumps(answers, ensure_ascii=False) if answers else ""
-
-
-def store_extraction(
-    session: Session,
-    application: Application,
-    result: ExtractionResult,
-    raw: bytes,
-    source: str | None,
-) -> list[Credential]:
-    """Store the credentials of one extraction (CLR children linked to their bundle), or the
-    typed reason it produced none. Identical bytes are stored once per application."""
-    stored: list[Credential] = []
-    bundles: dict[str, Credential] = {}
-    for form in result.credentials:
-        row = _store_form(session, application, form, bundles)
-        if row is not None:
-            stored.append(row)
-    if not result.credentials and result.errors:
-        error = result.errors[0]
-        row = _insert_credential(
-            session,
-            application,
-            raw=raw,
-            source=source,
-            format="unknown",
-            error_code=error.code.value,
-            error_detail=error.detail,
-        )
-        if row is not None:
-            stored.append(row)
-    return stored
-
-
-def _store_form(
-    session: Session, application: Application, form: CredentialForm, bundles: dict[str, Credential]
-) -> Credential | None:
-    parent = bundles.get(form.bundle_digest or "")
-    row = _insert_credential(
-        session,
-        application,
-        raw=form.raw,
-        source=form.source,
-        format=form.format,
-        form=form.model_dump(mode="json", exclude={"raw"}),
-        achievement_id=form.achievement.id,
-        issuer_id=form.issuer.id,
-        bundle_id=parent.id if parent else None,
-    )
-    if row is not None and form.spec.value == "clr2" and not form.bundle_digest:
-        bundles[form.digest] = row
-    return row
-
-
-def _insert_credential(
-    session: Session, application: Application, *, raw: bytes, **fields: Any
-) -> Credential | None:
-    import hashlib
-
-    digest = hashlib.sha256(raw).hexdigest()
-    exists = session.exec(
-        select(Credential.id).where(
-            col(Credential.application_id) == application.id, col(Credential.digest) == digest
-        )
-    ).first()
-    if exists is not None:
-        return None
-    row = Credential(
-        organization_id=application.organization_id,
-        application_id=application.id,
-        digest=digest,
-        raw=raw,
-        **fields,
-    )
-    session.add(row)
-    session.flush()
+    """Store an application's attachments and stage the work that settles it (used by the demo
+    seed; deliveries are settled inline by ``process_delivery``)."""
+    stored = store_attachments(session, application, attachments, answers)
+    _enqueue_links(session, [s.row for s in stored if s.form is None])
     outbox.enqueue(
         session,
-        row.organization_id,
-        "ats_match.process_credential",
-        str(row.organization_id),
-        str(row.id),
+        application.organization_id,
+        "ats_match.settle_application",
+        str(application.organization_id),
+        str(application.id),
     )
-    return row
+    return [s.row for s in stored]
 
 
-def _store_link(session: Session, application: Application, url: str) -> list[Credential]:
-    row = _insert_credential(session, application, raw=url.encode(), source=url, format=LINK_FORMAT)
-    return [row] if row else []
+def _enqueue_links(session: Session, rows: list[Credential]) -> None:
+    for row in rows:
+        if row.format == LINK_FORMAT and row.error_code is None:
+            outbox.enqueue(
+                session,
+                row.organization_id,
+                "ats_match.process_credential",
+                str(row.organization_id),
+                str(row.id),
+            )
+
+
+def settle_application(
+    session: Session, organization_id: uuid.UUID, application_id: uuid.UUID
+) -> None:
+    """Verify and map the application's credentials that have no verdict yet, then score it if
+    nothing is left pending."""
+    application = lock_application(session, organization_id, application_id)
+    if application is None:
+        return
+    state = load_state(session, application)
+    fresh = [(c, _form_of(c)) for c in state.usable if c.id not in state.verdicts]
+    _verify_and_map(session, application, fresh)
+    score_locked(session, application)
 
 
 # ---------------------------------------------------------------------------------------------
-# verify + normalise: one credential
+# verify + normalise: one credential (a link to fetch, or a re-verification)
 # ---------------------------------------------------------------------------------------------
 def process_credential(
     session: Session, organization_id: uuid.UUID, credential_id: uuid.UUID
 ) -> None:
-    credential = _scoped(session, Credential, organization_id, credential_id)
+    credential = scoped(session, Credential, organization_id, credential_id)
     if credential is None or credential.error_code is not None:
         return
-    application = _scoped(session, Application, organization_id, credential.application_id)
+    application = lock_application(session, organization_id, credential.application_id)
     assert application is not None
     if credential.format == LINK_FORMAT:
-        _resolve_link(session, application, credential)
-        return
-    form = CredentialForm.model_validate({**credential.form, "raw": credential.raw})
-    verify_and_store(session, application, credential, form)
-    normalise_and_store(session, credential, form)
-    outbox.enqueue(
-        session,
-        organization_id,
-        "ats_match.score_application",
-        str(organization_id),
-        str(application.id),
-    )
+        children = _resolve_link(session, application, credential)
+        _verify_and_map(session, application, children)
+    else:
+        _verify_and_map(session, application, [(credential, _form_of(credential))], again=True)
+    score_locked(session, application)
 
 
-def _resolve_link(session: Session, application: Application, link: Credential) -> None:
+def _form_of(credential: Credential) -> CredentialForm:
+    return CredentialForm.model_validate({**credential.form, "raw": credential.raw})
+
+
+def _resolve_link(
+    session: Session, application: Application, link: Credential
+) -> list[tuple[Credential, CredentialForm]]:
     from ats_match.formats import extract_url
     from ats_match.net import FetchError
 
@@ -280,7 +154,7 @@ def _resolve_link(session: Session, application: Application, link: Credential) 
             raise Transient(str(exc)) from exc
         link.error_code, link.error_detail = "fetch_failed", exc.detail[:2000]
         session.add(link)
-        return
+        return []
     if not result.credentials:
         error = result.errors[0] if result.errors else None
         transient = error is not None and error.code.value == "fetch_failed"
@@ -289,42 +163,92 @@ def _resolve_link(session: Session, application: Application, link: Credential) 
         link.error_code = error.code.value if error else "not_a_badge"
         link.error_detail = (error.detail if error else "the link served no credential")[:2000]
         session.add(link)
-        return
-    store_extraction(session, application, result, link.raw, url)
+        return []
+    stored = store_extraction_forms(session, application, result, link.raw, url)
     link.form = {"resolved": True, "credentials": len(result.credentials)}
     session.add(link)
+    return [(s.row, s.form) for s in stored if s.form is not None and s.row.error_code is None]
+
+
+def _verify_and_map(
+    session: Session,
+    application: Application,
+    items: list[tuple[Credential, CredentialForm]],
+    *,
+    again: bool = False,
+) -> None:
+    """Verify each credential (``again``: it has earlier verdicts) and map its skills."""
+    if not items:
+        return
+    verifier = _Verifier(session, application)
+    for credential, form in items:
+        verifier.verify(credential, form, again=again)
+    normalise_credentials(session, application.organization_id, application.candidate_id, items)
+
+
+class _Verifier:
+    """Verifies one application's credentials with one context (candidate and trust policy
+    loaded once)."""
+
+    def __init__(self, session: Session, application: Application) -> None:
+        from ats_match.services.trust import issuer_judge_for
+        from ats_match.verification import VerificationContext
+
+        self.session = session
+        candidate = session.get(Candidate, application.candidate_id)
+        assert candidate is not None
+        fetcher = _fetcher()
+        self.context = VerificationContext(
+            fetcher=fetcher,
+            applicant_emails=tuple(candidate.emails),
+            applicant_dids=tuple(candidate.dids),
+            judge_issuer=issuer_judge_for(session, application.organization_id, fetcher),
+        )
+
+    def verify(
+        self, credential: Credential, form: CredentialForm, *, again: bool
+    ) -> VerificationResult:
+        from ats_match.verification import verify_credential
+
+        report = verify_credential(form, self.context)
+        previous = latest_verification(self.session, credential.id) if again else None
+        attempt = (previous.attempt + 1) if previous else 1
+        retry_at = None
+        if report.retryable:
+            retry_at = utcnow() + REVERIFY_BACKOFF[min(attempt - 1, len(REVERIFY_BACKOFF) - 1)]
+        result = VerificationResult(
+            organization_id=credential.organization_id,
+            credential_id=credential.id,
+            status=VerificationStatus(report.status.value),
+            checks=[c.model_dump(mode="json") for c in report.checks],
+            **stored_answers(report),
+            retry_at=retry_at,
+            attempt=attempt,
+        )
+        self.session.add(result)
+        return result
 
 
 def verify_and_store(
     session: Session, application: Application, credential: Credential, form: CredentialForm
 ) -> VerificationResult:
-    from ats_match.verification import TrustPolicy, VerificationContext, verify_credential
+    """Verify one credential and store the verdict (its attempt numbered after the last)."""
+    return _Verifier(session, application).verify(credential, form, again=True)
 
-    candidate = session.get(Candidate, application.candidate_id)
-    org = session.get(Organization, credential.organization_id)
-    assert candidate is not None and org is not None
-    context = VerificationContext(
-        fetcher=_fetcher(),
-        applicant_emails=tuple(candidate.emails),
-        applicant_dids=tuple(candidate.dids),
-        trust=TrustPolicy(allow=tuple(org.issuer_allow), deny=tuple(org.issuer_deny)),
-    )
-    report = verify_credential(form, context)
-    previous = latest_verification(session, credential.id)
-    attempt = (previous.attempt + 1) if previous else 1
-    retry_at = None
-    if report.retryable:
-        retry_at = utcnow() + REVERIFY_BACKOFF[min(attempt - 1, len(REVERIFY_BACKOFF) - 1)]
-    result = VerificationResult(
-        organization_id=credential.organization_id,
-        credential_id=credential.id,
-        status=VerificationStatus(report.status.value),
-        checks=[c.model_dump(mode="json") for c in report.checks],
-        retry_at=retry_at,
-        attempt=attempt,
-    )
-    session.add(result)
-    return result
+
+def stored_answers(report: VerificationReport) -> dict[str, Any]:
+    """The answer columns of a ``VerificationResult`` row for ``report``."""
+    from ats_match.verification import public_answers
+
+    shown = public_answers(report)
+    return {
+        "authenticity": report.authenticity.status,
+        "validity": report.validity.status,
+        "holder": report.holder.status,
+        "issuer_trust": report.issuer_trust.status,
+        "evidence_tier": report.evidence_tier,
+        "answers": {k: shown[k] for k in ("authenticity", "validity", "holder", "issuer", "label")},
+    }
 
 
 def latest_verification(session: Session, credential_id: uuid.UUID) -> VerificationResult | None:
@@ -338,76 +262,6 @@ def latest_verification(session: Session, credential_id: uuid.UUID) -> Verificat
     return session.exec(statement).first()
 
 
-def normalise_and_store(
-    session: Session, credential: Credential, form: CredentialForm
-) -> list[CandidateSkill]:
-    from worker.evidence import skill_matcher
-
-    application = session.get(Application, credential.application_id)
-    assert application is not None
-    overrides = _overrides(session, credential.organization_id)
-    result = skill_matcher().match_credential(form.achievement, overrides=overrides)
-    session.exec(delete(CandidateSkill).where(col(CandidateSkill.credential_id) == credential.id))
-    taxonomy = _default_taxonomy_row(session, credential.organization_id)
-    rows = []
-    for match in result.skills:
-        skill = _skill_row(session, taxonomy, match.uri, match.label)
-        row = CandidateSkill(
-            organization_id=credential.organization_id,
-            candidate_id=application.candidate_id,
-            skill_id=skill.id,
-            credential_id=credential.id,
-            confidence=match.confidence,
-            method=match.method,
-            matched_label=match.matched_label,
-        )
-        session.add(row)
-        rows.append(row)
-    return rows
-
-
-def _overrides(session: Session, organization_id: uuid.UUID) -> dict[str, list[str]]:
-    rows = session.exec(
-        select(MappingOverride).where(col(MappingOverride.organization_id) == organization_id)
-    ).all()
-    return {row.achievement_id: list(row.skill_uris) for row in rows}
-
-
-def _default_taxonomy_row(session: Session, organization_id: uuid.UUID) -> Taxonomy:
-    row = session.exec(
-        select(Taxonomy).where(
-            col(Taxonomy.organization_id) == organization_id, col(Taxonomy.is_default).is_(True)
-        )
-    ).first()
-    if row is None:
-        row = Taxonomy(
-            organization_id=organization_id,
-            name="ESCO",
-            version="default",
-            source="package data",
-            is_default=True,
-        )
-        session.add(row)
-        session.flush()
-    return row
-
-
-def _skill_row(session: Session, taxonomy: Taxonomy, uri: str, label: str) -> Skill:
-    row = session.exec(
-        select(Skill).where(col(Skill.taxonomy_id) == taxonomy.id, col(Skill.uri) == uri)
-    ).first()
-    if row is None:
-        row = Skill(
-            organization_id=taxonomy.organization_id,
-            taxonomy_id=taxonomy.id,
-            uri=uri,
-            label=label[:500],
-        )
-        session.add(row)
-        session.flush()
-    return row
-
-
 # ---------------------------------------------------------------------------------------------
 # score
 # ---------------------------------------------------------------------------------------------
@@ -419,19 +273,29 @@ def score_application(
     score(session, organization_id, application_id)
 
 
+SCORE_BATCH = 200
+
+
+def score_batch(session: Session, organization_id: uuid.UUID, application_ids: list[str]) -> None:
+    """Score many applications of one organisation in one transaction (re-scoring a job)."""
+    for application_id in sorted(application_ids):  # one lock order: no deadlocks
+        score_application(session, organization_id, uuid.UUID(application_id))
+
+
 def rescore_job(session: Session, organization_id: uuid.UUID, job_id: uuid.UUID) -> None:
     applications = session.exec(
         select(Application.id).where(
             col(Application.organization_id) == organization_id, col(Application.job_id) == job_id
         )
     ).all()
-    for application_id in applications:
+    ids = [str(a) for a in applications]
+    for start in range(0, len(ids), SCORE_BATCH):
         outbox.enqueue(
             session,
             organization_id,
-            "ats_match.score_application",
+            "ats_match.score_batch",
             str(organization_id),
-            str(application_id),
+            ids[start : start + SCORE_BATCH],
         )
 
 
@@ -475,33 +339,3 @@ def post_json(url: str, body: bytes, headers: dict[str, str]) -> int:
     """POST through the fetcher's guarded client: the same address rules as every fetch."""
     response = shared_fetcher().client.post(url, content=body, headers=headers)
     return int(response.status_code)
-
-
-Row = TypeVar("Row", Job, Candidate, Application, Credential, Integration, WebhookDelivery)
-
-
-def _scoped(
-    session: Session, model: type[Row], organization_id: uuid.UUID, row_id: uuid.UUID
-) -> Row | None:
-    """The row, only if it belongs to ``organization_id``."""
-    row = session.get(model, row_id)
-    if row is None or row.organization_id != organization_id:
-        return None
-    return row
-
-
-def _by_external(
-    session: Session,
-    model: type[Row],
-    organization_id: uuid.UUID,
-    integration_id: uuid.UUID,
-    external_id: str,
-) -> Row | None:
-    columns = model.__table__.c  # type: ignore[attr-defined]
-    return session.exec(
-        select(model).where(
-            columns.organization_id == organization_id,
-            columns.integration_id == integration_id,
-            columns.external_id == external_id,
-        )
-    ).first()

@@ -1,10 +1,16 @@
-"""Scoring stage: evaluate an application against its job's newest requirement set and store
-the score with its full explanation (idempotent: one row per application and version)."""
+"""Scoring stage: once an application's credentials have settled, evaluate it against its job's
+newest requirement set and store the score with its full explanation.
+
+Idempotent under concurrency: the application row is locked (PostgreSQL) for the rest of the
+transaction, and the score is written with ``INSERT ... ON CONFLICT DO UPDATE`` on the unique
+(application, requirement set), so two runs at once leave one row and neither fails.
+"""
 
 from __future__ import annotations
 
+import threading
 import uuid
-from dataclasses import dataclass
+from collections import OrderedDict
 from datetime import date
 
 from sqlmodel import Session, col, select
@@ -13,10 +19,31 @@ from ats_match.models import Application, RequirementSet, Score
 from ats_match.models.base import utcnow
 from ats_match.services.hiring import latest_requirements
 from ats_match.services.notify import stage_score_event
-from ats_match.services.ranking import RankedRow
-from rules import Evaluation, evaluate, parse_requirement_set
-from rules.ranking import rank_key
-from worker.evidence import application_evidence, taxonomy_hooks
+from rules import CompiledRequirementSet, Evaluation, compile_requirement_set, parse_requirement_set
+from rules.ranking import tier
+from worker.evidence import EvidenceState, load_state, taxonomy_hooks
+from worker.sql import insert_for
+
+_SCORE_FIELDS = (
+    "total",
+    "max_total",
+    "normalised",
+    "qualified",
+    "shortlisted",
+    "knocked_out",
+    "tier",
+    "not_evaluable",
+)
+
+
+def lock_application(
+    session: Session, organization_id: uuid.UUID, application_id: uuid.UUID
+) -> Application | None:
+    """The application, locked until the transaction ends (``SELECT ... FOR UPDATE``)."""
+    application = session.get(Application, application_id, with_for_update=True)
+    if application is None or application.organization_id != organization_id:
+        return None
+    return application
 
 
 def score_application(
@@ -26,103 +53,123 @@ def score_application(
     *,
     today: date | None = None,
 ) -> Score | None:
-    application = session.get(Application, application_id)
-    if application is None or application.organization_id != organization_id:
+    """Score the application if its credentials have settled; ``None`` if they have not (the
+    stage that settles the last one scores it) or the job has no requirement set."""
+    application = lock_application(session, organization_id, application_id)
+    if application is None:
         return None
-    requirements = latest_requirements(session, organization_id, application.job_id)
+    return score_locked(session, application, today=today)
+
+
+def score_locked(
+    session: Session, application: Application, *, today: date | None = None
+) -> Score | None:
+    """``score_application`` for an application this transaction has already locked."""
+    requirements = latest_requirements(session, application.organization_id, application.job_id)
     if requirements is None:
         return None
-    evaluation = evaluate_application(session, application, requirements, today=today)
-    score, changed = _upsert(session, application, requirements, evaluation)
-    if changed:
-        stage_score_event(session, application, score)
-    return score
+    state = load_state(session, application)
+    if state.pending:
+        return None
+    return score_state(session, state, requirements, today=today)
 
 
-def evaluate_application(
+def score_state(
     session: Session,
-    application: Application,
+    state: EvidenceState,
     requirements: RequirementSet,
     *,
     today: date | None = None,
-) -> Evaluation:
-    """The explained evaluation, at ``today`` (UTC) unless told otherwise."""
+) -> Score:
+    compiled = compiled_requirements(requirements, today or utcnow().date())
+    evaluation = compiled.explain(state.evidence())
+    score, changed = _upsert(session, state.application, requirements, evaluation)
+    if changed:
+        stage_score_event(session, state.application, score)
+    return score
+
+
+_COMPILED: OrderedDict[tuple[uuid.UUID, date], CompiledRequirementSet] = OrderedDict()
+_COMPILED_LOCK = threading.Lock()
+_COMPILED_MAX = 64
+
+
+def compiled_requirements(requirements: RequirementSet, today: date) -> CompiledRequirementSet:
+    """The requirement set compiled once per (version row, day): rows are immutable."""
+    key = (requirements.id, today)
+    with _COMPILED_LOCK:
+        hit = _COMPILED.get(key)
+        if hit is not None:
+            _COMPILED.move_to_end(key)
+            return hit
     hooks = taxonomy_hooks()
-    rs = parse_requirement_set(requirements.body)
-    return evaluate(
-        rs,
-        application_evidence(session, application),
-        today or utcnow().date(),
+    compiled = compile_requirement_set(
+        parse_requirement_set(requirements.body),
+        today,
         version=requirements.version,
         narrower=hooks.narrower,
         resolve_label=hooks.resolve_label,
     )
+    with _COMPILED_LOCK:
+        _COMPILED[key] = compiled
+        while len(_COMPILED) > _COMPILED_MAX:
+            _COMPILED.popitem(last=False)
+    return compiled
+
+
+def _fields(evaluation: Evaluation) -> dict[str, object]:
+    return {
+        "total": evaluation.total,
+        "max_total": evaluation.max_total,
+        "normalised": evaluation.normalised,
+        "qualified": evaluation.qualified,
+        "shortlisted": evaluation.shortlisted,
+        "knocked_out": evaluation.knocked_out,
+        "tier": tier(evaluation),
+        "not_evaluable": evaluation.not_evaluable,
+    }
+
+
+def _find(session: Session, application_id: uuid.UUID, requirements_id: uuid.UUID) -> Score | None:
+    return session.exec(
+        select(Score)
+        .where(
+            col(Score.application_id) == application_id,
+            col(Score.requirement_set_id) == requirements_id,
+        )
+        .execution_options(populate_existing=True)
+    ).first()
 
 
 def _upsert(
     session: Session, application: Application, requirements: RequirementSet, evaluation: Evaluation
 ) -> tuple[Score, bool]:
-    score = session.exec(
-        select(Score).where(
-            col(Score.application_id) == application.id,
-            col(Score.requirement_set_id) == requirements.id,
-        )
-    ).first()
+    fields = _fields(evaluation)
     explanation = evaluation.model_dump(mode="json")
-    fields = dict(
-        total=evaluation.total,
-        max_total=evaluation.max_total,
-        normalised=evaluation.normalised,
-        qualified=evaluation.qualified,
-        shortlisted=evaluation.shortlisted,
-        knocked_out=evaluation.knocked_out,
-    )
-    if score is None:
-        score = Score.model_validate(
-            {
-                "organization_id": application.organization_id,
-                "application_id": application.id,
-                "requirement_set_id": requirements.id,
-                "requirement_set_version": requirements.version,
-                "explanation": explanation,
-                **fields,
-            }
-        )
+    score = _find(session, application.id, requirements.id)
+    if score is not None:
+        changed = any(getattr(score, k) != v for k, v in fields.items())
+        for key, value in fields.items():
+            setattr(score, key, value)
+        score.explanation, score.scored_at = explanation, utcnow()
         session.add(score)
-        session.flush()
-        return score, True
-    changed = any(getattr(score, k) != v for k, v in fields.items())
-    for key, value in fields.items():
-        setattr(score, key, value)
-    score.explanation, score.scored_at = explanation, utcnow()
-    session.add(score)
-    return score, changed
-
-
-def ranking_key(row: RankedRow) -> tuple[object, ...]:
-    """Sort stored scores exactly as :mod:`rules.ranking` documents; unscored rows go last."""
-    score = row.score
-    applied = row.application.applied_at or row.application.created_at
-    applied_day = applied.date() if applied else None
-    if score is None:
-        return (1, (), str(row.application.id))
-    not_evaluable = int((score.explanation or {}).get("not_evaluable", 0))
-    summary = _StoredScore(
-        str(row.application.id),
-        score.normalised,
-        score.qualified,
-        score.shortlisted,
-        score.knocked_out,
-        not_evaluable,
+        return score, changed
+    statement = insert_for(session, Score).values(
+        id=uuid.uuid4(),
+        organization_id=application.organization_id,
+        application_id=application.id,
+        requirement_set_id=requirements.id,
+        requirement_set_version=requirements.version,
+        explanation=explanation,
+        scored_at=utcnow(),
+        **fields,
     )
-    return (0, rank_key(summary, applied_day), "")
-
-
-@dataclass(frozen=True)
-class _StoredScore:
-    candidate_id: str
-    normalised: float
-    qualified: bool
-    shortlisted: bool
-    knocked_out: bool
-    not_evaluable: int
+    updated = {k: statement.excluded[k] for k in (*_SCORE_FIELDS, "explanation", "scored_at")}
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["application_id", "requirement_set_id"], set_=updated
+        )
+    )
+    stored = _find(session, application.id, requirements.id)
+    assert stored is not None
+    return stored, True

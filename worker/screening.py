@@ -140,12 +140,23 @@ def evidence_of(candidate: ScreenedCandidate) -> CandidateEvidence:
                 valid_from=c.form.valid_from,
                 valid_until=c.form.valid_until,
                 verdict=c.report.status.value,
+                authenticity=c.report.authenticity.status,
+                validity=c.report.validity.status,
+                holder=c.report.holder.status,
+                issuer_trust=c.report.issuer_trust.status,
+                issuer_registries=_registries(c.report.issuer_trust.detail),
+                evidence_tier=c.report.evidence_tier,
                 level=c.form.achievement.level,
             )
             for c in candidate.credentials
         ],
         skills=[s for c in candidate.credentials for s in c.skills],
     )
+
+
+def _registries(detail: dict[str, Any]) -> list[str]:
+    registry = detail.get("registry")
+    return [registry] if isinstance(registry, str) else []
 
 
 def rank_screened(

@@ -1,6 +1,12 @@
 """Celery tasks: thin wrappers that take ids, open a unit of work, call a pipeline function, and
-relay the jobs it staged once the transaction has committed. All are idempotent and ``acks_late``,
-retried with exponential backoff on transient errors."""
+relay the jobs it staged once the transaction has committed.
+
+Every job runs at most once to completion: its task id is its outbox row id, and the run that
+commits stamps the row (``outbox.claim_completion``) in the same transaction as its work, so a
+duplicate publish or a redelivery after a crash finds the stamp and does nothing. Tasks are
+``acks_late`` and retried with exponential backoff on transient errors, including a database
+that is restarting or a lock conflict.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ import uuid
 from typing import Any
 
 from celery import Task
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from ats_match.db import get_engine, unit_of_work
 from ats_match.models import AuditLog
@@ -21,9 +28,20 @@ class TransientError(Exception):
     """Worth retrying later: an issuer, ATS or the database was unreachable."""
 
 
+class _Duplicate(Exception):
+    """Another run of the same job committed first: this run's work is rolled back."""
+
+
 class PipelineTask(Task):  # type: ignore[misc]
-    autoretry_for = (TransientError, pipeline.Transient, ConnectionError, TimeoutError)
-    retry_backoff = 5
+    autoretry_for = (
+        TransientError,
+        pipeline.Transient,
+        ConnectionError,
+        TimeoutError,
+        OperationalError,
+        DBAPIError,
+    )
+    retry_backoff = 2
     retry_backoff_max = 600
     retry_jitter = True
     max_retries = 12
@@ -36,10 +54,19 @@ def _relay_staged(staged: list[uuid.UUID]) -> None:
             outbox.relay(get_engine(), publish, ids=staged)
 
 
-def _run(stage: Any, *args: Any) -> None:
-    """Run a pipeline stage in a unit of work, then publish the jobs it staged."""
-    with unit_of_work() as session:
-        stage(session, *args)
+def _run(task: Task, stage: Any, *args: Any) -> None:
+    """Run a pipeline stage in a unit of work unless this job already ran, then publish the jobs
+    it staged."""
+    job_id = task.request.id
+    try:
+        with unit_of_work() as session:
+            if outbox.already_completed(session, job_id):
+                return
+            stage(session, *args)
+            if not outbox.claim_completion(session, job_id):
+                raise _Duplicate(job_id)
+    except _Duplicate:
+        return
     _relay_staged(outbox.staged(session))
 
 
@@ -63,24 +90,34 @@ def relay_outbox() -> int:
     return outbox.relay(get_engine(), publish)
 
 
-@celery_app.task(name="ats_match.process_delivery", base=PipelineTask)
-def process_delivery(organization_id: str, delivery_id: str) -> None:
-    _run(pipeline.process_delivery, uuid.UUID(organization_id), uuid.UUID(delivery_id))
+@celery_app.task(name="ats_match.process_delivery", base=PipelineTask, bind=True)
+def process_delivery(self: Task, organization_id: str, delivery_id: str) -> None:
+    _run(self, pipeline.process_delivery, uuid.UUID(organization_id), uuid.UUID(delivery_id))
 
 
-@celery_app.task(name="ats_match.process_credential", base=PipelineTask)
-def process_credential(organization_id: str, credential_id: str) -> None:
-    _run(pipeline.process_credential, uuid.UUID(organization_id), uuid.UUID(credential_id))
+@celery_app.task(name="ats_match.process_credential", base=PipelineTask, bind=True)
+def process_credential(self: Task, organization_id: str, credential_id: str) -> None:
+    _run(self, pipeline.process_credential, uuid.UUID(organization_id), uuid.UUID(credential_id))
 
 
-@celery_app.task(name="ats_match.score_application", base=PipelineTask)
-def score_application(organization_id: str, application_id: str) -> None:
-    _run(pipeline.score_application, uuid.UUID(organization_id), uuid.UUID(application_id))
+@celery_app.task(name="ats_match.settle_application", base=PipelineTask, bind=True)
+def settle_application(self: Task, organization_id: str, application_id: str) -> None:
+    _run(self, pipeline.settle_application, uuid.UUID(organization_id), uuid.UUID(application_id))
 
 
-@celery_app.task(name="ats_match.rescore_job", base=PipelineTask)
-def rescore_job(organization_id: str, job_id: str) -> None:
-    _run(pipeline.rescore_job, uuid.UUID(organization_id), uuid.UUID(job_id))
+@celery_app.task(name="ats_match.score_application", base=PipelineTask, bind=True)
+def score_application(self: Task, organization_id: str, application_id: str) -> None:
+    _run(self, pipeline.score_application, uuid.UUID(organization_id), uuid.UUID(application_id))
+
+
+@celery_app.task(name="ats_match.score_batch", base=PipelineTask, bind=True)
+def score_batch(self: Task, organization_id: str, application_ids: list[str]) -> None:
+    _run(self, pipeline.score_batch, uuid.UUID(organization_id), application_ids)
+
+
+@celery_app.task(name="ats_match.rescore_job", base=PipelineTask, bind=True)
+def rescore_job(self: Task, organization_id: str, job_id: str) -> None:
+    _run(self, pipeline.rescore_job, uuid.UUID(organization_id), uuid.UUID(job_id))
 
 
 @celery_app.task(name="ats_match.deliver_event", base=PipelineTask)
@@ -100,6 +137,6 @@ def deliver_due() -> int:
     return len(due)
 
 
-@celery_app.task(name="ats_match.reverify_due")
-def reverify_due() -> None:
-    _run(pipeline.reverify_due)
+@celery_app.task(name="ats_match.reverify_due", base=PipelineTask, bind=True)
+def reverify_due(self: Task) -> None:
+    _run(self, pipeline.reverify_due)

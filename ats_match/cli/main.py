@@ -17,6 +17,32 @@ app = typer.Typer(
     add_completion=False,
 )
 
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("ats-match")
+        except PackageNotFoundError:  # running from a source tree that was never installed
+            found = "unknown"
+        typer.echo(f"ats-match {found}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    show_version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_print_version,
+        is_eager=True,
+        help="Print the version and exit.",
+    ),
+) -> None:
+    """Verify candidates' digital credentials, map them to skills, rank them against roles."""
+
+
 ops.register(app)
 extract.register(app)
 verify.register(app)

@@ -4,10 +4,16 @@ What: read a file (JSON, JWS/JWT, baked PNG/SVG) or fetch a URL, extract every c
 (:mod:`ats_match.formats`), verify each one (:func:`ats_match.verification.verify_credential`)
 through the product fetcher, and print the verdict with every check, as a table or as JSON.
 
-JSON output: one object ``{format, status, checks: [{name, status, detail}], issuer,
-achievement}`` per credential; a single object when the input held one credential, else a list.
-Exit status: 0 all verified, 1 some credential failed, 3 some indeterminate (none failed),
-2 nothing could be read.
+JSON output: one object per credential (a single object when the input held one, else a list):
+the four answers ``authenticity``, ``validity``, ``holder`` and ``issuer``, each
+``{status, reason, detail}``; ``label`` (the recruiter's line), ``evidence_tier``, ``summary``
+(the derived ``verified`` / ``failed`` / ``indeterminate``, also as ``status``), ``format``,
+``checks: [{name, status, detail}]``, ``issuer_info`` and ``achievement``.
+Exit status (from the summary): 0 all verified, 1 some credential failed, 3 some indeterminate
+(none failed), 2 nothing could be read.
+
+Issuer-supplied text (names, details, DIDs) is printed literally: never read as rich markup or
+emoji shortcodes (``did:key:...`` must not turn into a key emoji).
 
 Why the imports live in the function: the CLI is the composition root; importing it must not pull
 in httpx, cryptography or the verifiers for ``ats-match --help``.
@@ -49,7 +55,12 @@ def verify(
         list[str] | None, typer.Option("--email", help="The applicant's e-mail (repeatable).")
     ] = None,
     did: Annotated[
-        list[str] | None, typer.Option("--did", help="The applicant's DID (repeatable).")
+        list[str] | None,
+        typer.Option("--did", help="A DID the applicant's record lists (repeatable; unproven)."),
+    ] = None,
+    proven_did: Annotated[
+        list[str] | None,
+        typer.Option("--proven-did", help="A DID the applicant proved by a signed presentation."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
     allow_host: Annotated[
@@ -78,6 +89,7 @@ def verify(
         fetcher=fetcher,
         applicant_emails=tuple(email or ()),
         applicant_dids=tuple(did or ()),
+        proven_dids=tuple(proven_did or ()),
         trust=TrustPolicy(allow=tuple(trust_allow or ()), deny=tuple(trust_deny or ())),
     )
     reports = [verify_credential(c, context) for c in extracted.credentials]
@@ -91,14 +103,17 @@ def verify(
 
 
 def report_json(report: VerificationReport) -> dict[str, Any]:
-    """The JSON shape of one report, exactly the keys the issue names."""
+    """The JSON shape of one report: the four answers under their own keys, then the rest."""
+    from ats_match.verification import public_answers
+
     return {
+        **public_answers(report),
         "format": report.format,
         "status": report.status.value,
         "checks": [
             {"name": c.name, "status": c.status.value, "detail": c.detail} for c in report.checks
         ],
-        "issuer": report.issuer.model_dump(mode="json"),
+        "issuer_info": report.issuer.model_dump(mode="json"),
         "achievement": report.achievement.model_dump(mode="json"),
     }
 
@@ -142,26 +157,38 @@ def _print_errors(extracted: ExtractionResult, as_json: bool) -> None:
 
 def _print_table(report: VerificationReport) -> None:
     from rich.console import Console
-    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
-    # Names and details come from issuers' documents: escape them so a badge called
-    # "[green]verified[/]" cannot restyle or fake the output.
-    status = report.status.value
-    achievement = escape(report.achievement.name or "(unnamed)")
-    issuer = escape(report.issuer.name or report.issuer.id or "(unknown issuer)")
-    title = f"{report.format}: [{_STATUS_STYLE[status]}]{status}[/] — {achievement} from {issuer}"
+    # Names and details come from issuers' documents: plain Text is never parsed for markup or
+    # emoji, so "[green]verified[/]" cannot restyle the output and "did:key:" stays literal.
+    issuer = report.issuer.name or report.issuer.id or "(unknown issuer)"
+    title = Text(f"{report.format}: ")
+    title.append(report.label, style=_STATUS_STYLE[report.status.value])
+    title.append(f" — {report.achievement.name or '(unnamed)'} from {issuer}")
+    answers = Table(show_header=False, box=None)
+    for name, answer in (
+        ("authenticity", report.authenticity),
+        ("validity", report.validity),
+        ("holder", report.holder),
+        ("issuer", report.issuer_trust),
+    ):
+        answers.add_row(Text(name), Text(answer.status, style="bold"), Text(answer.reason))
     table = Table(title=title, title_justify="left", show_lines=False)
     table.add_column("check")
     table.add_column("status")
     table.add_column("detail", overflow="fold")
     for check in report.checks:
         style = _STATUS_STYLE.get(check.status.value, "")
-        marker = "" if check.required else " (info)"
-        table.add_row(
-            escape(check.name), f"[{style}]{check.status.value}[/]{marker}", escape(check.detail)
-        )
-    Console().print(table)
+        status = Text(check.status.value, style=style)
+        if not check.required:
+            status.append(" (info)")
+        table.add_row(Text(check.name), status, Text(check.detail))
+    console = Console(emoji=False, highlight=False)
+    console.print(title, soft_wrap=True)
+    console.print(answers)
+    table.title = None
+    console.print(table)
 
 
 def _exit_code(reports: list[VerificationReport]) -> int:

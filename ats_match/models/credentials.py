@@ -62,7 +62,16 @@ class VerificationResult(OrgScoped, table=True):
     id: uuid.UUID = id_field()
     credential_id: uuid.UUID = Field(foreign_key="credential.id", index=True, ondelete="CASCADE")
     status: VerificationStatus = enum_field(index=True)
+    """The derived summary (compatibility); decisions read the four answers below."""
     checks: list[dict[str, Any]] = json_field(list)
+    authenticity: str = enum_field("unknown", length=20, index=True)
+    validity: str = enum_field("unknown", length=20)
+    holder: str = enum_field("unaddressed", length=20)
+    issuer_trust: str = enum_field("unknown", length=20)
+    evidence_tier: str = enum_field("claimed", length=20)
+    answers: dict[str, Any] = json_field()
+    """``{authenticity, validity, holder, issuer}`` as ``{status, reason, detail}``, and
+    ``label``: what the API, dashboard and outbound events show."""
     verified_at: datetime = created_at_field()
     retry_at: datetime | None = datetime_field(index=True)
     """When an ``indeterminate`` verdict is due to be re-checked."""
@@ -125,7 +134,10 @@ class MappingOverride(OrgScoped, table=True):
 class Score(OrgScoped, table=True):
     """An application scored against one requirement-set version, with every point explained."""
 
-    __table_args__ = (sa.UniqueConstraint("application_id", "requirement_set_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("application_id", "requirement_set_id"),
+        sa.Index("ix_score_ranking", "requirement_set_id", "tier", "normalised"),
+    )
 
     id: uuid.UUID = id_field()
     application_id: uuid.UUID = Field(foreign_key="application.id", index=True, ondelete="CASCADE")
@@ -139,6 +151,10 @@ class Score(OrgScoped, table=True):
     qualified: bool
     shortlisted: bool
     knocked_out: bool
+    tier: int = 2
+    """Ranking tier (0 shortlisted, 1 qualified, 2 neither, 3 knocked out), so SQL can sort."""
+    not_evaluable: int = 0
+    """Requirements that could not be evaluated (a ranking key, copied from the explanation)."""
     explanation: dict[str, Any] = json_field()
     scored_at: datetime = created_at_field()
 

@@ -116,5 +116,8 @@ class TaskOutbox(OrgScoped, table=True):
     args: list[Any] = json_field(list)
     created_at: datetime = created_at_field()
     dispatched_at: datetime | None = datetime_field(index=True)
+    completed_at: datetime | None = datetime_field()
+    """Set in the transaction of the job's first successful run: a second delivery of the same
+    job (a duplicate publish, a redelivery after a crash) finds it set and does nothing."""
     attempts: int = 0
     last_error: str | None = Field(default=None, max_length=2000)

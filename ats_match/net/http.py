@@ -8,7 +8,10 @@ What it enforces on every GET (and on every redirect hop, which is followed by h
   reserved, unspecified, CGNAT and other non-global addresses, and cloud metadata endpoints
   (169.254.169.254, fd00:ec2::254) are refused unless the host name, the address or a CIDR that
   contains it is allow-listed (``Settings.fetch_allow_hosts``; the test suite allow-lists loopback);
-- a timeout per operation plus an overall deadline per request (no slow-loris);
+- one total deadline per fetch, redirects included (``fetch_timeout_seconds``), and inside any
+  enclosing scope (a whole verification, :mod:`ats_match.net.deadline`): every connect, TLS
+  handshake, read and write is bounded by what is left of it, so a server that drips bytes
+  cannot hold the caller past it (no slow-loris);
 - a byte cap: ``Content-Length`` is checked first, then the streamed body is counted;
 - an ``https`` -> ``http`` redirect (downgrade) is refused;
 - environment proxies are ignored (a proxy would connect on our behalf, past the address check).
@@ -36,6 +39,7 @@ import certifi
 import httpcore
 import httpx
 
+from ats_match.net import deadline
 from ats_match.net.cache import ResponseCache
 from ats_match.net.fetcher import FetchError, FetchErrorKind, FetchResponse
 from ats_match.settings import Settings, get_settings
@@ -134,6 +138,41 @@ def _ip_literal(host: str) -> IPAddress | None:
         return None
 
 
+class _DeadlineStream(httpcore.NetworkStream):
+    """A network stream whose every operation ends by the current deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _bounded(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _bounded(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        limit = _bounded(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, limit))
+
+    def get_extra_info(self, info: str) -> typing.Any:
+        return self._inner.get_extra_info(info)
+
+
+def _bounded(timeout: float | None, error: type[Exception]) -> float | None:
+    try:
+        return deadline.bounded(timeout)
+    except deadline.DeadlinePassed as exc:
+        raise error("the fetch deadline has passed") from exc
+
+
 class _GuardedBackend(httpcore.SyncBackend):
     """httpcore backend that resolves, checks and connects to the checked address only."""
 
@@ -151,7 +190,9 @@ class _GuardedBackend(httpcore.SyncBackend):
         last: Exception | None = None
         for address in self.policy.resolve(host, port):
             try:
-                return super().connect_tcp(address, port, timeout, local_address, socket_options)
+                limit = _bounded(timeout, httpcore.ConnectTimeout)
+                stream = super().connect_tcp(address, port, limit, local_address, socket_options)
+                return _DeadlineStream(stream)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 last = exc
         assert last is not None  # resolve() never returns an empty list
@@ -259,18 +300,23 @@ class HttpFetcher:
     def _follow(
         self, url: str, headers: dict[str, str], limit: int
     ) -> tuple[bytes | None, str, int, dict[str, str]]:
-        """Follow redirects by hand, re-checking each hop; return body, final URL, status."""
-        deadline = time.monotonic() + self.timeout * 3
-        current = url
-        for _ in range(self.max_redirects + 1):
-            self._check_url(current, original=url)
-            body, status, response_headers, location = self._one(current, headers, limit, deadline)
-            if location is None:
-                return body, current, status, response_headers
-            target = urljoin(current, location)
-            if urlsplit(current).scheme == "https" and urlsplit(target).scheme == "http":
-                raise FetchError(FetchErrorKind.BLOCKED, url, f"redirect downgrades to {target}")
-            current = target
+        """Follow redirects by hand, re-checking each hop; return body, final URL, status.
+        Everything (every hop's connect, headers and body) ends by one deadline."""
+        with deadline.within(self.timeout) as end:
+            current = url
+            for _ in range(self.max_redirects + 1):
+                self._check_url(current, original=url)
+                if time.monotonic() >= end:
+                    raise FetchError(FetchErrorKind.TIMEOUT, url, "the fetch deadline has passed")
+                body, status, response_headers, location = self._one(current, headers, limit, end)
+                if location is None:
+                    return body, current, status, response_headers
+                target = urljoin(current, location)
+                if urlsplit(current).scheme == "https" and urlsplit(target).scheme == "http":
+                    raise FetchError(
+                        FetchErrorKind.BLOCKED, url, f"redirect downgrades to {target}"
+                    )
+                current = target
         raise FetchError(FetchErrorKind.INVALID, url, f"more than {self.max_redirects} redirects")
 
     def _check_url(self, url: str, *, original: str) -> None:
@@ -293,7 +339,7 @@ class HttpFetcher:
                 raise FetchError(FetchErrorKind.BLOCKED, original, exc.detail) from exc
 
     def _one(
-        self, url: str, headers: dict[str, str], limit: int, deadline: float
+        self, url: str, headers: dict[str, str], limit: int, end: float
     ) -> tuple[bytes | None, int, dict[str, str], str | None]:
         """One request. Returns (body, status, headers, redirect location or None)."""
         try:
@@ -308,7 +354,7 @@ class HttpFetcher:
                     )
                 if response.status_code == 304:
                     return None, 304, response_headers, None
-                body = self._read(response, url, limit, deadline)
+                body = self._read(response, url, limit, end)
                 return body, response.status_code, response_headers, None
         except BlockedAddress as exc:
             raise FetchError(FetchErrorKind.BLOCKED, url, exc.detail) from exc
@@ -321,7 +367,7 @@ class HttpFetcher:
         except httpx.InvalidURL as exc:
             raise FetchError(FetchErrorKind.INVALID, url, str(exc)) from exc
 
-    def _read(self, response: httpx.Response, url: str, limit: int, deadline: float) -> bytes:
+    def _read(self, response: httpx.Response, url: str, limit: int, end: float) -> bytes:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             raise FetchError(FetchErrorKind.TOO_LARGE, url, f"{declared} bytes > {limit}")
@@ -331,7 +377,7 @@ class HttpFetcher:
             size += len(chunk)
             if size > limit:
                 raise FetchError(FetchErrorKind.TOO_LARGE, url, f"more than {limit} bytes")
-            if time.monotonic() > deadline:
+            if time.monotonic() > end:
                 raise FetchError(FetchErrorKind.TIMEOUT, url, "body took too long")
             chunks.append(chunk)
         return b"".join(chunks)

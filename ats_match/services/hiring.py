@@ -60,5 +60,6 @@ def requirement_versions(
 def latest_requirements(
     session: Session, organization_id: uuid.UUID, job_id: uuid.UUID
 ) -> RequirementSet | None:
-    versions = requirement_versions(session, organization_id, job_id)
-    return versions[0] if versions else None
+    repo = RequirementSetRepository(session, organization_id)
+    statement = repo.query().where(col(RequirementSet.job_id) == job_id)
+    return session.exec(statement.order_by(col(RequirementSet.version).desc()).limit(1)).first()

@@ -37,6 +37,8 @@ def stage_score_event(session: Session, application: Application, score: Score) 
     integration = session.get(Integration, application.integration_id)
     if integration is None or not integration.outbound_url:
         return
+    from ats_match.services.verdicts import credential_answers
+
     event = OutboundEvent(
         organization_id=application.organization_id,
         integration_id=integration.id,
@@ -51,6 +53,7 @@ def stage_score_event(session: Session, application: Application, score: Score) 
             "shortlisted": score.shortlisted,
             "knocked_out": score.knocked_out,
             "summary": score.explanation.get("summary", ""),
+            "credentials": credential_answers(session, application.organization_id, application.id),
         },
     )
     session.add(event)

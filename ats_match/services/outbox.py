@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select, update
 
 from ats_match.models import TaskOutbox
 from ats_match.models.base import utcnow
@@ -49,36 +49,80 @@ def relay(
 ) -> int:
     """Publish pending jobs (optionally only ``ids``) and stamp them; returns how many went out.
 
-    A job whose publish raises stays pending with the error noted and is retried by the next
-    relay. Publishing uses the outbox row id as the Celery task id, and tasks are idempotent, so
-    a crash between publish and stamp at worst runs a job twice, never zero times.
+    One batch per call: the rows are claimed with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL), so
+    concurrent relays (the periodic one and the one after each request or task) never publish
+    the same job twice, and the batch is stamped in one statement and one commit. A job whose
+    publish raises stays pending with the error noted and is retried by the next relay.
+    Publishing uses the outbox row id as the Celery task id, and tasks skip a job already
+    completed (``claim_completion``), so a crash between publish and stamp runs it at most once.
     """
-    sent = 0
     with Session(engine, expire_on_commit=False) as session:
         statement = select(TaskOutbox).where(col(TaskOutbox.dispatched_at).is_(None))
         if ids is not None:
             statement = statement.where(col(TaskOutbox.id).in_(list(ids)))
-        rows = session.exec(statement.order_by(col(TaskOutbox.created_at)).limit(limit)).all()
+        statement = statement.order_by(col(TaskOutbox.created_at)).limit(limit)
+        rows = session.exec(statement.with_for_update(skip_locked=True)).all()
+        sent: list[uuid.UUID] = []
         for row in rows:
-            row.attempts += 1
             try:
                 publish(row.task_name, list(row.args), str(row.id))
             except Exception as exc:
+                row.attempts += 1
                 row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
                 session.add(row)
-                session.commit()
                 break  # the broker is down: the rest would fail the same way
-            row.dispatched_at = utcnow()
-            row.last_error = None
-            session.add(row)
-            session.commit()
-            sent += 1
-    return sent
+            sent.append(row.id)
+        if sent:
+            session.execute(
+                update(TaskOutbox)
+                .where(col(TaskOutbox.id).in_(sent))
+                .values(
+                    dispatched_at=utcnow(), attempts=col(TaskOutbox.attempts) + 1, last_error=None
+                )
+                .execution_options(synchronize_session=False)
+            )
+        session.commit()
+    return len(sent)
+
+
+def already_completed(session: Session, job_id: str | None) -> bool:
+    """Whether the outbox job ``job_id`` (a Celery task id) has already run to completion."""
+    key = _job_key(job_id)
+    if key is None:
+        return False
+    done = session.exec(select(TaskOutbox.completed_at).where(col(TaskOutbox.id) == key)).first()
+    return done is not None
+
+
+def claim_completion(session: Session, job_id: str | None) -> bool:
+    """Mark the job completed in the caller's transaction; ``False`` if another run of the same
+    job already did (the caller then rolls back). Jobs that are not outbox rows (periodic ones)
+    always claim. Done last, so a long task holds no lock while it works."""
+    key = _job_key(job_id)
+    if key is None:
+        return True
+    result = session.execute(
+        update(TaskOutbox)
+        .where(col(TaskOutbox.id) == key, col(TaskOutbox.completed_at).is_(None))
+        .values(completed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0):
+        return True
+    return session.exec(select(TaskOutbox.id).where(col(TaskOutbox.id) == key)).first() is None
+
+
+def _job_key(job_id: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(job_id) if job_id else None
+    except ValueError:
+        return None
 
 
 def pending_count(engine: Engine) -> int:
     with Session(engine) as session:
-        rows = session.exec(
-            select(TaskOutbox.id).where(col(TaskOutbox.dispatched_at).is_(None))
-        ).all()
-        return len(rows)
+        return session.exec(
+            select(func.count())
+            .select_from(TaskOutbox)
+            .where(col(TaskOutbox.dispatched_at).is_(None))
+        ).one()

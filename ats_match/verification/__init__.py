@@ -15,16 +15,19 @@ from ats_match.verification.report import (
     Verdict,
     VerificationContext,
     VerificationReport,
-    verdict_of,
 )
+from ats_match.verification.verdicts import Answers, answers_of, public_answers, verdict_of
 
 __all__ = [
+    "Answers",
     "Check",
     "CheckStatus",
     "TrustPolicy",
     "Verdict",
     "VerificationContext",
     "VerificationReport",
+    "answers_of",
+    "public_answers",
     "verdict_of",
     "verify_credential",
 ]
@@ -33,7 +36,18 @@ __all__ = [
 def verify_credential(
     credential: CredentialForm, context: VerificationContext
 ) -> VerificationReport:
-    """Run every check that applies to ``credential`` and return the verdict with its checks."""
+    """Run every check that applies to ``credential`` and return the verdict with its checks.
+
+    All the fetches one verification makes share one deadline (``verify_timeout_seconds``):
+    past it, the remaining fetches fail at once as timeouts (indeterminate, retried)."""
+    from ats_match.net import deadline
+    from ats_match.settings import get_settings
+
+    with deadline.within(float(get_settings().verify_timeout_seconds)):
+        return _dispatch(credential, context)
+
+
+def _dispatch(credential: CredentialForm, context: VerificationContext) -> VerificationReport:
     if credential.spec in (Spec.OB1, Spec.OB2):
         from ats_match.verification.ob2 import verify_ob2
 

@@ -10,26 +10,21 @@ be checked makes it indeterminate.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from ats_match.formats.model import CredentialForm
+from ats_match.verification.answers import Answer, Authenticity, Validity
 from ats_match.verification.report import (
     Check,
     CheckStatus,
-    Verdict,
     VerificationContext,
     VerificationReport,
-    verdict_of,
 )
 from ats_match.verification.vc import Evaluation, evaluate, report_for
+from ats_match.verification.verdicts import authenticity_of, validity_of
 
 CLR_TYPES = ("ClrCredential",)
 MAX_NESTED = 200
-_STATUS_OF = {
-    Verdict.VERIFIED: CheckStatus.PASS,
-    Verdict.FAILED: CheckStatus.FAIL,
-    Verdict.INDETERMINATE: CheckStatus.INDETERMINATE,
-}
 
 
 def verify_clr(credential: CredentialForm, context: VerificationContext) -> VerificationReport:
@@ -78,12 +73,13 @@ def _nested(index: int, item: Any, learner: str | None, context: VerificationCon
     if not isinstance(item, str | dict):
         return Check(name=name, status=CheckStatus.FAIL, detail="Not a credential.")
     inner = evaluate(item, context, recipient=False)
-    verdict = verdict_of(inner.checks)
+    genuine, current = authenticity_of(inner.checks), validity_of(inner.checks)
     subject = _subject_id(inner.document)
-    if verdict == Verdict.VERIFIED and learner and subject and subject != learner:
+    if genuine.status == Authenticity.GENUINE and learner and subject and subject != learner:
         return Check(
             name=name,
             status=CheckStatus.FAIL,
+            outcome=Authenticity.FORGED,
             detail=f"Nested credential {inner.document.get('id')} is about {subject}, "
             f"not the bundle's learner {learner}.",
         )
@@ -93,9 +89,31 @@ def _nested(index: int, item: Any, learner: str | None, context: VerificationCon
         if c.required and c.status in (CheckStatus.FAIL, CheckStatus.INDETERMINATE)
     ]
     label = inner.document.get("name") or inner.document.get("id") or f"#{index}"
-    detail = f"Nested credential {label}: {verdict.value}"
+    status, axis, outcome = _nested_standing(genuine, current)
+    detail = f"Nested credential {label}: {genuine.status}, {current.status}"
     return Check(
         name=name,
-        status=_STATUS_OF[verdict],
+        status=status,
+        axis=axis,
+        outcome=outcome,
+        facts={"date": current.detail["date"]} if "date" in current.detail else {},
         detail=detail + (" — " + " | ".join(problems) if problems else "."),
     )
+
+
+def _nested_standing(
+    genuine: Answer, current: Answer
+) -> tuple[CheckStatus, Literal["authenticity", "validity"], str]:
+    """A nested credential speaks for the bundle on authenticity first, then on validity: the
+    bundle is only as genuine, and only as current, as its weakest member."""
+    if genuine.status == Authenticity.FORGED:
+        return CheckStatus.FAIL, "authenticity", Authenticity.FORGED
+    if genuine.status != Authenticity.GENUINE:
+        state = CheckStatus.INDETERMINATE if genuine.detail.get("retry") else CheckStatus.FAIL
+        return state, "authenticity", Authenticity.UNKNOWN
+    if current.status == Validity.CURRENT:
+        return CheckStatus.PASS, "authenticity", Authenticity.GENUINE
+    if current.status == Validity.UNKNOWN:
+        state = CheckStatus.INDETERMINATE if current.detail.get("retry") else CheckStatus.FAIL
+        return state, "validity", Validity.UNKNOWN
+    return CheckStatus.FAIL, "validity", current.status

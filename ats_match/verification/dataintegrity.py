@@ -5,8 +5,10 @@ which produces the same output), hash both with SHA-256 and verify the signature
 ``hash(proof config) || hash(document)``.
 Why bounded: canonicalisation runs on unauthenticated input and is factorial on "poison"
 graphs, so it goes through openbadgeslib's metered URDNA2015 (``_canon_guard``: work units plus
-a CPU-time cap); over budget fails the proof. Canonical forms are cached by content hash so a
-warm verifier does not canonicalise the same bytes twice.
+a CPU-time cap); over budget fails the proof. Expansion runs in JSON-LD safe mode
+(:mod:`ats_match.verification.canon`): a document whose expansion drops a term is not
+genuine. Canonical forms are cached by content hash so a warm verifier does not canonicalise the
+same bytes twice.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
+from ats_match.verification.canon import UnsafeDocument, canonical_nquads
 from ats_match.verification.did import PublicKey, key_kind
 from ats_match.verification.jsonld import DEFAULT_LOADER, PinnedLoader, UnknownContextError
 
@@ -81,11 +84,10 @@ def canonicalize(document: dict[str, Any], loader: PinnedLoader = DEFAULT_LOADER
 
 
 def _canonize_guarded(document: dict[str, Any], loader: PinnedLoader) -> str:
-    from openbadgeslib.ob3._canon_guard import canonize
-    from pyld import jsonld
-
     try:
-        return str(canonize(jsonld, document, loader))
+        return canonical_nquads(document, loader)
+    except UnsafeDocument as exc:
+        raise ProofError(f"not genuine: {exc}") from exc
     except Exception as exc:
         cause: BaseException | None = exc
         while cause is not None:

@@ -10,9 +10,13 @@ from a copy pinned in a dependency:
   OB 3.0 contexts 3.0.1-3.0.3 (the unversioned ``context.json`` aliases 3.0.3, openbadgeslib's
   choice), OB 3.0 extensions, CLR 2.0.1, data-integrity v2, multikey v1.
 
-Not pinned (no dependency ships them): ``https://w3id.org/security/data-integrity/v1``,
-``https://w3id.org/vc/status-list/2021/v1``, CLR draft/unversioned contexts. A credential naming
-one fails the context check with a clear reason; nothing is vendored from unverifiable sources.
+* this package (``ats_match/verification/contexts``, no Python dependency ships them):
+  ``https://w3id.org/security/data-integrity/v1`` and ``https://w3id.org/vc/status-list/2021/v1``,
+  unmodified from the maintainers' npm packages; source, digest and licence in ``NOTICE``, digests
+  checked by a test.
+
+Not pinned: CLR draft/unversioned contexts. A credential naming one fails the context check with
+a clear reason; nothing is vendored from unverifiable sources.
 """
 
 from __future__ import annotations
@@ -26,6 +30,13 @@ from typing import Any
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 CLR_2_0_1 = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"
+DATA_INTEGRITY_V1 = "https://w3id.org/security/data-integrity/v1"
+STATUS_LIST_2021 = "https://w3id.org/vc/status-list/2021/v1"
+SHIPPED = {
+    DATA_INTEGRITY_V1: "data-integrity-v1.jsonld",
+    STATUS_LIST_2021: "vc-status-list-v1.jsonld",
+}
+"""Contexts shipped as this package's own data: URL -> file in ``verification/contexts``."""
 
 _OBLIB_URLS = (
     VC_V2,
@@ -65,6 +76,9 @@ def pinned_contexts() -> Mapping[str, dict[str, Any]]:
     # Shipped as package data by openbadgeslib but not in its URL map.
     clr = resources.files("openbadgeslib.ob3.contexts").joinpath("clr_context_2.0.1.json")
     docs[CLR_2_0_1] = json.loads(clr.read_text("utf-8"))
+    shipped = resources.files("ats_match.verification.contexts")
+    for url, name in SHIPPED.items():
+        docs[url] = json.loads(shipped.joinpath(name).read_text("utf-8"))
     return docs
 
 

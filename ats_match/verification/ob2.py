@@ -38,6 +38,7 @@ from ats_match.formats.model import (
     RecipientIdentity,
     Spec,
 )
+from ats_match.verification.answers import Validity
 from ats_match.verification.ob2_crypto import JwsError, decode_unverified, verify_with_pem
 from ats_match.verification.ob2_fetch import (
     OB1_CONTEXTS,
@@ -56,9 +57,9 @@ from ats_match.verification.report import (
     CheckStatus,
     VerificationContext,
     VerificationReport,
-    verdict_of,
 )
-from ats_match.verification.trust import check_issuer_trust
+from ats_match.verification.trust import check_issuer_trust, trust_check_of
+from ats_match.verification.verdicts import build_report
 
 _KNOWN_CONTEXTS = OB2_CONTEXTS | OB1_CONTEXTS
 _COMPARED_FIELDS = ("recipient", "badge", "issuedOn", "expires", "evidence", "narrative", "uid")
@@ -68,9 +69,8 @@ def verify_ob2(credential: CredentialForm, context: VerificationContext) -> Veri
     """Verify an OB 1.1 / 2.0 assertion (hosted or signed) and explain every check."""
     run = _Run(credential, context)
     run.execute()
-    return VerificationReport(
+    return build_report(
         format=credential.format,
-        status=verdict_of(run.checks),
         checks=run.checks,
         issuer=run.issuer_info(),
         achievement=run.achievement_info(),
@@ -101,8 +101,13 @@ class _Run:
         # is failed for good, rather than retried forever as indeterminate.
         self.checks.append(self._validity())
         self.checks.append(self._recipient())
-        if self.issuer_url:
-            self.checks.append(check_issuer_trust(self.issuer_url, self.context.trust))
+        self.checks.append(self._trust())
+
+    def _trust(self) -> Check:
+        """The issuer is known by its profile URL, never by the name it gives itself."""
+        if self.context.judge_issuer is not None:
+            return trust_check_of(self.context.judge_issuer(self.issuer_url))
+        return check_issuer_trust(self.issuer_url, self.context.trust)
 
     def _authenticate(self) -> None:
         token = self.credential.compact
@@ -168,15 +173,21 @@ class _Run:
         url = _hosted_url(received)
         if url is None:
             raise NodeUnavailable(_fail("hosted", "A hosted assertion without an HTTP(S) URL."))
-        fetched = fetch_node(
-            self.context.fetcher, url, check="hosted", what="hosted assertion", types=set()
-        )
+        try:
+            fetched = fetch_node(
+                self.context.fetcher, url, check="hosted", what="hosted assertion", types=set()
+            )
+        except NodeUnavailable as exc:
+            if exc.check.facts.get("http_status") == 410:  # the issuer withdrew it: revoked
+                raise NodeUnavailable(
+                    _revoked(f"The issuer no longer hosts this assertion ({url} answers 410 Gone).")
+                ) from exc
+            raise
         if fetched.get("revoked") is True:
             reason = fetched.get("revocationReason")
+            self.checks.append(_pass("hosted", f"The issuer hosts this assertion at {url}."))
             raise NodeUnavailable(
-                _fail(
-                    "hosted", f"The issuer marks this assertion revoked ({reason or 'no reason'})."
-                )
+                _revoked(f"The issuer marks this assertion revoked ({reason or 'no reason'}).")
             )
         types = set() if self._is_ob1() else {"Assertion"}
         check_node(fetched, check="hosted", what="hosted assertion", types=types, url=url)
@@ -340,9 +351,7 @@ class _Run:
         for assertion_id in (self.assertion.get("id"), self.assertion.get("uid")):
             if isinstance(assertion_id, str | int) and assertion_id in revoked:
                 reason = revoked[assertion_id]
-                return _fail(
-                    "revocation", f"Revoked by the issuer ({reason or 'no reason given'})."
-                )
+                return _revoked(f"Revoked by the issuer ({reason or 'no reason given'}).")
         return _pass("revocation", "Not on the issuer's revocation list.")
 
     # -- document checks ----------------------------------------------------------------------
@@ -351,16 +360,23 @@ class _Run:
             issued = _parse_time(self.assertion.get("issuedOn"))
             expires = _parse_time(self.assertion.get("expires"))
         except ValueError as exc:
-            return _fail("validity", f"A date of the assertion cannot be read: {exc}.")
+            return _dates("validity", Validity.UNKNOWN, f"A date cannot be read: {exc}.")
         now = self.context.now
         if issued is None:
-            return _fail("validity", "The assertion has no issue date.")
+            return _dates("validity", Validity.UNKNOWN, "The assertion has no issue date.")
         if issued > now:
-            return _fail("validity", f"Issued in the future ({issued.isoformat()}).")
+            return _dates(
+                "validity",
+                Validity.NOT_YET_VALID,
+                f"Issued in the future ({issued.isoformat()}).",
+                issued,
+            )
         if expires is not None and expires < issued:
-            return _fail("validity", "The assertion expires before it was issued.")
+            return _dates("validity", Validity.EXPIRED, "It expires before it was issued.", expires)
         if expires is not None and expires <= now:
-            return _fail("validity", f"Expired on {expires.date().isoformat()}.")
+            return _dates(
+                "validity", Validity.EXPIRED, f"Expired on {expires.date().isoformat()}.", expires
+            )
         until = f", valid until {expires.date().isoformat()}" if expires else ", no expiry"
         return _pass("validity", f"Issued on {issued.date().isoformat()}{until}.")
 
@@ -525,3 +541,14 @@ def _pass(name: str, detail: str) -> Check:
 
 def _fail(name: str, detail: str) -> Check:
     return Check(name=name, status=CheckStatus.FAIL, detail=detail)
+
+
+def _revoked(detail: str) -> Check:
+    return Check(
+        name="revocation", status=CheckStatus.FAIL, outcome=Validity.REVOKED, detail=detail
+    )
+
+
+def _dates(name: str, outcome: Validity, detail: str, when: datetime | None = None) -> Check:
+    facts = {"date": when.isoformat()} if when else {}
+    return Check(name=name, status=CheckStatus.FAIL, outcome=outcome, facts=facts, detail=detail)

@@ -4,10 +4,14 @@ What: :func:`fetch_node` GETs a badge object (assertion, BadgeClass, issuer Prof
 CryptographicKey, RevocationList) through the product fetcher and checks it is a JSON object of
 the expected type; :class:`NodeUnavailable` carries the check to record when that fails.
 
-Why a failure becomes *indeterminate* or *fail*: an issuer that is down, slow, rate-limiting or
-answering 5xx may be back later, so the verdict must stay open (``indeterminate``, retried by
-the worker). A document that was fetched and is wrong (not JSON, wrong type, 404/410, a private
-address, too large) is a proven defect of the credential as presented (``fail``).
+Why a failure becomes *indeterminate* or *fail*: any HTTP error from the issuer's side (down,
+slow, rate-limiting, 5xx, and also 404 or 410 on a badge class, issuer profile, key or
+revocation list: sites move, documents get lost) says nothing about whether the credential is
+genuine, so the verdict stays open (``indeterminate``, retried by the worker). Only the issuer's
+own statement revokes: HTTP 410 Gone on the hosted assertion itself is the OB 2.0 way of saying
+"revoked" (fail, worded as a revocation). A document that was fetched and is wrong (not JSON,
+wrong type), a private address, or a body over the size cap is a defect of the credential as
+presented (``fail``).
 """
 
 from __future__ import annotations
@@ -31,7 +35,6 @@ OB2_CONTEXTS = frozenset(
 )
 OB1_CONTEXTS = frozenset({"https://w3id.org/openbadges/v1", "http://w3id.org/openbadges/v1"})
 ACCEPT = "application/ld+json, application/json;q=0.9"
-_RETRY_LATER_STATUSES = frozenset({408, 423, 425, 429})
 T = TypeVar("T")
 
 
@@ -145,8 +148,17 @@ def check_node(node: Any, *, check: str, what: str, types: set[str], url: str) -
 
 
 def fetch_error_check(exc: FetchError, check: str, what: str) -> Check:
-    """Turn a fetch failure into the check to record: transient -> indeterminate, else fail."""
-    if exc.is_transient or (exc.status or 0) in _RETRY_LATER_STATUSES:
+    """Turn a fetch failure into the check to record: the issuer's HTTP errors and transient
+    failures -> indeterminate; 410 on the hosted assertion -> revoked (fail); else fail."""
+    if exc.kind == FetchErrorKind.HTTP_ERROR and exc.status == 410 and check == "hosted":
+        return Check(
+            name="revocation",
+            status=CheckStatus.FAIL,
+            outcome="revoked",
+            detail=f"Revoked: the issuer withdrew this assertion ({exc.url} answers HTTP 410 "
+            "Gone).",
+        )
+    if exc.is_transient or exc.kind == FetchErrorKind.HTTP_ERROR:
         return Check(
             name=check,
             status=CheckStatus.INDETERMINATE,
@@ -157,10 +169,12 @@ def fetch_error_check(exc: FetchError, check: str, what: str) -> Check:
         FetchErrorKind.BLOCKED: "it points at an address we never contact",
         FetchErrorKind.TOO_LARGE: "it is larger than we accept",
         FetchErrorKind.INVALID: "the address is not valid",
-        FetchErrorKind.HTTP_ERROR: f"the server answered HTTP {exc.status}",
     }
     reason = reasons.get(exc.kind, exc.detail)
-    return _fail(check, f"The {what} at {exc.url} cannot be used: {reason} ({exc.detail}).")
+    failed = _fail(check, f"The {what} at {exc.url} cannot be used: {reason} ({exc.detail}).")
+    if exc.status:
+        failed.facts["http_status"] = exc.status
+    return failed
 
 
 def type_names(node: dict[str, Any]) -> list[str]:

@@ -5,12 +5,18 @@ and ``identifier``) with the applicant's e-mail addresses and DIDs.
 
 Why: an authentic badge earned by someone else must never count for this applicant. Rules:
 
-- the credential names no recipient at all -> **fail** (it cannot be bound to anybody);
-- some identity matches an applicant value -> **pass**;
-- we had applicant values of a kind the credential uses, and none matched -> **fail** (mismatch);
-- the credential only uses kinds we have no applicant value for (e.g. an e-mail badge and no
-  applicant e-mail, a DID badge and no applicant DID) -> **indeterminate**: nothing proves it is
-  the applicant's, nothing proves it is not; the verdict can never be ``verified``.
+- the credential names no recipient at all -> ``unaddressed`` (a warning: many genuine badges
+  name nobody; rules decide whether such evidence counts);
+- an e-mail or identifier matches the applicant's -> ``bound``; a DID the applicant proved by a
+  signed presentation -> ``proven``;
+- a DID the applicant has not proven (even one their ATS record lists) -> ``unproven``;
+- we had applicant values of a kind the credential uses, and none matched -> ``mismatch``;
+- otherwise (e.g. an e-mail badge and no applicant e-mail) -> ``unproven``: nothing proves it is
+  the applicant's, nothing proves it is not.
+
+A plain identifier that is a ``mailto:`` URI (``credentialSubject.id: mailto:ada@example.org``,
+which VCs use for e-mail subjects) is read as the e-mail address it names and compared with the
+applicant's e-mail addresses, case-insensitively, never with their DIDs.
 
 Hashed identities are ``sha256$<hex>`` / ``md5$<hex>`` of ``plaintext + salt`` (OB 2.0 §
 IdentityObject); hex case is ignored and digests are compared in constant time.
@@ -21,8 +27,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterable, Sequence
+from urllib.parse import unquote
 
 from ats_match.formats.model import RecipientIdentity
+from ats_match.verification.answers import Holder
 from ats_match.verification.report import Check, CheckStatus
 
 NAME = "recipient"
@@ -35,41 +43,81 @@ def check_recipient(
     recipients: Sequence[RecipientIdentity],
     emails: Iterable[str],
     dids: Iterable[str],
+    *,
+    proven_dids: Iterable[str] = (),
 ) -> Check:
-    """The ``recipient`` check: pass on a match, fail on a mismatch, indeterminate without data."""
+    """The ``recipient`` check, whose outcome is the ``holder`` answer."""
     if not recipients:
-        return _check(CheckStatus.FAIL, "The credential does not name a recipient.")
+        return _check(
+            CheckStatus.WARN, Holder.UNADDRESSED, "The credential does not name a recipient."
+        )
+    recipients = [as_email_identity(r) for r in recipients]
+    proven = [d.strip() for d in proven_dids if d and d.strip()]
+    for identity in recipients:
+        if identity.type.lower() == "did" and proven and _matches(identity, proven):
+            return _check(
+                CheckStatus.PASS,
+                Holder.PROVEN,
+                f"Issued to {_describe(identity)}, which the "
+                "applicant proved by a signed presentation.",
+            )
     applicant_emails = _clean_emails(emails)
     applicant_ids = [d.strip() for d in dids if d and d.strip()]
     comparable = False
     for identity in recipients:
+        if identity.type.lower() == "did":
+            continue  # a DID binds only when proven (above)
         values = _applicant_values(identity, applicant_emails, applicant_ids)
         if values is None:
             continue
         comparable = comparable or bool(values)
         if values and _matches(identity, values):
-            return _check(CheckStatus.PASS, f"Issued to the applicant ({_describe(identity)}).")
+            return _check(
+                CheckStatus.PASS, Holder.BOUND, f"Issued to the applicant ({_describe(identity)})."
+            )
+    dids_named = [r for r in recipients if r.type.lower() == "did"]
     if comparable:
         kinds = ", ".join(sorted({_describe(r) for r in recipients}))
         return _check(
             CheckStatus.FAIL,
+            Holder.MISMATCH,
             f"Issued to someone else: the credential's recipient ({kinds}) matches none of "
             "the applicant's addresses or identifiers.",
         )
+    if dids_named:
+        declared = any(_matches(r, applicant_ids) for r in dids_named)
+        note = " (listed on the applicant's record, not proven)" if declared else ""
+        return _check(
+            CheckStatus.INDETERMINATE,
+            Holder.UNPROVEN,
+            f"Issued to {_describe(dids_named[0])}{note}; the applicant has not proven that DID "
+            "by a signed presentation.",
+        )
     return _check(
         CheckStatus.INDETERMINATE,
-        "The recipient could not be compared: the applicant has no e-mail address or DID of the "
-        f"kind the credential names ({', '.join(sorted({r.type for r in recipients}))}).",
+        Holder.UNPROVEN,
+        "The recipient could not be compared: the applicant has no e-mail address or identifier "
+        f"of the kind the credential names ({', '.join(sorted({r.type for r in recipients}))}).",
     )
 
 
 def identity_matches(identity: RecipientIdentity, value: str) -> bool:
     """True when ``value`` (an e-mail address or identifier) is this identity."""
-    return _matches(identity, [value])
+    return _matches(as_email_identity(identity), [value])
 
 
-def _check(status: CheckStatus, detail: str) -> Check:
-    return Check(name=NAME, status=status, detail=detail, required=True)
+def as_email_identity(identity: RecipientIdentity) -> RecipientIdentity:
+    """A plain ``mailto:`` identifier as the e-mail identity it is (RFC 6068: the address is
+    percent-decoded, header fields after ``?`` are not part of it); anything else unchanged."""
+    value = identity.identity.strip()
+    if identity.hashed or value[:7].lower() != "mailto:":
+        return identity
+    address = unquote(value[7:].split("?", 1)[0]).strip()
+    return identity.model_copy(update={"type": "email", "identity": address})
+
+
+def _check(status: CheckStatus, outcome: Holder, detail: str) -> Check:
+    return Check(name=NAME, status=status, outcome=outcome, detail=detail, required=True)
 
 
 def _clean_emails(emails: Iterable[str]) -> list[str]:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from ats_match.formats.model import AchievementInfo, IssuerInfo
 from ats_match.net.fetcher import Fetcher
+from ats_match.verification.answers import Answer
+
+Axis = Literal["authenticity", "validity", "holder", "issuer"]
 
 
 class CheckStatus(StrEnum):
@@ -34,34 +39,39 @@ class Check(BaseModel):
     status: CheckStatus
     detail: str
     required: bool = True
+    axis: Axis | None = None
+    """Which of the four answers this check informs; ``None``: decided by its name."""
+    outcome: str | None = None
+    """The status this check gives its answer (``expired``, ``unaddressed``, ``trusted``...);
+    ``None``: read from ``status``."""
+    facts: dict[str, Any] = Field(default_factory=dict)
+    """Facts for display: a date, a registry's name."""
 
 
 class VerificationReport(BaseModel):
+    """What verification found. Decisions read the four answers; ``status`` is the derived
+    summary kept for compatibility (see :func:`ats_match.verification.verdicts.summary_of`)."""
+
     format: str
     status: Verdict
     checks: list[Check]
+    authenticity: Answer
+    validity: Answer
+    holder: Answer
+    issuer_trust: Answer
+    """The ``issuer`` answer (``issuer`` itself is the issuer's identity, kept for
+    compatibility); every public rendering puts it under the key ``issuer``."""
+    evidence_tier: str
+    label: str
+    """The one line a recruiter reads, e.g. "Genuine · expired 3 Oct 2026"."""
     issuer: IssuerInfo = Field(default_factory=IssuerInfo)
     achievement: AchievementInfo = Field(default_factory=AchievementInfo)
     verified_at: datetime
 
     @property
     def retryable(self) -> bool:
-        """Indeterminate verdicts are re-tried later by the worker."""
-        return self.status == Verdict.INDETERMINATE
-
-
-def verdict_of(checks: list[Check]) -> Verdict:
-    """``failed`` if a required check failed; ``indeterminate`` if one could not be carried out
-    or nothing passed; otherwise ``verified``. A wrong ``verified`` is the worst defect, so any
-    doubt lands on ``indeterminate``."""
-    required = [c for c in checks if c.required]
-    if any(c.status == CheckStatus.FAIL for c in required):
-        return Verdict.FAILED
-    if any(c.status == CheckStatus.INDETERMINATE for c in required):
-        return Verdict.INDETERMINATE
-    if not any(c.status == CheckStatus.PASS for c in required):
-        return Verdict.INDETERMINATE
-    return Verdict.VERIFIED
+        """Answers that could not be established yet are re-tried later by the worker."""
+        return bool(self.authenticity.detail.get("retry") or self.validity.detail.get("retry"))
 
 
 @dataclass(frozen=True)
@@ -80,4 +90,11 @@ class VerificationContext:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     applicant_emails: tuple[str, ...] = ()
     applicant_dids: tuple[str, ...] = ()
+    """Identifiers the applicant's record lists (an ATS form, a recruiter). A DID among them is
+    only *declared*: a credential naming it is ``unproven`` until the applicant proves it."""
+    proven_dids: tuple[str, ...] = ()
+    """DIDs the applicant proved by a signed presentation (wallet flow): ``proven``."""
     trust: TrustPolicy = field(default_factory=TrustPolicy)
+    judge_issuer: Callable[[str | None], Answer] | None = None
+    """The organisation's issuer judge (registries and lists, see ``ats_match.trust``); when
+    set it decides the ``issuer`` answer instead of ``trust``."""

@@ -21,6 +21,8 @@ from ats_match.verification.report import Check, CheckStatus
 _PINNED: dict[str, dict[str, Any]] = {}
 SCHEMA_TYPES = ("1EdTechJsonSchemaValidator2019", "JsonSchema", "JsonSchemaValidator2018")
 OB3_TYPES = ("OpenBadgeCredential", "AchievementCredential", "EndorsementCredential")
+VC_ONLY = ("VerifiableCredential",)
+"""``expected`` for a plain W3C VC."""
 
 
 def pin_schema(url: str, schema: dict[str, Any]) -> None:
@@ -62,42 +64,71 @@ def check_context(document: dict[str, Any], family: str | None = None) -> Check:
         return Check(
             name="context",
             status=CheckStatus.FAIL,
+            outcome="unknown",
             detail=f"Unknown JSON-LD context {unknown[0]}: not in the pinned local set "
             "(contexts are never fetched), so what was signed cannot be interpreted.",
         )
     return Check(name="context", status=CheckStatus.PASS, detail="All JSON-LD contexts are pinned.")
 
 
-def check_structure(document: dict[str, Any], expected: tuple[str, ...]) -> Check:
-    """Types, issuer and subject as the OB 3.0 / CLR 2.0 data model requires."""
+def check_structure(document: dict[str, Any], expected: tuple[str, ...]) -> list[Check]:
+    """Types, issuer and subject. What authenticity rests on (a credential, an issuer with a
+    URI id, a subject) fails; departures from the OB 3.0 data model that do not touch it (a
+    nested object's declared class) are a warning, as is a plain W3C VC that is not an Open
+    Badge. A subject that names nobody is the ``holder`` answer's business, not structure's."""
     problems = []
     types = _types(document.get("type"))
     if "VerifiableCredential" not in types:
         problems.append("type does not include VerifiableCredential")
-    if not any(t in types for t in expected):
+    if expected != VC_ONLY and not any(t in types for t in expected):
         problems.append(f"type does not include any of {', '.join(expected)}")
     issuer = document.get("issuer")
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
     if not isinstance(issuer_id, str) or ":" not in issuer_id:
         problems.append("issuer has no URI id")
-    subject = document.get("credentialSubject")
-    if not isinstance(subject, dict):
+    if not isinstance(document.get("credentialSubject"), dict | list):
         problems.append("credentialSubject is missing")
-    elif expected == OB3_TYPES and not (subject.get("id") or subject.get("identifier")):
-        problems.append("credentialSubject has neither id nor identifier")
-    if expected == OB3_TYPES:
-        problems.extend(ob3_type_problems(document, endorsement="EndorsementCredential" in types))
     if problems:
-        return Check(
-            name="structure",
-            status=CheckStatus.FAIL,
-            detail="Not a well-formed credential: " + "; ".join(problems) + ".",
+        return [
+            Check(
+                name="structure",
+                status=CheckStatus.FAIL,
+                detail="Not a well-formed credential: " + "; ".join(problems) + ".",
+            )
+        ]
+    named = "/".join(t for t in types if t != "VerifiableCredential") or "VerifiableCredential"
+    checks = [Check(name="structure", status=CheckStatus.PASS, detail=f"Well-formed {named}.")]
+    if expected == VC_ONLY:
+        checks.append(
+            Check(
+                name="conformance",
+                status=CheckStatus.WARN,
+                required=False,
+                detail="A W3C Verifiable Credential, not an Open Badge: verified as a VC "
+                "(proof, issuer key, dates, status).",
+            )
         )
-    return Check(
-        name="structure",
-        status=CheckStatus.PASS,
-        detail=f"Well-formed {'/'.join(t for t in types if t != 'VerifiableCredential')}.",
-    )
+    elif expected == OB3_TYPES:
+        departures = ob3_type_problems(document, endorsement="EndorsementCredential" in types)
+        if departures:
+            checks.append(
+                Check(
+                    name="conformance",
+                    status=CheckStatus.WARN,
+                    required=False,
+                    detail="Departs from the OB 3.0 data model (authenticity unaffected): "
+                    + "; ".join(departures)
+                    + ".",
+                )
+            )
+    return checks
+
+
+def is_open_badge(document: dict[str, Any]) -> bool:
+    """Names the OB 3.0 context or an OB 3.0 credential type: otherwise a plain W3C VC."""
+    if any(t in _types(document.get("type")) for t in OB3_TYPES):
+        return True
+    return any(url.startswith(_FAMILY_PREFIX["ob3"]) for url in context_urls(document))
 
 
 def check_schema(document: dict[str, Any]) -> Check:

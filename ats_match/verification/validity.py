@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from ats_match.verification.answers import Validity
 from ats_match.verification.report import Check, CheckStatus
 
 LEEWAY = timedelta(seconds=60)
@@ -31,21 +32,34 @@ def check_validity(credential: dict[str, Any], now: datetime) -> Check:
         start = parse_time(credential.get("validFrom") or credential.get("issuanceDate"))
         end = parse_time(credential.get("validUntil") or credential.get("expirationDate"))
     except ValueError as exc:
-        return Check(name="validity", status=CheckStatus.FAIL, detail=f"Unreadable date: {exc}")
+        return Check(
+            name="validity",
+            status=CheckStatus.FAIL,
+            outcome=Validity.UNKNOWN,
+            detail=f"Unreadable date: {exc}",
+        )
     if start and start - LEEWAY > now:
         return Check(
             name="validity",
             status=CheckStatus.FAIL,
+            outcome=Validity.NOT_YET_VALID,
+            facts={"date": start.isoformat()},
             detail=f"Not valid yet: valid from {start.isoformat()}.",
         )
     if end and end + LEEWAY < now:
         return Check(
-            name="validity", status=CheckStatus.FAIL, detail=f"Expired on {end.isoformat()}."
+            name="validity",
+            status=CheckStatus.FAIL,
+            outcome=Validity.EXPIRED,
+            facts={"date": end.isoformat()},
+            detail=f"Expired on {end.isoformat()}.",
         )
     if end and start and end < start:
         return Check(
             name="validity",
             status=CheckStatus.FAIL,
+            outcome=Validity.EXPIRED,
+            facts={"date": end.isoformat()},
             detail="The credential expires before it becomes valid.",
         )
     window = f"from {start.isoformat()}" if start else "with no start date"

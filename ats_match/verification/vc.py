@@ -20,6 +20,7 @@ from urllib.parse import urldefrag
 from ats_match.formats.model import CredentialForm, RecipientIdentity
 from ats_match.verification import dataintegrity as di
 from ats_match.verification import vcjwt
+from ats_match.verification.answers import Authenticity, Validity
 from ats_match.verification.did import KeyResolutionError, resolve_method
 from ats_match.verification.recipient import check_recipient
 from ats_match.verification.report import (
@@ -27,12 +28,19 @@ from ats_match.verification.report import (
     CheckStatus,
     VerificationContext,
     VerificationReport,
-    verdict_of,
 )
-from ats_match.verification.schema import OB3_TYPES, check_context, check_schema, check_structure
+from ats_match.verification.schema import (
+    OB3_TYPES,
+    VC_ONLY,
+    check_context,
+    check_schema,
+    check_structure,
+    is_open_badge,
+)
 from ats_match.verification.status import ListVerification, StatusContext, check_status
-from ats_match.verification.trust import check_issuer_trust
+from ats_match.verification.trust import check_issuer_trust, trust_check_of
 from ats_match.verification.validity import check_validity, parse_time
+from ats_match.verification.verdicts import authenticity_of, build_report, validity_of
 
 log = logging.getLogger(__name__)
 LIST_TYPES = ("BitstringStatusListCredential", "StatusList2021Credential")
@@ -60,9 +68,8 @@ def verify_vc(credential: CredentialForm, context: VerificationContext) -> Verif
 
 def report_for(credential: CredentialForm, result: Evaluation) -> VerificationReport:
     """Wrap an evaluation in the report contract."""
-    return VerificationReport(
+    return build_report(
         format=credential.format,
-        status=verdict_of(result.checks),
         checks=result.checks,
         issuer=credential.issuer,
         achievement=credential.achievement,
@@ -121,8 +128,10 @@ def _evaluate(
     elif isinstance(source, dict):
         result.document = source
     doc = result.document
+    if expected == OB3_TYPES and not is_open_badge(doc):
+        expected = VC_ONLY
     family = "ob3" if expected == OB3_TYPES else "clr2" if "ClrCredential" in expected else None
-    structure = [check_context(doc, family), check_structure(doc, expected)]
+    structure = [check_context(doc, family), *check_structure(doc, expected)]
     result.checks.extend(structure)
     issuer = vcjwt.issuer_id(doc) or ""
     if jwt is not None:
@@ -132,6 +141,7 @@ def _evaluate(
             Check(
                 name="proof",
                 status=CheckStatus.FAIL,
+                outcome=structure[0].outcome,
                 detail="The proof cannot be checked: " + structure[0].detail,
             )
         )
@@ -177,9 +187,9 @@ def _endorsements(doc: dict[str, Any], context: VerificationContext) -> list[Che
     checks = []
     for index, item in enumerate(embedded_endorsements(doc)[:MAX_ENDORSEMENTS]):
         inner = evaluate(item, context, expected=("EndorsementCredential",), recipient=False)
-        verdict = verdict_of(inner.checks)
+        genuine, current = authenticity_of(inner.checks), validity_of(inner.checks)
         endorser = vcjwt.issuer_id(inner.document) or "unknown endorser"
-        if verdict.value == "verified":
+        if genuine.status == Authenticity.GENUINE and current.status == Validity.CURRENT:
             checks.append(
                 Check(
                     name=f"endorsement[{index}]",
@@ -199,7 +209,8 @@ def _endorsements(doc: dict[str, Any], context: VerificationContext) -> list[Che
                 name=f"endorsement[{index}]",
                 status=CheckStatus.WARN,
                 required=False,
-                detail=f"Endorsement by {endorser} is {verdict.value}: " + " | ".join(problems),
+                detail=f"Endorsement by {endorser} is {genuine.status}, {current.status}: "
+                + " | ".join(problems),
             )
         )
     return checks
@@ -232,7 +243,7 @@ def _jwt_checks(jwt: vcjwt.DecodedJwt, issuer: str, context: VerificationContext
                 detail="JWT claims contradict the credential: " + "; ".join(problems),
             ),
         ]
-    return [
+    checks = [
         proof,
         Check(
             name="jwt_claims",
@@ -240,6 +251,22 @@ def _jwt_checks(jwt: vcjwt.DecodedJwt, issuer: str, context: VerificationContext
             detail="iss, sub, jti, nbf and exp agree with the credential.",
         ),
     ]
+    window = vcjwt.claims_window(jwt, context.now)
+    if window is not None:
+        outcome, moment = window
+        words = "expired at" if outcome == "expired" else "not valid before"
+        checks.append(
+            Check(
+                name="jwt_validity",
+                status=CheckStatus.FAIL,
+                axis="validity",
+                outcome=outcome,
+                facts={"date": moment.isoformat()},
+                detail=f"The token {words} {moment.isoformat()} "
+                f"({'exp' if outcome == 'expired' else 'nbf'}).",
+            )
+        )
+    return checks
 
 
 # -- Data Integrity -------------------------------------------------------------------------
@@ -410,8 +437,7 @@ def recipients_of(doc: dict[str, Any]) -> list[RecipientIdentity]:
     for item in (s for s in subjects if isinstance(s, dict)):
         sid = item.get("id")
         if isinstance(sid, str) and sid:
-            kind = "did" if sid.startswith("did:") else "url" if "://" in sid else "id"
-            found.append(RecipientIdentity(type=kind, identity=sid))
+            found.append(RecipientIdentity(type=_subject_id_kind(sid), identity=sid))
         for ident in item.get("identifier") or []:
             if isinstance(ident, dict) and isinstance(ident.get("identityHash"), str):
                 found.append(
@@ -425,10 +451,27 @@ def recipients_of(doc: dict[str, Any]) -> list[RecipientIdentity]:
     return found
 
 
+def _subject_id_kind(subject_id: str) -> str:
+    """``mailto:`` ids are e-mail addresses (compared case-insensitively, prefix ignored)."""
+    lowered = subject_id.lower()
+    if lowered.startswith("did:"):
+        return "did"
+    if lowered.startswith("mailto:"):
+        return "email"
+    return "url" if "://" in subject_id else "id"
+
+
 def _recipient(doc: dict[str, Any], context: VerificationContext) -> Check:
     """Recipient binding on the identities the verified document names."""
-    return check_recipient(recipients_of(doc), context.applicant_emails, context.applicant_dids)
+    return check_recipient(
+        recipients_of(doc),
+        context.applicant_emails,
+        context.applicant_dids,
+        proven_dids=context.proven_dids,
+    )
 
 
 def _trust(issuer: str, context: VerificationContext) -> Check:
+    if context.judge_issuer is not None:
+        return trust_check_of(context.judge_issuer(issuer or None))
     return check_issuer_trust(issuer, context.trust)

@@ -16,6 +16,7 @@ import base64
 import binascii
 import hashlib
 import json
+import math
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -229,13 +230,32 @@ def _same_key(a: PublicKey, b: PublicKey) -> bool:
     return a.public_bytes(enc, fmt) == b.public_bytes(enc, fmt)
 
 
-def _ts(value: Any) -> datetime | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
+def _ts(value: float) -> datetime:
     try:
         return datetime.fromtimestamp(value, UTC)
     except (OverflowError, OSError, ValueError):
         return datetime.max.replace(tzinfo=UTC) if value > 0 else datetime.min.replace(tzinfo=UTC)
+
+
+def _numeric_dates(claims: dict[str, Any]) -> tuple[dict[str, datetime], list[str]]:
+    """``exp`` / ``nbf`` / ``iat`` as times, and the problems of those that are not NumericDate
+    values (RFC 7519 §2: a JSON number of seconds). A date written as a string is refused,
+    not ignored: read as absent, an expired ``"exp": "2020-01-01"`` would verify."""
+    times: dict[str, datetime] = {}
+    problems: list[str] = []
+    for name in ("exp", "nbf", "iat"):
+        if name not in claims:
+            continue
+        value = claims[name]
+        numeric = isinstance(value, int | float) and not isinstance(value, bool)
+        if not numeric or not math.isfinite(value):
+            problems.append(
+                f"{name} must be a NumericDate (a number of seconds since 1970), "
+                f"not {type(value).__name__} {str(value)[:40]!r}"
+            )
+            continue
+        times[name] = _ts(value)
+    return times, problems
 
 
 def check_claims(jwt: DecodedJwt, now: datetime, leeway: float = 60.0) -> list[str]:
@@ -252,9 +272,19 @@ def check_claims(jwt: DecodedJwt, now: datetime, leeway: float = 60.0) -> list[s
         problems.append("sub does not match credentialSubject.id")
     if "jti" in claims and vc.get("id") and claims["jti"] != vc.get("id"):
         problems.append("jti does not match the credential id")
-    nbf, exp = _ts(claims.get("nbf")), _ts(claims.get("exp"))
-    if nbf and (nbf - now).total_seconds() > leeway:
-        problems.append(f"not valid before {nbf.isoformat()} (nbf)")
-    if exp and (now - exp).total_seconds() > leeway:
-        problems.append(f"expired at {exp.isoformat()} (exp)")
+    problems.extend(_numeric_dates(claims)[1])
     return problems
+
+
+def claims_window(
+    jwt: DecodedJwt, now: datetime, leeway: float = 60.0
+) -> tuple[str, datetime] | None:
+    """``("not_yet_valid", nbf)`` or ``("expired", exp)`` when ``now`` is outside the window
+    the token's NumericDate claims set (a validity fact, not an authenticity one)."""
+    times = _numeric_dates(jwt.payload)[0]
+    nbf, exp = times.get("nbf"), times.get("exp")
+    if nbf and (nbf - now).total_seconds() > leeway:
+        return "not_yet_valid", nbf
+    if exp and (now - exp).total_seconds() > leeway:
+        return "expired", exp
+    return None

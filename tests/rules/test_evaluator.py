@@ -193,18 +193,23 @@ class TestDates:
 
 class TestIssuers:
     def test_deny_list(self) -> None:
-        rs = rset(sql_rule(issuers={"deny": ["Issuer A"]}))
+        rs = rset(sql_rule(issuers={"deny": ["iss:a"]}))
         ev = explain(rs, cand([cred()], [skill()]))
         assert ev.rules[0].outcome == "unmet" and "deny-list" in ev.rules[0].sentence
 
-    def test_allow_list_by_id_or_name(self) -> None:
+    def test_names_never_identify_an_issuer(self) -> None:
+        """Anyone can call themselves "Issuer A": lists match the issuer's id only."""
+        denied_by_name = rset(sql_rule(issuers={"deny": ["Issuer A"]}))
+        assert outcome(denied_by_name, cand([cred()], [skill()]))[0] == "met"
+
+    def test_allow_list_by_id_not_name(self) -> None:
         assert (
             outcome(rset(sql_rule(issuers={"allow": ["iss:a"]})), cand([cred()], [skill()]))[0]
             == "met"
         )
         assert (
             outcome(rset(sql_rule(issuers={"allow": ["issuer a"]})), cand([cred()], [skill()]))[0]
-            == "met"
+            == "unmet"
         )
         assert (
             outcome(rset(sql_rule(issuers={"allow": ["iss:b"]})), cand([cred()], [skill()]))[0]

@@ -32,6 +32,14 @@ filters = st.fixed_dictionaries(
         "still_valid": st.booleans(),
         "min_confidence": st.sampled_from([0.3, 0.6, 0.9]),
         "issuers": st.sampled_from([{"deny": ["iss:c"]}, {"allow": ["iss:a", "iss:b"]}]),
+        "accept": st.sampled_from(
+            [
+                {"validity": ["current", "expired"]},
+                {"holder": ["bound", "proven"]},
+                {"issuer": ["trusted"]},
+                {"authenticity": ["genuine", "unknown"], "min_tier": "issuer_record"},
+            ]
+        ),
     },
 )
 skill_leaf = st.builds(
@@ -100,6 +108,11 @@ credentials = st.builds(
     valid_until=st.one_of(st.none(), days),
     verdict=st.sampled_from(["verified", "verified", "failed", "indeterminate", "unverified"]),
     level=st.one_of(st.none(), st.sampled_from([*LEVELS, "x"])),
+    authenticity=st.one_of(st.none(), st.sampled_from(["genuine", "genuine", "forged", "unknown"])),
+    validity=st.sampled_from(["current", "current", "expired", "revoked", "unknown"]),
+    holder=st.sampled_from(["bound", "proven", "unproven", "unaddressed", "mismatch"]),
+    issuer_trust=st.sampled_from(["trusted", "unknown", "unknown", "denied"]),
+    evidence_tier=st.sampled_from(["cryptographic", "issuer_record", "platform_page"]),
 )
 skills = st.builds(
     SkillEvidence,

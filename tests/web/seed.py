@@ -142,6 +142,7 @@ def _applicant(
             qualified=qualified,
             shortlisted=total > 80,
             knocked_out=False,
+            tier=0 if total > 80 else 1 if qualified else 2,
             explanation={
                 "rules": [
                     {

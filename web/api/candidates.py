@@ -13,6 +13,7 @@ from ats_match.repositories import CredentialRepository
 from ats_match.security import require_role
 from ats_match.services import mappings, outbox
 from ats_match.services.ranking import application_detail
+from ats_match.services.verdicts import answers_of_row
 from web.deps import CurrentUser, SessionDep
 from worker.evidence import taxonomy_hooks
 
@@ -54,6 +55,7 @@ def get_application(
                 ),
                 "verification": (
                     {
+                        **answers_of_row(view.verdict),
                         "status": view.verdict.status,
                         "checks": view.verdict.checks,
                         "verified_at": view.verdict.verified_at.isoformat(),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlmodel import col
 
@@ -17,7 +17,7 @@ from ats_match.models.hiring import RequirementSetPublic
 from ats_match.repositories import ApplicationRepository, JobRepository
 from ats_match.security import require_role
 from ats_match.services import hiring, outbox
-from ats_match.services.ranking import job_ranking
+from ats_match.services.ranking import RankingQuery, RankingSort, Tier, job_ranking
 from rules import (
     RequirementSetError,
     loads_requirement_set,
@@ -28,7 +28,6 @@ from rules import (
 from rules.schema import RequirementSet as RequirementSetSchema
 from web.deps import CurrentUser, SessionDep
 from worker.evidence import application_evidence, taxonomy_hooks
-from worker.scoring import ranking_key
 
 router = APIRouter(prefix="/api/v1/jobs/{job_id}", tags=["requirements"])
 
@@ -151,19 +150,39 @@ def ranking(
     job_id: uuid.UUID,
     session: SessionDep,
     user: CurrentUser,
+    response: Response,
     qualified: bool = False,
-    limit: int = 100,
+    tier: Tier | None = None,
+    min_score: Annotated[float | None, Query(ge=0, le=100)] = None,
+    sort: RankingSort = RankingSort.RANK,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    explain: bool = True,
 ) -> list[RankedApplication]:
-    """The job's applications ranked by their stored scores, each with its explanation."""
+    """One page of the job's applications ranked by their stored scores (scored first, then
+    those not scored yet), each with its explanation unless ``explain=false``. The number of
+    matching applications is in the ``X-Total-Count`` header."""
     result = job_ranking(
-        session, user.organization_id, job_id, key=ranking_key, only_qualified=qualified
+        session,
+        user.organization_id,
+        job_id,
+        RankingQuery(
+            limit=limit,
+            offset=offset,
+            sort=sort,
+            only_qualified=qualified,
+            tier=tier,
+            min_score=min_score,
+            with_explanations=explain,
+        ),
     )
+    response.headers["X-Total-Count"] = str(result.total)
     return [
         RankedApplication(
-            rank=i + 1,
-            application_id=row.application.id,
-            candidate_id=row.candidate.id,
-            candidate_name=row.candidate.name,
+            rank=row.rank,
+            application_id=row.application_id,
+            candidate_id=row.candidate_id,
+            candidate_name=row.candidate_name,
             score=row.score.normalised if row.score else None,
             qualified=row.score.qualified if row.score else None,
             shortlisted=row.score.shortlisted if row.score else None,
@@ -171,7 +190,7 @@ def ranking(
             requirement_set_version=row.score.requirement_set_version if row.score else None,
             explanation=row.score.explanation if row.score else None,
         )
-        for i, row in enumerate(result.rows[:limit])
+        for row in result.rows
     ]
 
 

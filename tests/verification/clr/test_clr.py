@@ -87,7 +87,7 @@ def bundle(issuer: str, items: list[Any]) -> dict[str, Any]:
 
 
 def verify(server: IssuerServer, source: Any) -> VerificationReport:
-    ctx = context(loopback_fetcher(server.ca_path), applicant_dids=(LEARNER,))
+    ctx = context(loopback_fetcher(server.ca_path), proven_dids=(LEARNER,))
     return verify_credential(form(source, Spec.CLR2), ctx)
 
 
@@ -186,7 +186,7 @@ def test_conformance_bundles_never_verify_offline(name: str) -> None:
     path = CLR20 / name
     source = path.read_text().strip() if name.endswith(".jwt") else load(path)
     report = verify_credential(
-        form(source, Spec.CLR2), context(OfflineFetcher(), applicant_dids=(LEARNER,))
+        form(source, Spec.CLR2), context(OfflineFetcher(), proven_dids=(LEARNER,))
     )
     assert report.status != Verdict.VERIFIED
     if name == "simple-noproof.json":

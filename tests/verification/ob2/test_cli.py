@@ -30,11 +30,32 @@ def test_signed_file_json(issuer: Ob2Issuer, tmp_path: Path) -> None:
     code, out = _run(str(path), "--email", EMAIL, "--json")
     report = json.loads(out)
     assert code == 0, out
-    assert set(report) == {"format", "status", "checks", "issuer", "achievement"}
-    assert report["status"] == "verified"
+    assert set(report) == {
+        "authenticity",
+        "validity",
+        "holder",
+        "issuer",
+        "label",
+        "evidence_tier",
+        "summary",
+        "format",
+        "status",
+        "checks",
+        "issuer_info",
+        "achievement",
+    }
+    for axis in ("authenticity", "validity", "holder", "issuer"):
+        assert {"status", "reason"} <= set(report[axis]), report[axis]
+    assert report["authenticity"]["status"] == "genuine"
+    assert report["validity"]["status"] == "current"
+    assert report["holder"]["status"] == "bound"
+    assert report["issuer"]["status"] == "unknown"
+    assert report["issuer"]["detail"]["id"] == issuer.issuer_url
+    assert report["status"] == report["summary"] == "verified"
+    assert report["evidence_tier"] == "cryptographic"
     assert report["format"].startswith("ob2")
     assert all(set(c) == {"name", "status", "detail"} for c in report["checks"])
-    assert report["issuer"]["id"] == issuer.issuer_url
+    assert report["issuer_info"]["id"] == issuer.issuer_url
     assert report["achievement"]["name"] == "Data Analysis with Python"
 
 
@@ -42,7 +63,7 @@ def test_hosted_url_table(issuer: Ob2Issuer) -> None:
     credential = issuer.hosted()
     code, out = _run(str(credential.document["id"]), "--email", EMAIL)
     assert code == 0, out
-    assert "verified" in out and "verification_scope" in out
+    assert "Genuine" in out and "verification_scope" in out
 
 
 def test_wrong_email_fails_with_exit_1(issuer: Ob2Issuer, tmp_path: Path) -> None:
@@ -78,3 +99,18 @@ def test_issuer_markup_is_not_interpreted(issuer: Ob2Issuer) -> None:
     issuer.publish()
     code, out = _run(str(issuer.hosted().document["id"]), "--email", EMAIL)
     assert code == 0 and "[green]Trusted[/green] Uni" in out
+
+
+def test_did_key_issuer_text_is_printed_literally(issuer: Ob2Issuer) -> None:
+    """Rich would turn ``:key:`` into an emoji; issuer text must come out as written."""
+    issuer.profile_extra = {"name": "did:key:z6Mk issuer :smile: [bold]x[/bold]"}
+    issuer.publish()
+    code, out = _run(str(issuer.hosted().document["id"]), "--email", EMAIL)
+    assert code == 0, out
+    assert "did:key:z6Mk issuer :smile: [bold]x[/bold]" in out
+    assert "\N{KEY}" not in out and "\N{SMILING FACE WITH OPEN MOUTH}" not in out
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.startswith("ats-match ")

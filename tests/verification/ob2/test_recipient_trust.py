@@ -51,18 +51,26 @@ def test_plain_email_case_insensitive_and_mismatch_fails() -> None:
     assert failed.status == CheckStatus.FAIL and "someone else" in failed.detail
 
 
-def test_did_binding() -> None:
+def test_did_binding_needs_a_proven_did() -> None:
+    """A DID binds only when the applicant proved it; one merely listed on their record (anyone
+    can type a DID copied from someone else's credential) stays unproven."""
     ident = RecipientIdentity(type="did", identity="did:example:ada")
-    assert check_recipient([ident], [], ["did:example:ada"]).status == CheckStatus.PASS
-    assert check_recipient([ident], [], ["did:example:bob"]).status == CheckStatus.FAIL
+    proven = check_recipient([ident], [], [], proven_dids=["did:example:ada"])
+    assert (proven.status, proven.outcome) == (CheckStatus.PASS, "proven")
+    declared = check_recipient([ident], [], ["did:example:ada"])
+    assert declared.outcome == "unproven" and "not proven" in declared.detail
+    assert check_recipient([ident], [], [], proven_dids=["did:example:bob"]).outcome == "unproven"
 
 
-def test_no_recipient_fails_and_no_applicant_data_is_indeterminate() -> None:
-    assert check_recipient([], ["ada@example.org"], []).status == CheckStatus.FAIL
+def test_no_recipient_is_unaddressed_and_no_applicant_data_is_unproven() -> None:
+    unaddressed = check_recipient([], ["ada@example.org"], [])
+    assert (unaddressed.status, unaddressed.outcome) == (CheckStatus.WARN, "unaddressed")
     ident = _hashed("ada@example.org", "s")
-    assert check_recipient([ident], [], []).status == CheckStatus.INDETERMINATE
+    assert check_recipient([ident], [], []).outcome == "unproven"
     did = RecipientIdentity(type="did", identity="did:example:ada")
-    assert check_recipient([did], ["ada@example.org"], []).status == CheckStatus.INDETERMINATE
+    assert check_recipient([did], ["ada@example.org"], []).outcome == "unproven"
+    assert check_recipient([ident], ["bob@example.org"], []).outcome == "mismatch"
+    assert check_recipient([ident], ["ada@example.org"], []).outcome == "bound"
 
 
 def test_unknown_hash_algorithm_never_matches() -> None:
@@ -77,17 +85,17 @@ def test_trust_without_policy_is_skipped() -> None:
 
 def test_trust_allow_list_and_prefix_boundaries() -> None:
     policy = TrustPolicy(allow=("https://uni.example",))
-    assert check_issuer_trust("https://uni.example/issuer", policy).status == CheckStatus.PASS
-    assert check_issuer_trust("https://uni.example.evil.test/i", policy).status == "fail"
-    assert check_issuer_trust(None, policy).status == CheckStatus.FAIL
+    assert check_issuer_trust("https://uni.example/issuer", policy).outcome == "trusted"
+    assert check_issuer_trust("https://uni.example.evil.test/i", policy).outcome == "unknown"
+    assert check_issuer_trust(None, policy).outcome == "unknown"
     dids = TrustPolicy(allow=("did:web:uni.example",))
-    assert check_issuer_trust("did:web:uni.example:dept", dids).status == CheckStatus.PASS
-    assert check_issuer_trust("did:web:uni.example.evil", dids).status == CheckStatus.FAIL
+    assert check_issuer_trust("did:web:uni.example:dept", dids).outcome == "trusted"
+    assert check_issuer_trust("did:web:uni.example.evil", dids).outcome == "unknown"
 
 
 def test_trust_deny_wins() -> None:
     policy = TrustPolicy(allow=("https://uni.example/",), deny=("https://uni.example/bad",))
     denied = check_issuer_trust("https://uni.example/bad", policy)
-    assert denied.status == CheckStatus.FAIL and "deny-list" in denied.detail
+    assert denied.outcome == "denied" and "deny-list" in denied.detail
     only_deny = TrustPolicy(deny=("https://mill.example",))
-    assert check_issuer_trust("https://uni.example/i", only_deny).status == CheckStatus.PASS
+    assert check_issuer_trust("https://uni.example/i", only_deny).outcome == "unknown"

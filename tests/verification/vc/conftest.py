@@ -44,7 +44,7 @@ class Issuer:
         self.server.serve("/.well-known/did.json", doc)
 
     def context(self, **kw: Any) -> Any:
-        kw.setdefault("applicant_dids", (LEARNER,))
+        kw.setdefault("proven_dids", (LEARNER,))
         kw.setdefault("applicant_emails", (EMAIL,))
         return context(loopback_fetcher(self.server.ca_path), **kw)
 

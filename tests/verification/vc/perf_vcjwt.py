@@ -34,7 +34,7 @@ def main() -> None:
 
     key = TestKey.generate()
     learner = "did:example:learner"
-    ctx = context(OfflineFetcher(), applicant_dids=(learner,))
+    ctx = context(OfflineFetcher(), proven_dids=(learner,))
     tokens = []
     for i in range(N):
         vc = ob3_credential(key.did_key(), subject_id=learner, cred_id=f"urn:uuid:{i:036d}")

@@ -48,7 +48,7 @@ def _must_fail(name: str) -> bool:
 @pytest.mark.parametrize("name", FILES)
 def test_offline_nothing_verifies_that_needs_the_network(name: str) -> None:
     source = _source(name)
-    report = verify_vc(form(source), context(OfflineFetcher(), applicant_dids=_subject(source)))
+    report = verify_vc(form(source), context(OfflineFetcher(), proven_dids=_subject(source)))
     assert report.status != Verdict.VERIFIED
     if _must_fail(name):
         assert report.status in (Verdict.FAILED, Verdict.INDETERMINATE)
@@ -122,16 +122,20 @@ EXPECTED = {
     "simple-err-evidence-type.json": Verdict.FAILED,
     "simple-err-context.json": Verdict.FAILED,
     "bit-string-list/credential-status-revoked.json": Verdict.FAILED,
-    "endorsement-valid.json": Verdict.VERIFIED,
+    # genuine and current, but its subject is the endorsed thing, not the applicant: unproven
+    "endorsement-valid.json": Verdict.INDETERMINATE,
 }
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_verdicts_with_issuers_served(name: str) -> None:
     source = _source(name)
-    report = verify_vc(form(source), context(_issuers(), applicant_dids=_subject(source)))
+    report = verify_vc(form(source), context(_issuers(), proven_dids=_subject(source)))
     detail = "; ".join(f"{c.name}={c.status.value}: {c.detail}" for c in report.checks)
     assert report.status == EXPECTED[name], detail
+    if name == "endorsement-valid.json":
+        assert (report.authenticity.status, report.validity.status) == ("genuine", "current")
+        assert report.holder.status == "unproven"
     if name.startswith("bit-string-list"):
         status = next(c for c in report.checks if c.name == "status")
         assert status.status == CheckStatus.FAIL and "revoked" in status.detail
@@ -140,7 +144,7 @@ def test_verdicts_with_issuers_served(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(NOT_VERIFIED_BY_DESIGN))
 def test_deliberate_divergences_never_verify(name: str) -> None:
     source = _source(name)
-    report = verify_vc(form(source), context(_issuers(), applicant_dids=_subject(source)))
+    report = verify_vc(form(source), context(_issuers(), proven_dids=_subject(source)))
     assert report.status != Verdict.VERIFIED, NOT_VERIFIED_BY_DESIGN[name]
 
 

@@ -88,8 +88,8 @@ def test_1edtech_baked_credentials(name: str) -> None:
     cred = _only((OB30 / name).read_bytes(), name)
     subject = (cred.document.get("credentialSubject") or {}).get("id")
     dids = (subject,) if subject else ()
-    offline = verify_credential(cred, context(OfflineFetcher(), applicant_dids=dids))
+    offline = verify_credential(cred, context(OfflineFetcher(), proven_dids=dids))
     assert offline.status == Verdict.INDETERMINATE
-    served = verify_credential(cred, context(_issuer_map([cred]), applicant_dids=dids))
+    served = verify_credential(cred, context(_issuer_map([cred]), proven_dids=dids))
     detail = "; ".join(f"{c.name}={c.status.value}: {c.detail}" for c in served.checks)
     assert served.status == Verdict.VERIFIED, detail

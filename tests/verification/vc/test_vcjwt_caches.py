@@ -18,7 +18,7 @@ def _token(key: TestKey, i: int, kid: str | None = None) -> str:
 
 
 def _verify(token: str) -> Verdict:
-    context = VerificationContext(fetcher=OfflineFetcher(), applicant_dids=(LEARNER,))
+    context = VerificationContext(fetcher=OfflineFetcher(), proven_dids=(LEARNER,))
     return verify_credential(form(token), context).status
 
 

@@ -1,0 +1,369 @@
+"""From checks to the four answers, the summary and the line a recruiter reads.
+
+What: every verifier records :class:`Check` results; :func:`answers_of` reads them per axis
+(authenticity, validity, holder, issuer), :func:`summary_of` derives the compatibility summary
+(``verified`` / ``failed`` / ``indeterminate``) and :func:`label_of` the plain-language label.
+:func:`build_report` puts them together.
+
+Why from checks: the checks are what is stored and shown, so answers recomputed from stored
+checks (the migration does exactly that) agree with the ones computed at verification time.
+A check names its answer's status in ``outcome``; checks stored before outcomes existed are read
+from their status and wording (:func:`outcome_of`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from ats_match.formats.model import AchievementInfo, IssuerInfo
+from ats_match.verification.answers import (
+    Answer,
+    Authenticity,
+    EvidenceTier,
+    Holder,
+    IssuerTrust,
+    Validity,
+)
+from ats_match.verification.report import (
+    Axis,
+    Check,
+    CheckStatus,
+    Verdict,
+    VerificationReport,
+)
+
+AXIS_BY_NAME: dict[str, Axis] = {
+    "proof": "authenticity",
+    "jwt_claims": "authenticity",
+    "signature": "authenticity",
+    "hosted": "authenticity",
+    "verification_scope": "authenticity",
+    "badge_class": "authenticity",
+    "issuer": "authenticity",
+    "structure": "authenticity",
+    "context": "authenticity",
+    "internal": "authenticity",
+    "nested": "authenticity",
+    "validity": "validity",
+    "status": "validity",
+    "revocation": "validity",
+    "recipient": "holder",
+    "trust": "issuer",
+}
+PROVING_CHECKS = frozenset({"proof", "signature", "hosted"})
+"""Only these can make a credential genuine; the other authenticity checks can only refuse."""
+_VALIDITY_ORDER = (
+    Validity.REVOKED,
+    Validity.SUSPENDED,
+    Validity.EXPIRED,
+    Validity.NOT_YET_VALID,
+    Validity.UNKNOWN,
+    Validity.CURRENT,
+)
+_BAD_VALIDITY = frozenset(
+    {Validity.REVOKED, Validity.SUSPENDED, Validity.EXPIRED, Validity.NOT_YET_VALID}
+)
+
+
+class Answers(BaseModel):
+    authenticity: Answer
+    validity: Answer
+    holder: Answer
+    issuer: Answer
+
+
+def axis_of(check: Check) -> Axis | None:
+    """The answer ``check`` informs (``None`` for informational checks: schema, endorsements)."""
+    return check.axis or AXIS_BY_NAME.get(check.name.split("[", 1)[0])
+
+
+def outcome_of(check: Check, axis: Axis) -> str | None:
+    """The status ``check`` gives its answer; ``None`` when it has no say (skipped, warning)."""
+    if check.outcome:
+        return check.outcome
+    if check.status in (CheckStatus.SKIPPED, CheckStatus.WARN):
+        return None
+    text = check.detail.lower()
+    passed, failed = check.status == CheckStatus.PASS, check.status == CheckStatus.FAIL
+    if axis == "authenticity":
+        return Authenticity.GENUINE if passed else Authenticity.FORGED if failed else "unknown"
+    if axis == "validity":
+        return Validity.CURRENT if passed else _validity_from_text(text) if failed else "unknown"
+    if axis == "holder":
+        if passed:
+            return Holder.BOUND
+        if failed:
+            return Holder.UNADDRESSED if "does not name a recipient" in text else Holder.MISMATCH
+        return Holder.UNPROVEN
+    if failed:
+        return IssuerTrust.DENIED if "deny-list" in text else IssuerTrust.UNKNOWN
+    return IssuerTrust.TRUSTED if "allow-list" in text else IssuerTrust.UNKNOWN
+
+
+def _validity_from_text(text: str) -> str:
+    for word, found in (
+        ("suspended", Validity.SUSPENDED),
+        ("revoked", Validity.REVOKED),
+        ("not valid yet", Validity.NOT_YET_VALID),
+        ("in the future", Validity.NOT_YET_VALID),
+        ("expired", Validity.EXPIRED),
+    ):
+        if word in text:
+            return found
+    return Validity.UNKNOWN
+
+
+def _said(checks: Sequence[Check], axis: Axis) -> list[tuple[Check, str]]:
+    found = []
+    for check in checks:
+        if axis_of(check) != axis or (not check.required and check.outcome is None):
+            continue
+        outcome = outcome_of(check, axis)
+        if outcome is not None:
+            found.append((check, outcome))
+    return found
+
+
+def _answer(status: str, check: Check, **detail: Any) -> Answer:
+    facts = {**check.facts, **detail, "check": check.name}
+    return Answer(status=status, reason=check.detail, detail=facts)
+
+
+def authenticity_of(checks: Sequence[Check]) -> Answer:
+    """``forged`` if any check refutes the proof, else ``unknown`` if one could not run,
+    else ``genuine`` when a proving check (proof, signature, hosted record) holds."""
+    said = _said(checks, "authenticity")
+    for check, outcome in said:
+        if outcome == Authenticity.FORGED:
+            return _answer(Authenticity.FORGED, check)
+    for check, outcome in said:
+        if outcome == Authenticity.UNKNOWN:
+            retry = check.status == CheckStatus.INDETERMINATE
+            return _answer(Authenticity.UNKNOWN, check, retry=retry)
+    for check, outcome in said:
+        if outcome == Authenticity.GENUINE and check.name.split("[", 1)[0] in PROVING_CHECKS:
+            return _answer(Authenticity.GENUINE, check)
+    return Answer(
+        status=Authenticity.UNKNOWN,
+        reason="Nothing in the credential shows who issued it.",
+        detail={"retry": False},
+    )
+
+
+def validity_of(checks: Sequence[Check]) -> Answer:
+    """The worst of the date and status checks: revoked, suspended, expired, not yet valid,
+    unknown, then current."""
+    said = _said(checks, "validity")
+    for wanted in _VALIDITY_ORDER:
+        for check, outcome in said:
+            if outcome == wanted:
+                if wanted == Validity.UNKNOWN:
+                    return _answer(wanted, check, retry=check.status == CheckStatus.INDETERMINATE)
+                return _answer(wanted, check)
+    return Answer(status=Validity.UNKNOWN, reason="No date or status was checked.")
+
+
+def holder_of(checks: Sequence[Check]) -> Answer:
+    said = _said(checks, "holder")
+    if not said:
+        return Answer(status=Holder.UNADDRESSED, reason="The recipient was not checked.")
+    check, outcome = said[0]
+    return _answer(outcome, check)
+
+
+def issuer_of(checks: Sequence[Check], issuer: IssuerInfo | None = None) -> Answer:
+    """The ``issuer`` answer; the issuer's self-declared name is shown as "calls itself"."""
+    said = _said(checks, "issuer")
+    if said:
+        check, outcome = said[0]
+        answer = _answer(outcome, check)
+    else:
+        answer = Answer(
+            status=IssuerTrust.UNKNOWN,
+            reason="No registry or list the organisation uses vouches for this issuer.",
+        )
+    if issuer is not None:
+        answer.detail.setdefault("id", issuer.id)
+        if issuer.name:
+            answer.detail.setdefault("calls_itself", issuer.name)
+    return answer
+
+
+def answers_of(checks: Sequence[Check], issuer: IssuerInfo | None = None) -> Answers:
+    return Answers(
+        authenticity=authenticity_of(checks),
+        validity=validity_of(checks),
+        holder=holder_of(checks),
+        issuer=issuer_of(checks, issuer),
+    )
+
+
+def summary_of(answers: Answers) -> Verdict:
+    """The compatibility summary. ``failed``: forged, revoked, suspended, expired, not yet
+    valid, someone else's, or a denied issuer. ``verified``: genuine, current, bound or proven,
+    and the issuer not denied. Everything else (could not check, not addressed to anyone, a DID
+    the applicant has not proven) is ``indeterminate``."""
+    if (
+        answers.authenticity.status == Authenticity.FORGED
+        or answers.validity.status in _BAD_VALIDITY
+        or answers.holder.status == Holder.MISMATCH
+        or answers.issuer.status == IssuerTrust.DENIED
+    ):
+        return Verdict.FAILED
+    if (
+        answers.authenticity.status == Authenticity.GENUINE
+        and answers.validity.status == Validity.CURRENT
+        and answers.holder.status in (Holder.BOUND, Holder.PROVEN)
+    ):
+        return Verdict.VERIFIED
+    return Verdict.INDETERMINATE
+
+
+def verdict_of(checks: Sequence[Check]) -> Verdict:
+    """The summary of ``checks`` (compatibility)."""
+    return summary_of(answers_of(checks))
+
+
+def tier_of(answers: Answers) -> EvidenceTier:
+    """Cryptographic for a proof or signature that holds, issuer record for a hosted
+    assertion the issuer confirms, otherwise claimed."""
+    if answers.authenticity.status != Authenticity.GENUINE:
+        return EvidenceTier.CLAIMED
+    if answers.authenticity.detail.get("check") == "hosted":
+        return EvidenceTier.ISSUER_RECORD
+    return EvidenceTier.CRYPTOGRAPHIC
+
+
+def label_of(answers: Answers) -> str:
+    """One line for a recruiter: "Genuine · expired 3 Oct 2026", "Forged: ...",
+    "Could not check yet: ... (retrying)"."""
+    auth = answers.authenticity
+    if auth.status != Authenticity.GENUINE and answers.validity.status == Validity.REVOKED:
+        return f"Revoked: {_sentence(answers.validity.reason)}"
+    if auth.status == Authenticity.FORGED:
+        return f"Forged: {_sentence(auth.reason)}"
+    if auth.status == Authenticity.UNKNOWN:
+        again = " (retrying)" if auth.detail.get("retry") else ""
+        return f"Could not check{' yet' if again else ''}: {_sentence(auth.reason)}{again}"
+    parts = ["Genuine"]
+    validity = _validity_words(answers.validity)
+    if validity:
+        parts.append(validity)
+    holder = _HOLDER_WORDS.get(answers.holder.status)
+    if holder:
+        parts.append(holder)
+    issuer = _issuer_words(answers.issuer)
+    if issuer:
+        parts.append(issuer)
+    return " · ".join(parts)
+
+
+_HOLDER_WORDS: dict[str, str] = {
+    Holder.UNADDRESSED: "not addressed to anyone",
+    Holder.MISMATCH: "issued to someone else",
+    Holder.UNPROVEN: "names a DID the applicant has not proven",
+    Holder.PROVEN: "held by the applicant (proven)",
+}
+
+
+def _validity_words(answer: Answer) -> str:
+    status = answer.status
+    when = _day(answer.detail.get("date"))
+    if status == Validity.EXPIRED:
+        return f"expired {when}" if when else "expired"
+    if status == Validity.NOT_YET_VALID:
+        return f"not valid until {when}" if when else "not valid yet"
+    if status in (Validity.REVOKED, Validity.SUSPENDED):
+        return str(status)
+    if status == Validity.UNKNOWN:
+        return "status unknown" + (" (retrying)" if answer.detail.get("retry") else "")
+    return ""
+
+
+def _issuer_words(answer: Answer) -> str:
+    if answer.status == IssuerTrust.TRUSTED:
+        registry = answer.detail.get("registry")
+        return f"issuer trusted by {registry}" if registry else "issuer trusted"
+    if answer.status == IssuerTrust.DENIED:
+        return "issuer denied"
+    return ""
+
+
+def _day(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+    except ValueError:
+        try:
+            moment = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return f"{moment.day} {moment.strftime('%b %Y')}"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip().rstrip(".")
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+def build_report(
+    *,
+    format: str,
+    checks: list[Check],
+    issuer: IssuerInfo,
+    achievement: AchievementInfo,
+    verified_at: datetime,
+) -> VerificationReport:
+    """The report of one verification: checks, the four answers, summary, tier and label."""
+    answers = answers_of(checks, issuer)
+    return VerificationReport(
+        format=format,
+        status=summary_of(answers),
+        checks=checks,
+        authenticity=answers.authenticity,
+        validity=answers.validity,
+        holder=answers.holder,
+        issuer_trust=answers.issuer,
+        evidence_tier=tier_of(answers),
+        label=label_of(answers),
+        issuer=issuer,
+        achievement=achievement,
+        verified_at=verified_at,
+    )
+
+
+def public_answers(report: VerificationReport) -> dict[str, Any]:
+    """The four answers as the API, CLI ``--json`` and outbound events show them: each
+    ``{status, reason, ...}`` under its own top-level key."""
+    return {
+        "authenticity": report.authenticity.model_dump(mode="json"),
+        "validity": report.validity.model_dump(mode="json"),
+        "holder": report.holder.model_dump(mode="json"),
+        "issuer": report.issuer_trust.model_dump(mode="json"),
+        "evidence_tier": report.evidence_tier,
+        "label": report.label,
+        "summary": report.status.value,
+    }
+
+
+__all__ = [
+    "Answers",
+    "answers_of",
+    "authenticity_of",
+    "axis_of",
+    "build_report",
+    "holder_of",
+    "issuer_of",
+    "label_of",
+    "outcome_of",
+    "public_answers",
+    "summary_of",
+    "tier_of",
+    "validity_of",
+    "verdict_of",
+]

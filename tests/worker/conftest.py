@@ -1,0 +1,134 @@
+"""A product database on the real PostgreSQL with one organisation, an ATS integration that
+wants results back, and a job with a requirement set, as an admin would set them up."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from ats_match import db
+from ats_match.models import Integration, Job, RequirementSet, Role
+from ats_match.settings import get_settings
+from ats_match.webhook_signing import sign
+from rules import load_requirement_set
+from tests.conftest import REPO_ROOT
+from tests.factories import make_org, make_user
+from tests.support.signing import TestKey, ob3_credential, sign_vc_jwt
+
+SECRET = "whsec_" + base64.b64encode(b"worker-secret-worker-secret").decode()
+
+
+@dataclass
+class Product:
+    url: str
+    client: TestClient
+    organization_id: uuid.UUID
+    integration_id: uuid.UUID
+    job_id: uuid.UUID
+    key: str
+
+    def deliver(self, app_id: str, tokens: list[str], msg_id: str | None = None) -> uuid.UUID:
+        """POST a signed application webhook the way the ATS does; the stored delivery's id."""
+        body = json.dumps(application_payload(app_id, tokens)).encode()
+        msg_id = msg_id or f"evt-{app_id}"
+        ts = int(time.time())
+        response = self.client.post(
+            f"/webhooks/{self.integration_id}",
+            content=body,
+            headers={
+                "webhook-id": msg_id,
+                "webhook-timestamp": str(ts),
+                "webhook-signature": sign(SECRET, msg_id, ts, body),
+                "content-type": "application/json",
+            },
+        )
+        assert response.status_code == 202, response.text
+        return uuid.UUID(response.json()["delivery_id"])
+
+
+def application_payload(app_id: str, tokens: list[str]) -> dict[str, Any]:
+    return {
+        "type": "application.created",
+        "data": {
+            "application": {
+                "id": app_id,
+                "applied_at": "2026-11-20T10:00:00Z",
+                "attachments": [
+                    {
+                        "filename": f"badge-{i}.jwt",
+                        "content_type": "text/plain",
+                        "content_base64": base64.b64encode(t.encode()).decode(),
+                    }
+                    for i, t in enumerate(tokens)
+                ],
+            },
+            "candidate": {"id": f"cand-{app_id}", "name": "Ada Lovelace", "email": "ada@x.org"},
+            "job": {"id": "job-da", "title": "Data Analyst"},
+        },
+    }
+
+
+def genuine_tokens(n: int) -> list[str]:
+    """``n`` genuine OB 3.0 VC-JWTs (did:key issuer) held by ada@x.org."""
+    key = TestKey.generate("Ed25519")
+    names = ["Python for Data Analysis", "SQL Fundamentals", "Statistics with R"]
+    return [
+        sign_vc_jwt(
+            ob3_credential(
+                key.did_key(),
+                email="ada@x.org",
+                name=names[i % len(names)],
+                cred_id=f"urn:uuid:{uuid.uuid4()}",
+            ),
+            key,
+            kid=key.did_key_vm(),
+        )
+        for i in range(n)
+    ]
+
+
+@pytest.fixture
+def product(committed_postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Product]:
+    from web.app import create_app
+
+    engine = db.make_engine(committed_postgres_url)
+    with Session(engine, expire_on_commit=False) as session:
+        org = make_org(session, "Parallel")
+        _, key = make_user(session, org, Role.ADMIN)
+        integration = Integration(
+            organization_id=org.id,
+            name="ATS",
+            webhook_secret=SECRET,
+            outbound_url="https://ats.example/results",
+        )
+        job = Job(organization_id=org.id, title="Data Analyst", external_id="job-da")
+        session.add_all([integration, job])
+        session.flush()
+        job.integration_id = integration.id
+        rs = load_requirement_set(REPO_ROOT / "rules/examples/data_analyst.yaml")
+        session.add(
+            RequirementSet(
+                organization_id=org.id,
+                job_id=job.id,
+                version=1,
+                name=rs.name or rs.id,
+                body=rs.model_dump(mode="json", exclude_none=True),
+            )
+        )
+        session.commit()
+    engine.dispose()
+    monkeypatch.setenv("ATS_MATCH_DATABASE_URL", committed_postgres_url)
+    monkeypatch.setenv("ATS_MATCH_BROKER_URL", "memory://")
+    get_settings.cache_clear()
+    with TestClient(create_app()) as client:
+        yield Product(committed_postgres_url, client, org.id, integration.id, job.id, key)
+    get_settings.cache_clear()

@@ -1,0 +1,279 @@
+"""Ingest: one inbox delivery -> candidate, application and credential rows.
+
+Credentials are stored in one flush per delivery; identical bytes are stored once per
+application. The caller (``worker.pipeline``) verifies what was stored in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlmodel import Session, col, select
+
+from ats_match.formats.model import CredentialForm, ExtractionResult
+from ats_match.models import (
+    Application,
+    Candidate,
+    Credential,
+    Integration,
+    Job,
+    WebhookDelivery,
+)
+from ats_match.models.credentials import LINK_FORMAT
+from ats_match.services.inbox import mark_handled
+from connectors import ApplicationPayload, Attachment
+from connectors.intake import application_from_delivery, attachment_fetcher
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A credential row just stored, with the parsed form it came from (links have none)."""
+
+    row: Credential
+    form: CredentialForm | None
+
+
+def ingest_delivery(
+    session: Session, organization_id: uuid.UUID, delivery_id: uuid.UUID
+) -> tuple[Application, list[Stored]] | None:
+    """Store what a delivery says; ``None`` if it was handled already (or is not ours).
+
+    The delivery row is locked first (PostgreSQL), so a second run of the same delivery waits
+    for the first and then finds it handled."""
+    delivery = session.get(WebhookDelivery, delivery_id, with_for_update=True)
+    if delivery is None or delivery.organization_id != organization_id:
+        return None
+    if delivery.handled_at is not None:
+        return None
+    integration = scoped(session, Integration, organization_id, delivery.integration_id)
+    assert integration is not None
+    payload = application_from_delivery(integration, delivery, attachment_fetcher())  # vendor hook
+    mark_handled(delivery)
+    session.add(delivery)
+    if payload is None:
+        return None
+    application, created = _upsert_application(session, integration, payload)
+    stored = store_attachments(
+        session, application, payload.attachments, payload.answers, new=created
+    )
+    return application, stored
+
+
+def _upsert_application(
+    session: Session, integration: Integration, payload: ApplicationPayload
+) -> tuple[Application, bool]:
+    org_id = integration.organization_id
+    job = by_external(session, Job, org_id, integration.id, payload.job_external_id)
+    if job is None:
+        job = Job(
+            organization_id=org_id,
+            integration_id=integration.id,
+            external_id=payload.job_external_id,
+            title=payload.job_title or "Untitled",
+        )
+        session.add(job)
+    candidate = by_external(
+        session, Candidate, org_id, integration.id, payload.candidate_external_id
+    )
+    if candidate is None:
+        candidate = Candidate(
+            organization_id=org_id,
+            integration_id=integration.id,
+            external_id=payload.candidate_external_id,
+        )
+    candidate.name = payload.candidate_name or candidate.name
+    candidate.emails = sorted(set(candidate.emails) | set(payload.candidate_emails))
+    candidate.dids = sorted(set(candidate.dids) | set(payload.candidate_dids))
+    session.add(candidate)
+    session.flush()  # rows without ORM relationships are inserted in this order, not by FK
+    application = by_external(
+        session, Application, org_id, integration.id, payload.application_external_id
+    )
+    created = application is None
+    if application is None:
+        application = Application(
+            organization_id=org_id,
+            integration_id=integration.id,
+            external_id=payload.application_external_id,
+            candidate_id=candidate.id,
+            job_id=job.id,
+        )
+    application.applied_at = payload.applied_at or application.applied_at
+    application.answers = dict(payload.answers)
+    session.add(application)
+    session.flush()
+    return application, created
+
+
+def store_attachments(
+    session: Session,
+    application: Application,
+    attachments: tuple[Attachment, ...],
+    answers: Any,
+    *,
+    new: bool = False,
+) -> list[Stored]:
+    """Store every credential found in the attachments and answers; links are stored as
+    pending rows and resolved by ``process_credential`` (so an unreachable host is retried).
+    ``new``: the application was created in this transaction (nothing to deduplicate against).
+    """
+    from ats_match.formats import extract_bytes, extract_text_from_document, find_credential_urls
+
+    store = _Store(session, application, set() if new else None)
+    urls: list[str] = list(find_credential_urls(_answer_text(answers)))
+    for attachment in attachments:
+        if attachment.url:
+            urls.append(attachment.url)
+        if attachment.data is None:
+            continue
+        result = extract_bytes(
+            attachment.data, source=attachment.filename, content_type=attachment.content_type
+        )
+        if not result.credentials and _is_document(attachment):
+            text = extract_text_from_document(attachment.data, attachment.filename)
+            urls.extend(find_credential_urls(text))
+            continue
+        store.extraction(result, attachment.data, attachment.filename)
+    for url in dict.fromkeys(urls):
+        store.insert(None, raw=url.encode(), source=url, format=LINK_FORMAT)
+    session.flush()
+    return store.stored
+
+
+def store_extraction(
+    session: Session,
+    application: Application,
+    result: ExtractionResult,
+    raw: bytes,
+    source: str | None,
+) -> list[Credential]:
+    """Store the credentials of one extraction (CLR children linked to their bundle), or the
+    typed reason it produced none. Identical bytes are stored once per application."""
+    store = _Store(session, application, None)
+    store.extraction(result, raw, source)
+    session.flush()
+    return [s.row for s in store.stored]
+
+
+def store_extraction_forms(
+    session: Session,
+    application: Application,
+    result: ExtractionResult,
+    raw: bytes,
+    source: str | None,
+) -> list[Stored]:
+    """``store_extraction``, keeping each row's parsed form for the verification that follows."""
+    store = _Store(session, application, None)
+    store.extraction(result, raw, source)
+    session.flush()
+    return store.stored
+
+
+class _Store:
+    """Inserts one application's credentials, deduplicated by digest with one query."""
+
+    def __init__(self, session: Session, application: Application, digests: set[str] | None):
+        self.session, self.application = session, application
+        self._digests = digests
+        self.stored: list[Stored] = []
+
+    def digests(self) -> set[str]:
+        if self._digests is None:
+            self._digests = set(
+                self.session.exec(
+                    select(Credential.digest).where(
+                        col(Credential.application_id) == self.application.id
+                    )
+                ).all()
+            )
+        return self._digests
+
+    def extraction(self, result: ExtractionResult, raw: bytes, source: str | None) -> None:
+        bundles: dict[str, Credential] = {}
+        for form in result.credentials:
+            parent = bundles.get(form.bundle_digest or "")
+            row = self.insert(
+                form,
+                raw=form.raw,
+                source=form.source,
+                format=form.format,
+                form=form.model_dump(mode="json", exclude={"raw"}),
+                achievement_id=form.achievement.id,
+                issuer_id=form.issuer.id,
+                bundle_id=parent.id if parent else None,
+            )
+            if row is not None and form.spec.value == "clr2" and not form.bundle_digest:
+                bundles[form.digest] = row
+        if not result.credentials and result.errors:
+            error = result.errors[0]
+            self.insert(
+                None,
+                raw=raw,
+                source=source,
+                format="unknown",
+                error_code=error.code.value,
+                error_detail=error.detail,
+            )
+
+    def insert(
+        self, parsed: CredentialForm | None, *, raw: bytes, **fields: Any
+    ) -> Credential | None:
+        digest = hashlib.sha256(raw).hexdigest()
+        seen = self.digests()
+        if digest in seen:
+            return None
+        seen.add(digest)
+        row = Credential(
+            organization_id=self.application.organization_id,
+            application_id=self.application.id,
+            digest=digest,
+            raw=raw,
+            **fields,
+        )
+        self.session.add(row)
+        self.stored.append(Stored(row, parsed))
+        return row
+
+
+def _is_document(attachment: Attachment) -> bool:
+    name = (attachment.filename or "").lower()
+    kind = attachment.content_type or ""
+    return name.endswith((".pdf", ".docx")) or "pdf" in kind or "wordprocessing" in kind
+
+
+def _answer_text(answers: Any) -> str:
+    return json.dumps(answers, ensure_ascii=False) if answers else ""
+
+
+Row = TypeVar("Row", Job, Candidate, Application, Credential, Integration, WebhookDelivery)
+
+
+def scoped(
+    session: Session, model: type[Row], organization_id: uuid.UUID, row_id: uuid.UUID
+) -> Row | None:
+    """The row, only if it belongs to ``organization_id``."""
+    row = session.get(model, row_id)
+    if row is None or row.organization_id != organization_id:
+        return None
+    return row
+
+
+def by_external(
+    session: Session,
+    model: type[Row],
+    organization_id: uuid.UUID,
+    integration_id: uuid.UUID,
+    external_id: str,
+) -> Row | None:
+    columns = model.__table__.c  # type: ignore[attr-defined]
+    return session.exec(
+        select(model).where(
+            columns.organization_id == organization_id,
+            columns.integration_id == integration_id,
+            columns.external_id == external_id,
+        )
+    ).first()

@@ -1,0 +1,147 @@
+"""Normalisation: credentials' achievements -> taxonomy skills, for many credentials at once.
+
+Overrides, the default taxonomy row and the skill rows are loaded once per call with set-wise
+queries (the recruiter's overrides only for the achievements at hand), and the candidate-skill
+links are written in one flush.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, delete, select
+
+from ats_match.formats.model import CredentialForm
+from ats_match.models import CandidateSkill, Credential, MappingOverride, Skill, Taxonomy
+from ats_match.models.base import utcnow
+from worker.sql import insert_for
+
+
+def normalise_credentials(
+    session: Session,
+    organization_id: uuid.UUID,
+    candidate_id: uuid.UUID,
+    items: Sequence[tuple[Credential, CredentialForm]],
+) -> list[CandidateSkill]:
+    """Replace the skills mapped from each credential in ``items`` (all of one candidate)."""
+    from worker.evidence import skill_matcher
+
+    if not items:
+        return []
+    overrides = _overrides(session, organization_id, [f.achievement.id for _, f in items])
+    matcher = skill_matcher()
+    matched = [
+        (row, matcher.match_credential(form.achievement, overrides=overrides).skills)
+        for row, form in items
+    ]
+    session.exec(
+        delete(CandidateSkill).where(
+            col(CandidateSkill.credential_id).in_([r.id for r, _ in items])
+        )
+    )
+    labels = {m.uri: m.label for _, skills in matched for m in skills}
+    skill_ids = _skill_ids(session, organization_id, labels)
+    links: list[CandidateSkill] = []
+    for row, skills in matched:
+        seen: set[str] = set()
+        for match in skills:
+            if match.uri in seen:
+                continue
+            seen.add(match.uri)
+            links.append(
+                CandidateSkill(
+                    organization_id=organization_id,
+                    candidate_id=candidate_id,
+                    skill_id=skill_ids[match.uri],
+                    credential_id=row.id,
+                    confidence=match.confidence,
+                    method=match.method,
+                    matched_label=match.matched_label,
+                )
+            )
+    session.add_all(links)
+    return links
+
+
+def _overrides(
+    session: Session, organization_id: uuid.UUID, achievement_ids: Sequence[str | None]
+) -> dict[str, list[str]]:
+    wanted = sorted({a for a in achievement_ids if a})
+    if not wanted:
+        return {}
+    rows = session.exec(
+        select(MappingOverride).where(
+            col(MappingOverride.organization_id) == organization_id,
+            col(MappingOverride.achievement_id).in_(wanted),
+        )
+    ).all()
+    return {row.achievement_id: list(row.skill_uris) for row in rows}
+
+
+def default_taxonomy_id(session: Session, organization_id: uuid.UUID) -> uuid.UUID:
+    """The organisation's default taxonomy row, created once (safe under concurrency)."""
+    found = _default_taxonomy(session, organization_id)
+    if found is not None:
+        return found
+    session.execute(
+        insert_for(session, Taxonomy)
+        .values(
+            id=uuid.uuid4(),
+            organization_id=organization_id,
+            name="ESCO",
+            version="default",
+            source="package data",
+            is_default=True,
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing()
+    )
+    found = _default_taxonomy(session, organization_id)
+    assert found is not None
+    return found
+
+
+def _default_taxonomy(session: Session, organization_id: uuid.UUID) -> uuid.UUID | None:
+    return session.exec(
+        select(Taxonomy.id).where(
+            col(Taxonomy.organization_id) == organization_id, col(Taxonomy.is_default).is_(True)
+        )
+    ).first()
+
+
+def _skill_ids(
+    session: Session, organization_id: uuid.UUID, labels: dict[str, str]
+) -> dict[str, uuid.UUID]:
+    """Skill row ids for the URIs in ``labels``: one SELECT, one INSERT of the missing ones
+    (``ON CONFLICT DO NOTHING``: another worker may add the same skill at the same time)."""
+    if not labels:
+        return {}
+    taxonomy_id = default_taxonomy_id(session, organization_id)
+    found = _known(session, taxonomy_id, list(labels))
+    missing = [uri for uri in labels if uri not in found]
+    if missing:
+        session.execute(
+            insert_for(session, Skill).on_conflict_do_nothing(),
+            [
+                {
+                    "id": uuid.uuid4(),
+                    "organization_id": organization_id,
+                    "taxonomy_id": taxonomy_id,
+                    "uri": uri,
+                    "label": labels[uri][:500],
+                }
+                for uri in missing
+            ],
+        )
+        found.update(_known(session, taxonomy_id, missing))
+    return found
+
+
+def _known(session: Session, taxonomy_id: uuid.UUID, uris: list[str]) -> dict[str, uuid.UUID]:
+    rows = session.exec(
+        select(Skill.uri, Skill.id).where(
+            col(Skill.taxonomy_id) == taxonomy_id, col(Skill.uri).in_(uris)
+        )
+    ).all()
+    return {uri: skill_id for uri, skill_id in rows}

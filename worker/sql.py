@@ -1,0 +1,17 @@
+"""Dialect-aware statements the ORM does not offer: INSERT ... ON CONFLICT on PostgreSQL and
+SQLite alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
+
+
+def insert_for(session: Session, model: Any) -> Any:
+    """An ``insert()`` of ``model`` that supports ``on_conflict_do_*`` on the session's backend."""
+    bind = session.get_bind()
+    if bind.dialect.name == "postgresql":
+        return postgresql.insert(model)
+    return sqlite.insert(model)
