@@ -122,6 +122,7 @@ def store_attachments(
     ``new``: the application was created in this transaction (nothing to deduplicate against).
     """
     from ats_match.formats import extract_bytes, extract_text_from_document, find_credential_urls
+    from ats_match.formats.errors import FormatError
 
     store = _Store(session, application, set() if new else None)
     urls: list[str] = list(find_credential_urls(_answer_text(answers)))
@@ -134,7 +135,11 @@ def store_attachments(
             attachment.data, source=attachment.filename, content_type=attachment.content_type
         )
         if not result.credentials and _is_document(attachment):
-            text = extract_text_from_document(attachment.data, attachment.filename)
+            try:
+                text = extract_text_from_document(attachment.data, attachment.filename)
+            except FormatError:  # an unreadable resume is recorded, not a failed delivery
+                store.extraction(result, attachment.data, attachment.filename)
+                continue
             urls.extend(find_credential_urls(text))
             continue
         store.extraction(result, attachment.data, attachment.filename)

@@ -137,3 +137,48 @@ def test_lever_ids_only_delivery_is_read_through_the_api_in_the_worker(
     assert any("credly.com/badges/9a8b7c6d" in (s or "") for s in sources)  # from customQuestions
     assert any(RESUME_BADGE in (s or "") for s in sources)  # from the downloaded resume
     assert delivery.handled_at is not None
+
+
+def test_an_unreadable_resume_from_the_ats_does_not_fail_the_delivery(
+    session: Session, vendor: VendorServer
+) -> None:
+    org = make_org(session, "Greenhouse customer")
+    integration = Integration(
+        organization_id=org.id,
+        vendor="greenhouse",
+        name="Greenhouse",
+        webhook_secret="greenhouse-secret-key-0123456789",
+        settings={"file_hosts": ["127.0.0.1"]},
+    )
+    session.add(integration)
+    session.flush()
+    vendor.file(RESUME_PATH, b"PK\x03\x04 truncated docx")
+    vendor.file(
+        "/person_attachments/data/081/539/559/original/Test%20Cover%20Letter.docx", _resume()
+    )
+    body = json.dumps(
+        rehost(fixture("greenhouse", "new_candidate_application.json"), S3, vendor.base_url)
+    ).encode()
+    delivery = WebhookDelivery(
+        organization_id=org.id,
+        integration_id=integration.id,
+        external_id="gh-corrupt",
+        event_type="new_candidate_application",
+        body=body,
+    )
+    session.add(delivery)
+    session.flush()
+
+    pipeline.process_delivery(session, org.id, delivery.id)
+
+    application = session.exec(
+        select(Application).where(Application.integration_id == integration.id)
+    ).one()
+    rows = session.exec(select(Credential).where(Credential.application_id == application.id)).all()
+    assert any(
+        r.source == "Test Resume.docx" and r.error_code for r in rows
+    )  # recorded with its reason
+    assert any(
+        RESUME_BADGE in (r.source or "") for r in rows
+    )  # the readable cover letter still counts
+    assert delivery.handled_at is not None
