@@ -4,7 +4,9 @@
 thin payloads (and fresh attachment links) through the vendor API, and downloads every
 vendor-hosted file at once through the safe fetcher, so an expiring S3 link is never stored for
 later. A vendor that is down raises :class:`~connectors.vendor_http.VendorUnavailable` (a
-``ConnectionError``: the Celery task retries it with backoff); a file on a host the integration
+``ConnectionError``: the Celery task retries it with backoff); an ids-only vendor without an API
+key raises :class:`~connectors.vendor_http.IntegrationNotReady` (409, not retried); a file on a
+host the integration
 does not allow is skipped and named in ``answers["refused_attachments"]``.
 
 :func:`write_back` is the write-back side: the score summary as the vendor's note and tags.
@@ -23,7 +25,12 @@ from ats_match.net.fetcher import Fetcher
 from ats_match.settings import get_settings
 from connectors import get_connector
 from connectors.base import ApplicationPayload, Attachment, Connector, ResultSummary, ResultWriter
-from connectors.vendor_http import AttachmentRefused, VendorClient, VendorConfig
+from connectors.vendor_http import (
+    AttachmentRefused,
+    IntegrationNotReady,
+    VendorClient,
+    VendorConfig,
+)
 
 
 class IntegrationLike(Protocol):
@@ -68,7 +75,7 @@ def application_from_delivery(
     client = vendor_client(connector, integration, fetcher, **options)
     if client is None:
         if connector.thin_payload:
-            raise LookupError(
+            raise IntegrationNotReady(
                 f"{connector.vendor} sends ids only: the integration needs an API key"
             )
         application = connector.parse_application(payload)

@@ -28,6 +28,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 import tenacity
 
+from ats_match.errors import Conflict
 from ats_match.net.fetcher import Fetcher, FetchError
 from ats_match.net.http import AddressPolicy, _GuardedTransport, build_ssl_context
 from ats_match.settings import get_settings
@@ -50,6 +51,13 @@ class VendorApiError(Exception):
     def __init__(self, status: int, detail: str) -> None:
         super().__init__(f"HTTP {status}: {detail}")
         self.status = status
+
+
+class IntegrationNotReady(Conflict):
+    """The integration lacks what its vendor needs (an API key for an ids-only vendor): an
+    admin must fix it; retrying will not help. Stored with the delivery as its reason."""
+
+    code = "integration_not_ready"
 
 
 class AttachmentRefused(Exception):

@@ -192,3 +192,15 @@ def test_write_back_note_and_tags(vendor: VendorServer, fetcher: Any) -> None:
     assert tags.query == {"perform_as": "df0a7c2a"}
     note = vendor.calls("POST", f"/v1/opportunities/{OPP}/notes")[0].json()
     assert "64.0 / 100" in note["value"]
+
+
+def test_ids_only_vendor_without_an_api_key_is_a_clear_configuration_error(
+    vendor: VendorServer, fetcher: Any
+) -> None:
+    from connectors.vendor_http import IntegrationNotReady
+
+    integration = _integration(vendor)
+    integration.api_token = None
+    with pytest.raises(IntegrationNotReady, match="needs an API key") as caught:
+        application_from_delivery(integration, Delivery(_signed()), fetcher)
+    assert caught.value.status_code == 409
