@@ -28,7 +28,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 import tenacity
 
-from ats_match.errors import Conflict
+from ats_match.errors import AtsMatchError, Conflict
 from ats_match.net.fetcher import Fetcher, FetchError
 from ats_match.net.http import AddressPolicy, _GuardedTransport, build_ssl_context
 from ats_match.settings import get_settings
@@ -45,11 +45,15 @@ class VendorUnavailable(ConnectionError):
     A ``ConnectionError`` so the worker's Celery tasks retry it with backoff."""
 
 
-class VendorApiError(Exception):
-    """The vendor refused the call for good (4xx other than 429): retrying will not help."""
+class VendorApiError(AtsMatchError):
+    """The vendor refused the call for good (4xx other than 429): retrying will not help. A
+    domain error (502) so the inbox stores it as the delivery's reason."""
+
+    status_code = 502
+    code = "vendor_refused"
 
     def __init__(self, status: int, detail: str) -> None:
-        super().__init__(f"HTTP {status}: {detail}")
+        super().__init__(f"vendor answered HTTP {status}: {detail}")
         self.status = status
 
 

@@ -204,3 +204,16 @@ def test_ids_only_vendor_without_an_api_key_is_a_clear_configuration_error(
     with pytest.raises(IntegrationNotReady, match="needs an API key") as caught:
         application_from_delivery(integration, Delivery(_signed()), fetcher)
     assert caught.value.status_code == 409
+
+
+def test_a_vendor_refusal_is_a_domain_error_with_the_vendor_status(
+    vendor: VendorServer, fetcher: Any
+) -> None:
+    from connectors.vendor_http import VendorApiError
+    from tests.support.vendor_server import Answer
+
+    vendor.answer("GET", f"/v1/opportunities/{OPP}", Answer({"code": "NotFound"}, 404))
+    with pytest.raises(VendorApiError) as caught:
+        application_from_delivery(_integration(vendor), Delivery(_signed()), fetcher)
+    assert (caught.value.status, caught.value.status_code) == (404, 502)
+    assert len(vendor.calls("GET")) == 1  # a 404 is not retried
