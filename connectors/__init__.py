@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+from connectors.ashby import AshbyConnector
 from connectors.base import ApplicationPayload, Attachment, Connector
 from connectors.generic import GenericConnector
+from connectors.greenhouse import GreenhouseConnector
+from connectors.lever import LeverConnector
+from connectors.smartrecruiters import SmartRecruitersConnector
+from connectors.teamtailor import TeamtailorConnector
+from connectors.workable import WorkableConnector
 
-_REGISTRY: dict[str, type[Connector]] = {GenericConnector.vendor: GenericConnector}
+PLUGINS: tuple[type[Connector], ...] = (
+    GenericConnector,
+    GreenhouseConnector,
+    LeverConnector,
+    WorkableConnector,
+    AshbyConnector,
+    SmartRecruitersConnector,
+    TeamtailorConnector,
+)
+_REGISTRY: dict[str, type[Connector]] = {plugin.vendor: plugin for plugin in PLUGINS}
 
 
 def get_connector(vendor: str) -> Connector:
@@ -16,4 +31,23 @@ def get_connector(vendor: str) -> Connector:
         raise LookupError(f"no connector for vendor '{vendor}'") from None
 
 
-__all__ = ["ApplicationPayload", "Attachment", "Connector", "GenericConnector", "get_connector"]
+def vendors() -> list[str]:
+    """Every vendor name with a connector (for the admin API and set-up pages)."""
+    return sorted(_REGISTRY)
+
+
+__all__ = [
+    "PLUGINS",
+    "ApplicationPayload",
+    "AshbyConnector",
+    "Attachment",
+    "Connector",
+    "GenericConnector",
+    "GreenhouseConnector",
+    "LeverConnector",
+    "SmartRecruitersConnector",
+    "TeamtailorConnector",
+    "WorkableConnector",
+    "get_connector",
+    "vendors",
+]

@@ -25,7 +25,8 @@ from ats_match.models import (
 )
 from ats_match.models.credentials import LINK_FORMAT
 from ats_match.services.inbox import mark_handled
-from connectors import ApplicationPayload, Attachment, get_connector
+from connectors import ApplicationPayload, Attachment
+from connectors.intake import application_from_delivery, attachment_fetcher
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def ingest_delivery(
         return None
     integration = scoped(session, Integration, organization_id, delivery.integration_id)
     assert integration is not None
-    payload = get_connector(integration.vendor).parse_application(json.loads(delivery.body))
+    payload = application_from_delivery(integration, delivery, attachment_fetcher())  # vendor hook
     mark_handled(delivery)
     session.add(delivery)
     if payload is None:
@@ -121,6 +122,7 @@ def store_attachments(
     ``new``: the application was created in this transaction (nothing to deduplicate against).
     """
     from ats_match.formats import extract_bytes, extract_text_from_document, find_credential_urls
+    from ats_match.formats.errors import FormatError
 
     store = _Store(session, application, set() if new else None)
     urls: list[str] = list(find_credential_urls(_answer_text(answers)))
@@ -133,7 +135,11 @@ def store_attachments(
             attachment.data, source=attachment.filename, content_type=attachment.content_type
         )
         if not result.credentials and _is_document(attachment):
-            text = extract_text_from_document(attachment.data, attachment.filename)
+            try:
+                text = extract_text_from_document(attachment.data, attachment.filename)
+            except FormatError:  # an unreadable resume is recorded, not a failed delivery
+                store.extraction(result, attachment.data, attachment.filename)
+                continue
             urls.extend(find_credential_urls(text))
             continue
         store.extraction(result, attachment.data, attachment.filename)
