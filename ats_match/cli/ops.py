@@ -70,7 +70,9 @@ def run(
     db_upgrade()
     if seed:
         seed_demo()
-    worker_process = subprocess.Popen(_worker_argv(1, True))  # noqa: S603
+    worker_process = subprocess.Popen(  # noqa: S603
+        _worker_argv(1, True), preexec_fn=_die_with_parent if sys.platform == "linux" else None
+    )
     try:
         serve(host=host, port=port)
     finally:
@@ -79,6 +81,15 @@ def run(
             worker_process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             worker_process.kill()
+
+
+def _die_with_parent() -> None:
+    """In the worker child (Linux): get SIGTERM when ``run`` dies, however it dies, so a killed
+    ``run`` never leaves an orphan worker behind."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def seed_demo() -> None:
