@@ -1,8 +1,11 @@
-"""Data Integrity proofs: ``eddsa-rdfc-2022``, ``Ed25519Signature2020`` and ``ecdsa-rdfc-2019``.
+"""Data Integrity proofs: ``eddsa-rdfc-2022``, ``eddsa-jcs-2022``, ``Ed25519Signature2020`` and
+``ecdsa-rdfc-2019``.
 
 What: canonicalise the document and the proof configuration (RDFC-1.0 via pyld's URDNA2015,
 which produces the same output), hash both with SHA-256 and verify the signature over
-``hash(proof config) || hash(document)``.
+``hash(proof config) || hash(document)``. ``eddsa-jcs-2022`` canonicalises the JSON itself
+with RFC 8785 (the ``rfc8785`` library) instead, so every byte of the JSON is signed and no
+JSON-LD processing happens (vc-di-eddsa §3.3).
 Why bounded: canonicalisation runs on unauthenticated input and is factorial on "poison"
 graphs, so it goes through openbadgeslib's metered URDNA2015 (``_canon_guard``: work units plus
 a CPU-time cap); over budget fails the proof. Expansion runs in JSON-LD safe mode
@@ -21,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import base58
+import rfc8785
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
@@ -30,8 +34,10 @@ from ats_match.verification.canon import UnsafeDocument, canonical_nquads
 from ats_match.verification.did import PublicKey, key_kind
 from ats_match.verification.jsonld import DEFAULT_LOADER, PinnedLoader, UnknownContextError
 
+JCS_SUITES = frozenset({"eddsa-jcs-2022"})
 SUITES = {
     ("DataIntegrityProof", "eddsa-rdfc-2022"): "Ed25519",
+    ("DataIntegrityProof", "eddsa-jcs-2022"): "Ed25519",
     ("DataIntegrityProof", "ecdsa-rdfc-2019"): "P-256",
     ("Ed25519Signature2020", None): "Ed25519",
 }
@@ -113,11 +119,43 @@ def unsecured(document: dict[str, Any]) -> dict[str, Any]:
 def hash_data(
     document: dict[str, Any], proof: dict[str, Any], loader: PinnedLoader = DEFAULT_LOADER
 ) -> tuple[bytes, str]:
-    """``sha256(canon(proof config)) || sha256(canon(document))`` and the document's N-Quads."""
+    """``sha256(canon(proof config)) || sha256(canon(document))`` and the document's canonical
+    form (N-Quads; the JCS text for ``eddsa-jcs-2022``)."""
+    if proof.get("cryptosuite") in JCS_SUITES:
+        return jcs_hash_data(document, proof)
     doc_nquads = canonicalize(unsecured(document), loader)
     cfg_nquads = canonicalize(proof_config(document, proof), loader)
     digest = hashlib.sha256(cfg_nquads.encode()).digest()
     return digest + hashlib.sha256(doc_nquads.encode()).digest(), doc_nquads
+
+
+def jcs_hash_data(document: dict[str, Any], proof: dict[str, Any]) -> tuple[bytes, str]:
+    """The ``eddsa-jcs-2022`` hashes (vc-di-eddsa §3.3.2 verify, §3.3.4-5 transform, configure):
+    a ``@context`` in the proof must begin the document's and replaces it in what is signed;
+    the proof configuration carries the document's ``@context``."""
+    doc = unsecured(document)
+    options = {k: v for k, v in proof.items() if k != "proofValue"}
+    if "@context" in options:
+        ours, theirs = _as_list(doc.get("@context")), _as_list(options["@context"])
+        if ours[: len(theirs)] != theirs:
+            raise ProofError("the proof's @context does not begin the document's @context")
+        doc["@context"] = options["@context"]
+    if "@context" in doc:
+        options["@context"] = doc["@context"]
+    canonical_doc, canonical_options = _jcs(doc), _jcs(options)
+    digest = hashlib.sha256(canonical_options).digest() + hashlib.sha256(canonical_doc).digest()
+    return digest, canonical_doc.decode()
+
+
+def _jcs(value: Any) -> bytes:
+    try:
+        return bytes(rfc8785.dumps(value))
+    except (rfc8785.CanonicalizationError, ValueError, TypeError, RecursionError) as exc:
+        raise ProofError(f"the document cannot be canonicalised with JCS: {exc}") from exc
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
 
 
 def decode_proof_value(value: Any) -> bytes:
@@ -152,8 +190,9 @@ def verify_proof(
     key: PublicKey,
     loader: PinnedLoader = DEFAULT_LOADER,
 ) -> str:
-    """Verify one embedded proof with ``key``; return the document's canonical N-Quads.
+    """Verify one embedded proof with ``key``; return the document's signed canonical form.
 
+    For ``eddsa-jcs-2022`` the canonical form returned is the JCS text of the document.
     Raises :class:`ProofError` when it does not verify."""
     suite = suite_of(proof)
     if suite is None:
