@@ -74,6 +74,10 @@ class _Memo:
 
 
 MEMO = _Memo()
+_IRIS: dict[tuple[Any, ...], Any] = {}
+"""Expanded IRIs by (active context uuid, value, base, vocab): pure given an immutable context."""
+_IRIS_MAX = 65536
+_MISS = object()
 
 
 def _local_key(local: Any) -> Any:
@@ -85,6 +89,10 @@ def _local_key(local: Any) -> Any:
     if isinstance(local, list) and all(isinstance(item, str) for item in local):
         return ("urls", tuple(local))
     return None
+
+
+def _plain(base: Any) -> bool:
+    return base is None or type(base) in (str, bool)
 
 
 class _MemoProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
@@ -99,6 +107,29 @@ class _MemoProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
 
     def _record_dropped(self, expanded_property: Any) -> None:
         self.dropped.append(str(expanded_property))
+
+    def _expand_iri(
+        self,
+        active_ctx: Any,
+        value: Any,
+        base: Any = None,
+        vocab: bool = False,
+        local_ctx: Any = None,
+        defined: Any = None,
+    ) -> Any:
+        # Only outside context processing (no local context) and on a processed, frozen
+        # context: then the answer depends on nothing but the key below.
+        uuid = active_ctx.get("_uuid") if type(active_ctx) is frozendict else None
+        if local_ctx is not None or uuid is None or type(value) is not str or not _plain(base):
+            return super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
+        key = (uuid, value, base, vocab)
+        found = _IRIS.get(key, _MISS)
+        if found is _MISS:
+            found = super()._expand_iri(active_ctx, value, base, vocab)
+            if len(_IRIS) >= _IRIS_MAX:
+                _IRIS.clear()
+            _IRIS[key] = found
+        return found
 
     def _process_context(
         self,

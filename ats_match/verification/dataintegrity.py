@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -89,6 +90,38 @@ def canonicalize(document: dict[str, Any], loader: PinnedLoader = DEFAULT_LOADER
     return nquads
 
 
+# The proof options of one issuer's key differ, credential to credential, only by ``created``.
+# Their canonical form is computed once with a fixed ``created`` and the real one put in its
+# place, when that provably gives the same bytes (see canonicalize_proof_config).
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})")
+_PLACEHOLDER = "1970-01-01T00:00:00Z"
+_XSD_DATETIME = "^^<http://www.w3.org/2001/XMLSchema#dateTime>"
+
+
+def canonicalize_proof_config(config: dict[str, Any], loader: PinnedLoader = DEFAULT_LOADER) -> str:
+    """The canonical N-Quads of a proof configuration, from a per-shape template.
+
+    Substituting the ``created`` literal into the canonical form of the same configuration
+    with a placeholder date is exact when: the value is a plain XML Schema dateTime (written
+    as is, nothing to escape), the dataset has one blank node (its label ``_:c14n0`` cannot
+    depend on the value), and the placeholder occurs on exactly one line whose subject and
+    predicate no other line has (so the line order cannot depend on the value either).
+    Anything else is canonicalised in full."""
+    created = config.get("created")
+    if loader.extra or not isinstance(created, str) or not _DATETIME.fullmatch(created):
+        return canonicalize(config, loader)
+    template = canonicalize({**config, "created": _PLACEHOLDER}, loader)
+    literal = f'"{_PLACEHOLDER}"{_XSD_DATETIME}'
+    lines = template.splitlines()
+    hits = [line for line in lines if literal in line]
+    if len(hits) != 1 or "_:c14n1" in template or template.count(_PLACEHOLDER) != 1:
+        return canonicalize(config, loader)
+    head = hits[0][: hits[0].index(literal)]
+    if sum(line.startswith(head) for line in lines) != 1:
+        return canonicalize(config, loader)
+    return template.replace(literal, f'"{created}"{_XSD_DATETIME}')
+
+
 def _canonize_guarded(document: dict[str, Any], loader: PinnedLoader) -> str:
     try:
         return canonical_nquads(document, loader)
@@ -124,7 +157,7 @@ def hash_data(
     if proof.get("cryptosuite") in JCS_SUITES:
         return jcs_hash_data(document, proof)
     doc_nquads = canonicalize(unsecured(document), loader)
-    cfg_nquads = canonicalize(proof_config(document, proof), loader)
+    cfg_nquads = canonicalize_proof_config(proof_config(document, proof), loader)
     digest = hashlib.sha256(cfg_nquads.encode()).digest()
     return digest + hashlib.sha256(doc_nquads.encode()).digest(), doc_nquads
 
