@@ -53,18 +53,23 @@ class _Memo:
 
     def __init__(self, size: int = _MEMO_MAX) -> None:
         self.size = size
-        self._items: OrderedDict[tuple[Any, ...], tuple[Any, Any, Any]] = OrderedDict()
+        self._items: OrderedDict[tuple[Any, ...], tuple[Any, Any, Any, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[Any, ...], local: Any) -> Any:
+    def get(self, key: tuple[Any, ...], local: Any, loader: Any) -> Any:
         with self._lock:
             entry = self._items.get(key)
-        # The entry holds the local context and the active one, so their ids cannot be reused.
-        return entry[1] if entry is not None and entry[0] is local else None
+        # The entry holds the local context, the active one and the loader, so the ids in the
+        # key cannot be reused by other objects while it exists; checked all the same.
+        if entry is None or entry[3] is not loader:
+            return None
+        if entry[0] is not local and not isinstance(local, str | list):  # URLs: by value
+            return None
+        return entry[1]
 
-    def put(self, key: tuple[Any, ...], local: Any, value: Any, active: Any) -> None:
+    def put(self, key: tuple[Any, ...], local: Any, value: Any, active: Any, loader: Any) -> None:
         with self._lock:
-            self._items[key] = (local, value, active)
+            self._items[key] = (local, value, active, loader)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
 
@@ -162,14 +167,15 @@ class _MemoProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
             options.get("base"),
             id(options.get("documentLoader")),
         )
-        hit = MEMO.get(key, local_ctx)
+        loader = options.get("documentLoader")
+        hit = MEMO.get(key, local_ctx, loader)
         if hit is not None:
             return hit
         result = super()._process_context(
             active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
         )
         if isinstance(result, frozendict) and "_uuid" in result:
-            MEMO.put(key, local_ctx, result, active_ctx)
+            MEMO.put(key, local_ctx, result, active_ctx, loader)
         return result
 
 
