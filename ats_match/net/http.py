@@ -29,9 +29,7 @@ Answers are cached (:mod:`ats_match.net.cache`) with a TTL and ETag revalidation
 from __future__ import annotations
 
 import ipaddress
-import socket
 import ssl
-import threading
 import time
 import typing
 from urllib.parse import urljoin, urlsplit
@@ -43,6 +41,7 @@ import httpx
 from ats_match.net import deadline
 from ats_match.net.cache import ResponseCache
 from ats_match.net.fetcher import FetchError, FetchErrorKind, FetchResponse
+from ats_match.net.resolve import lookup
 from ats_match.settings import Settings, get_settings
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -98,7 +97,7 @@ class AddressPolicy:
         if literal is not None:
             self.check(host, literal)
             return [str(literal)]
-        infos = _lookup(host, port)
+        infos = lookup(host, port)
         addresses: list[str] = []
         for info in infos:
             address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
@@ -108,48 +107,6 @@ class AddressPolicy:
         if not addresses:
             raise httpcore.ConnectError(f"{host} has no address")
         return addresses
-
-
-_LOOKUPS = threading.BoundedSemaphore(32)
-"""Name lookups that may be waiting at once (each in its own thread, see :func:`_lookup`)."""
-
-
-def _lookup(host: str, port: int) -> list[typing.Any]:
-    """``getaddrinfo`` bounded by the current deadline.
-
-    Why a thread: ``getaddrinfo`` takes no timeout, and the name server of an issuer's domain
-    is the issuer's to make slow; inside a deadline scope the lookup runs in a daemon thread
-    that the caller stops waiting for when the deadline passes (the thread ends on its own)."""
-    left = deadline.remaining()
-    if left is None:
-        return _getaddrinfo(host, port)
-    if left <= 0 or not _LOOKUPS.acquire(timeout=left):
-        raise httpcore.ConnectTimeout(f"resolving {host}: the fetch deadline has passed")
-    outcome: list[typing.Any] = []
-
-    def run() -> None:
-        try:
-            outcome.append(_getaddrinfo(host, port))
-        except httpcore.ConnectError as exc:
-            outcome.append(exc)
-        finally:
-            _LOOKUPS.release()
-
-    worker = threading.Thread(target=run, name=f"resolve {host}", daemon=True)
-    worker.start()
-    worker.join(max(0.0, left))
-    if not outcome:
-        raise httpcore.ConnectTimeout(f"resolving {host} took longer than the fetch deadline")
-    if isinstance(outcome[0], Exception):
-        raise outcome[0]
-    return list(outcome[0])
-
-
-def _getaddrinfo(host: str, port: int) -> list[typing.Any]:
-    try:
-        return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as exc:
-        raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
 
 
 def forbidden_reason(address: IPAddress) -> str | None:
