@@ -13,9 +13,7 @@ Kept in a :class:`~contextvars.ContextVar`, so each thread (and each task) has i
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 
 _DEADLINE: ContextVar[float | None] = ContextVar("ats_match_net_deadline", default=None)
 
@@ -24,18 +22,28 @@ class DeadlinePassed(Exception):
     """The scope's time is used up; nothing more may be sent or waited for."""
 
 
-@contextmanager
-def within(seconds: float) -> Iterator[float]:
-    """A scope that ends ``seconds`` from now (or earlier, when an enclosing scope does)."""
-    end = time.monotonic() + max(0.0, seconds)
-    outer = _DEADLINE.get()
-    if outer is not None:
-        end = min(end, outer)
-    token = _DEADLINE.set(end)
-    try:
-        yield end
-    finally:
-        _DEADLINE.reset(token)
+class within:  # lower case: used like a function, ``with within(2.0) as end:``
+    """A scope that ends ``seconds`` from now (or earlier, when an enclosing scope does).
+    A class rather than ``@contextmanager``: it is entered once per verification and fetch."""
+
+    __slots__ = ("_seconds", "_token")
+
+    def __init__(self, seconds: float) -> None:
+        self._seconds = seconds
+        self._token: Token[float | None] | None = None
+
+    def __enter__(self) -> float:
+        end = time.monotonic() + max(0.0, self._seconds)
+        outer = _DEADLINE.get()
+        if outer is not None and outer < end:
+            end = outer
+        self._token = _DEADLINE.set(end)
+        return end
+
+    def __exit__(self, *exc: object) -> None:
+        if self._token is not None:
+            _DEADLINE.reset(self._token)
+            self._token = None
 
 
 def remaining() -> float | None:

@@ -29,7 +29,6 @@ Answers are cached (:mod:`ats_match.net.cache`) with a TTL and ETag revalidation
 from __future__ import annotations
 
 import ipaddress
-import socket
 import ssl
 import time
 import typing
@@ -42,6 +41,7 @@ import httpx
 from ats_match.net import deadline
 from ats_match.net.cache import ResponseCache
 from ats_match.net.fetcher import FetchError, FetchErrorKind, FetchResponse
+from ats_match.net.resolve import lookup
 from ats_match.settings import Settings, get_settings
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -97,10 +97,7 @@ class AddressPolicy:
         if literal is not None:
             self.check(host, literal)
             return [str(literal)]
-        try:
-            infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (OSError, UnicodeError) as exc:
-            raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
+        infos = lookup(host, port)
         addresses: list[str] = []
         for info in infos:
             address = ipaddress.ip_address(str(info[4][0]).split("%")[0])

@@ -53,18 +53,23 @@ class _Memo:
 
     def __init__(self, size: int = _MEMO_MAX) -> None:
         self.size = size
-        self._items: OrderedDict[tuple[Any, ...], tuple[Any, Any, Any]] = OrderedDict()
+        self._items: OrderedDict[tuple[Any, ...], tuple[Any, Any, Any, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[Any, ...], local: Any) -> Any:
+    def get(self, key: tuple[Any, ...], local: Any, loader: Any) -> Any:
         with self._lock:
             entry = self._items.get(key)
-        # The entry holds the local context and the active one, so their ids cannot be reused.
-        return entry[1] if entry is not None and entry[0] is local else None
+        # The entry holds the local context, the active one and the loader, so the ids in the
+        # key cannot be reused by other objects while it exists; checked all the same.
+        if entry is None or entry[3] is not loader:
+            return None
+        if entry[0] is not local and not isinstance(local, str | list):  # URLs: by value
+            return None
+        return entry[1]
 
-    def put(self, key: tuple[Any, ...], local: Any, value: Any, active: Any) -> None:
+    def put(self, key: tuple[Any, ...], local: Any, value: Any, active: Any, loader: Any) -> None:
         with self._lock:
-            self._items[key] = (local, value, active)
+            self._items[key] = (local, value, active, loader)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
 
@@ -74,6 +79,10 @@ class _Memo:
 
 
 MEMO = _Memo()
+_IRIS: dict[tuple[Any, ...], Any] = {}
+"""Expanded IRIs by (active context uuid, value, base, vocab): pure given an immutable context."""
+_IRIS_MAX = 65536
+_MISS = object()
 
 
 def _local_key(local: Any) -> Any:
@@ -85,6 +94,10 @@ def _local_key(local: Any) -> Any:
     if isinstance(local, list) and all(isinstance(item, str) for item in local):
         return ("urls", tuple(local))
     return None
+
+
+def _plain(base: Any) -> bool:
+    return base is None or type(base) in (str, bool)
 
 
 class _MemoProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
@@ -99,6 +112,29 @@ class _MemoProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
 
     def _record_dropped(self, expanded_property: Any) -> None:
         self.dropped.append(str(expanded_property))
+
+    def _expand_iri(
+        self,
+        active_ctx: Any,
+        value: Any,
+        base: Any = None,
+        vocab: bool = False,
+        local_ctx: Any = None,
+        defined: Any = None,
+    ) -> Any:
+        # Only outside context processing (no local context) and on a processed, frozen
+        # context: then the answer depends on nothing but the key below.
+        uuid = active_ctx.get("_uuid") if type(active_ctx) is frozendict else None
+        if local_ctx is not None or uuid is None or type(value) is not str or not _plain(base):
+            return super()._expand_iri(active_ctx, value, base, vocab, local_ctx, defined)
+        key = (uuid, value, base, vocab)
+        found = _IRIS.get(key, _MISS)
+        if found is _MISS:
+            found = super()._expand_iri(active_ctx, value, base, vocab)
+            if len(_IRIS) >= _IRIS_MAX:
+                _IRIS.clear()
+            _IRIS[key] = found
+        return found
 
     def _process_context(
         self,
@@ -131,14 +167,15 @@ class _MemoProcessor(jsonld.JsonLdProcessor):  # type: ignore[misc]
             options.get("base"),
             id(options.get("documentLoader")),
         )
-        hit = MEMO.get(key, local_ctx)
+        loader = options.get("documentLoader")
+        hit = MEMO.get(key, local_ctx, loader)
         if hit is not None:
             return hit
         result = super()._process_context(
             active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
         )
         if isinstance(result, frozendict) and "_uuid" in result:
-            MEMO.put(key, local_ctx, result, active_ctx)
+            MEMO.put(key, local_ctx, result, active_ctx, loader)
         return result
 
 

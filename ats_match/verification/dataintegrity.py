@@ -1,8 +1,11 @@
-"""Data Integrity proofs: ``eddsa-rdfc-2022``, ``Ed25519Signature2020`` and ``ecdsa-rdfc-2019``.
+"""Data Integrity proofs: ``eddsa-rdfc-2022``, ``eddsa-jcs-2022``, ``Ed25519Signature2020`` and
+``ecdsa-rdfc-2019``.
 
 What: canonicalise the document and the proof configuration (RDFC-1.0 via pyld's URDNA2015,
 which produces the same output), hash both with SHA-256 and verify the signature over
-``hash(proof config) || hash(document)``.
+``hash(proof config) || hash(document)``. ``eddsa-jcs-2022`` canonicalises the JSON itself
+with RFC 8785 (the ``rfc8785`` library) instead, so every byte of the JSON is signed and no
+JSON-LD processing happens (vc-di-eddsa §3.3).
 Why bounded: canonicalisation runs on unauthenticated input and is factorial on "poison"
 graphs, so it goes through openbadgeslib's metered URDNA2015 (``_canon_guard``: work units plus
 a CPU-time cap); over budget fails the proof. Expansion runs in JSON-LD safe mode
@@ -15,12 +18,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
 import base58
+import rfc8785
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
@@ -30,8 +35,10 @@ from ats_match.verification.canon import UnsafeDocument, canonical_nquads
 from ats_match.verification.did import PublicKey, key_kind
 from ats_match.verification.jsonld import DEFAULT_LOADER, PinnedLoader, UnknownContextError
 
+JCS_SUITES = frozenset({"eddsa-jcs-2022"})
 SUITES = {
     ("DataIntegrityProof", "eddsa-rdfc-2022"): "Ed25519",
+    ("DataIntegrityProof", "eddsa-jcs-2022"): "Ed25519",
     ("DataIntegrityProof", "ecdsa-rdfc-2019"): "P-256",
     ("Ed25519Signature2020", None): "Ed25519",
 }
@@ -83,6 +90,38 @@ def canonicalize(document: dict[str, Any], loader: PinnedLoader = DEFAULT_LOADER
     return nquads
 
 
+# The proof options of one issuer's key differ, credential to credential, only by ``created``.
+# Their canonical form is computed once with a fixed ``created`` and the real one put in its
+# place, when that provably gives the same bytes (see canonicalize_proof_config).
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})")
+_PLACEHOLDER = "1970-01-01T00:00:00Z"
+_XSD_DATETIME = "^^<http://www.w3.org/2001/XMLSchema#dateTime>"
+
+
+def canonicalize_proof_config(config: dict[str, Any], loader: PinnedLoader = DEFAULT_LOADER) -> str:
+    """The canonical N-Quads of a proof configuration, from a per-shape template.
+
+    Substituting the ``created`` literal into the canonical form of the same configuration
+    with a placeholder date is exact when: the value is a plain XML Schema dateTime (written
+    as is, nothing to escape), the dataset has one blank node (its label ``_:c14n0`` cannot
+    depend on the value), and the placeholder occurs on exactly one line whose subject and
+    predicate no other line has (so the line order cannot depend on the value either).
+    Anything else is canonicalised in full."""
+    created = config.get("created")
+    if loader.extra or not isinstance(created, str) or not _DATETIME.fullmatch(created):
+        return canonicalize(config, loader)
+    template = canonicalize({**config, "created": _PLACEHOLDER}, loader)
+    literal = f'"{_PLACEHOLDER}"{_XSD_DATETIME}'
+    lines = template.splitlines()
+    hits = [line for line in lines if literal in line]
+    if len(hits) != 1 or "_:c14n1" in template or template.count(_PLACEHOLDER) != 1:
+        return canonicalize(config, loader)
+    head = hits[0][: hits[0].index(literal)]
+    if sum(line.startswith(head) for line in lines) != 1:
+        return canonicalize(config, loader)
+    return template.replace(literal, f'"{created}"{_XSD_DATETIME}')
+
+
 def _canonize_guarded(document: dict[str, Any], loader: PinnedLoader) -> str:
     try:
         return canonical_nquads(document, loader)
@@ -113,11 +152,43 @@ def unsecured(document: dict[str, Any]) -> dict[str, Any]:
 def hash_data(
     document: dict[str, Any], proof: dict[str, Any], loader: PinnedLoader = DEFAULT_LOADER
 ) -> tuple[bytes, str]:
-    """``sha256(canon(proof config)) || sha256(canon(document))`` and the document's N-Quads."""
+    """``sha256(canon(proof config)) || sha256(canon(document))`` and the document's canonical
+    form (N-Quads; the JCS text for ``eddsa-jcs-2022``)."""
+    if proof.get("cryptosuite") in JCS_SUITES:
+        return jcs_hash_data(document, proof)
     doc_nquads = canonicalize(unsecured(document), loader)
-    cfg_nquads = canonicalize(proof_config(document, proof), loader)
+    cfg_nquads = canonicalize_proof_config(proof_config(document, proof), loader)
     digest = hashlib.sha256(cfg_nquads.encode()).digest()
     return digest + hashlib.sha256(doc_nquads.encode()).digest(), doc_nquads
+
+
+def jcs_hash_data(document: dict[str, Any], proof: dict[str, Any]) -> tuple[bytes, str]:
+    """The ``eddsa-jcs-2022`` hashes (vc-di-eddsa §3.3.2 verify, §3.3.4-5 transform, configure):
+    a ``@context`` in the proof must begin the document's and replaces it in what is signed;
+    the proof configuration carries the document's ``@context``."""
+    doc = unsecured(document)
+    options = {k: v for k, v in proof.items() if k != "proofValue"}
+    if "@context" in options:
+        ours, theirs = _as_list(doc.get("@context")), _as_list(options["@context"])
+        if ours[: len(theirs)] != theirs:
+            raise ProofError("the proof's @context does not begin the document's @context")
+        doc["@context"] = options["@context"]
+    if "@context" in doc:
+        options["@context"] = doc["@context"]
+    canonical_doc, canonical_options = _jcs(doc), _jcs(options)
+    digest = hashlib.sha256(canonical_options).digest() + hashlib.sha256(canonical_doc).digest()
+    return digest, canonical_doc.decode()
+
+
+def _jcs(value: Any) -> bytes:
+    try:
+        return bytes(rfc8785.dumps(value))
+    except (rfc8785.CanonicalizationError, ValueError, TypeError, RecursionError) as exc:
+        raise ProofError(f"the document cannot be canonicalised with JCS: {exc}") from exc
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
 
 
 def decode_proof_value(value: Any) -> bytes:
@@ -152,8 +223,9 @@ def verify_proof(
     key: PublicKey,
     loader: PinnedLoader = DEFAULT_LOADER,
 ) -> str:
-    """Verify one embedded proof with ``key``; return the document's canonical N-Quads.
+    """Verify one embedded proof with ``key``; return the document's signed canonical form.
 
+    For ``eddsa-jcs-2022`` the canonical form returned is the JCS text of the document.
     Raises :class:`ProofError` when it does not verify."""
     suite = suite_of(proof)
     if suite is None:

@@ -12,7 +12,6 @@ with joserfc, so interoperability is still tested against an independent impleme
 
 from __future__ import annotations
 
-import base64
 import binascii
 import hashlib
 import json
@@ -65,16 +64,25 @@ class DecodedJwt:
     form: str  # "vcdm11" or "vcdm2"
 
 
+_FROM_URL_ALPHABET = str.maketrans("-_", "+/")
+
+
 def _b64u(part: str) -> bytes:
+    """Unpadded base64url (RFC 7515 §2), strictly: padding or characters outside the url-safe
+    alphabet are refused, not skipped."""
+    if "+" in part or "/" in part or "=" in part:
+        raise JwtError("token part is not base64url")
+    padded = (part + "=" * (-len(part) % 4)).translate(_FROM_URL_ALPHABET)
     try:
-        return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+        return binascii.a2b_base64(padded, strict_mode=True)
     except (binascii.Error, ValueError) as exc:
         raise JwtError("token part is not base64url") from exc
 
 
 def _json_part(part: str, what: str) -> dict[str, Any]:
     try:
-        value = json.loads(_b64u(part))
+        # RFC 7519 §7.2: the JSON is UTF-8; decoding first also spares json its sniffing.
+        value = json.loads(_b64u(part).decode("utf-8"))
     except (ValueError, RecursionError) as exc:
         raise JwtError(f"JWT {what} is not JSON") from exc
     if not isinstance(value, dict):
@@ -132,6 +140,8 @@ _SPKI: OrderedDict[int, tuple[PublicKey, bytes]] = OrderedDict()
 def _spki(key: PublicKey) -> bytes:
     """DER SubjectPublicKeyInfo of ``key``, remembered per key object (resolved keys are
     cached and reused); the entry holds the key, so its ``id`` cannot be reused meanwhile."""
+    if isinstance(key, ed25519.Ed25519PublicKey):
+        return b"ed25519:" + key.public_bytes_raw()  # cheaper than DER, as unambiguous
     with _VERIFIED_LOCK:
         entry = _SPKI.get(id(key))
     if entry is not None and entry[0] is key:

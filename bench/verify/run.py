@@ -35,7 +35,7 @@ import tempfile
 import time
 import warnings
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -59,19 +59,32 @@ class Contender:
 
     def __init__(self, fn: Callable[[Any], Any], items: list[Any]) -> None:
         self.fn, self.items = fn, items
-        self.next, self.elapsed = 0, 0.0
+        self.next, self.elapsed, self.cpu = 0, 0.0, 0.0
 
     def run_slice(self, seconds: float) -> None:
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         while self.next < len(self.items) and time.perf_counter() - start < seconds:
             for item in self.items[self.next : self.next + 20]:
                 self.fn(item)
             self.next = min(self.next + 20, len(self.items))
         self.elapsed += time.perf_counter() - start
+        self.cpu += time.process_time() - cpu_start
 
     @property
     def rate(self) -> float:
+        """Credentials per wall-clock second (one thread)."""
         return self.next / self.elapsed if self.elapsed else 0.0
+
+    @property
+    def cpu_rate(self) -> float:
+        """Credentials per CPU second of this process: what one core does, whatever the
+        neighbours steal."""
+        return self.next / self.cpu if self.cpu else 0.0
+
+    @property
+    def cpu_us(self) -> float:
+        """CPU time per credential, in microseconds."""
+        return self.cpu / self.next * 1e6 if self.next else 0.0
 
 
 def interleaved(contenders: list[Contender], seconds: float, slice_s: float = 0.2) -> None:
@@ -101,10 +114,24 @@ def vc_inputs(n_jwt: int, n_di: int, n_clr: int) -> dict[str, Any]:
             did, subject_id=LEARNER, cred_id=f"urn:uuid:{i:08d}-0000-4000-8000-000000000000"
         )
 
-    def jwt(i: int) -> str:
-        vc = credential(i)
+    def jwt(i: int, signer: TestKey = key) -> str:
+        vc = ob3_credential(
+            signer.did_key(),
+            subject_id=LEARNER,
+            cred_id=f"urn:uuid:{i:08d}-0000-4000-8000-000000000000",
+        )
         claims = {k: v for k, v in vc_claims(vc).items() if k != "vc"}
-        return sign_vc_jwt(vc, key, kid=key.did_key_vm(), form="vcdm2", claims=claims)
+        return sign_vc_jwt(vc, signer, kid=signer.did_key_vm(), form="vcdm2", claims=claims)
+
+    def jwt_own_issuer(i: int) -> tuple[str, bytes]:
+        """A token whose issuer (a did:key) signs nothing else in the run."""
+        signer = TestKey.generate()
+        return signer.did_key(), jwt(20_000_000 + i, signer).encode()
+
+    def di(i: int) -> dict[str, Any]:
+        """Distinct document and distinct proof options (its own creation time)."""
+        created = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=i)
+        return sign_data_integrity(credential(i), key, key.did_key_vm(), created=created)
 
     def clr(i: int) -> str:
         bundle = {
@@ -126,7 +153,8 @@ def vc_inputs(n_jwt: int, n_di: int, n_clr: int) -> dict[str, Any]:
         "key": key,
         "did": did,
         "jwt": [jwt(i) for i in range(n_jwt + 1)],
-        "di": [sign_data_integrity(credential(i), key, key.did_key_vm()) for i in range(n_di + 1)],
+        "jwt_bytes": [jwt_own_issuer(i) for i in range(n_jwt + 1)],
+        "di": [di(i) for i in range(n_di + 1)],
         "clr": [clr(i) for i in range(n_clr + 1)],
     }
 
@@ -147,9 +175,13 @@ def ob2_inputs(server: Any, n_signed: int, n_hosted: int) -> dict[str, Any]:
 
 # -- in-process verifiers: ours and openbadgeslib, interleaved -----------------------------------
 def in_process(
-    vc: dict[str, Any], ob2: dict[str, Any], seconds: float
+    vc: dict[str, Any],
+    ob2: dict[str, Any],
+    seconds: float,
+    formats: tuple[str, ...] | None = None,
 ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
-    """Rates of our verifier and openbadgeslib's on the same distinct inputs, per format."""
+    """Rates of our verifier and openbadgeslib's on the same distinct inputs, per format
+    (``formats``: only these rows, e.g. for the smoke test)."""
     from ats_match.formats.model import Spec
     from ats_match.net.http import HttpFetcher
     from ats_match.verification import VerificationContext, dataintegrity, verify_credential
@@ -160,51 +192,73 @@ def in_process(
     loopback = VerificationContext(
         fetcher=HttpFetcher(allow_hosts=("127.0.0.1",)), applicant_emails=(EMAIL,)
     )
-    cases: dict[str, tuple[list[Any], VerificationContext]] = {
-        "vc-jwt": ([form(t) for t in vc["jwt"]], offline),
-        "di-eddsa-rdfc-2022": ([form(d) for d in vc["di"]], offline),
-        "clr-vc-jwt": ([form(t, Spec.CLR2) for t in vc["clr"]], offline),
-        "ob2-signed": (ob2["signed"], loopback),
-        "ob2-hosted": (ob2["hosted"], loopback),
+    builders: dict[str, Callable[[], tuple[list[Any], VerificationContext, Any]]] = {
+        "vc-jwt-bytes": lambda: (vc["jwt_bytes"], offline, _parsed),
+        "vc-jwt": lambda: ([form(t) for t in vc["jwt"]], offline, _same),
+        "di-eddsa-rdfc-2022": lambda: ([form(d) for d in vc["di"]], offline, _same),
+        "clr-vc-jwt": lambda: ([form(t, Spec.CLR2) for t in vc["clr"]], offline, _same),
+        "ob2-signed": lambda: (ob2["signed"], loopback, _same),
+        "ob2-hosted": lambda: (ob2["hosted"], loopback, _same),
     }
+    cases = {name: build() for name, build in builders.items() if not formats or name in formats}
     peers = openbadgeslib_verifiers(vc, ob2)
     # Signing the inputs in this process ran the same canonicaliser, whose per-document cache
     # would make Data Integrity look free: empty it so every document is canonicalised.
     dataintegrity._CACHE.clear()
     mine: dict[str, dict[str, Any]] = {}
     lib: dict[str, dict[str, Any]] = {}
-    for name, (forms, context) in cases.items():
-        first = verify_credential(forms[0], context)  # warms key / profile / context caches
-        forged = verify_credential(tampered(forms[0]), context)
-        ours_c = Contender(functools.partial(_verify, context=context), forms[1:])
+    for name, (items, context, parse) in cases.items():
+        first = verify_credential(parse(items[0]), context)  # warms profile / context caches
+        forged = verify_credential(tampered(parse(items[0])), context)
+        ours_c = Contender(functools.partial(_verify, context=context, parse=parse), items[1:])
         contenders = [ours_c]
-        if name == "vc-jwt":  # the ceiling, timed in the same slices as the VC-JWT verifiers
+        if name.startswith("vc-jwt"):  # the ceiling, timed in the same slices
             contenders.append(raw_c := raw_ed25519())
         peer = peers.get(name)
         if peer is not None:
-            fn, items = peer
-            verdict = _peer_verdict(fn, items[0])
+            fn, peer_items = peer
+            verdict = _peer_verdict(fn, peer_items[0])
             if verdict == "valid":
-                contenders.append(peer_c := Contender(_tolerant(fn), items[1:]))
+                contenders.append(peer_c := Contender(_tolerant(fn), peer_items[1:]))
         interleaved(contenders, seconds)
         mine[name] = {
             "rate": ours_c.rate,
+            "cpu_rate": ours_c.cpu_rate,
+            "cpu_us": ours_c.cpu_us,
             "count": ours_c.next,
             "verdict": first.status.value,
             "tampered_verdict": forged.status.value,
         }
-        if name == "vc-jwt":
-            mine["ed25519-raw"] = {"rate": raw_c.rate, "count": raw_c.next}
+        if name.startswith("vc-jwt"):
+            mine[name]["raw_cpu_rate"] = raw_c.cpu_rate
+            mine[name]["raw_rate"] = raw_c.rate
+            mine.setdefault("ed25519-raw", {"rate": raw_c.rate, "cpu_rate": raw_c.cpu_rate})
         if peer is not None:
             ok = verdict == "valid"
-            lib[name] = {"rate": peer_c.rate if ok else None, "verdict": verdict}
+            lib[name] = {
+                "rate": peer_c.rate if ok else None,
+                "cpu_rate": peer_c.cpu_rate if ok else None,
+                "cpu_us": peer_c.cpu_us if ok else None,
+                "verdict": verdict,
+            }
     return mine, lib
 
 
-def _verify(credential: Any, context: Any) -> Any:
+def _same(item: Any) -> Any:
+    return item
+
+
+def _parsed(item: tuple[str, bytes]) -> Any:
+    """The product's own parser on the token's bytes (what an upload goes through)."""
+    from ats_match.formats.extract import extract_bytes
+
+    return extract_bytes(item[1]).credentials[0]
+
+
+def _verify(item: Any, context: Any, parse: Callable[[Any], Any] = _same) -> Any:
     from ats_match.verification import verify_credential
 
-    return verify_credential(credential, context)
+    return verify_credential(parse(item), context)
 
 
 def raw_ed25519() -> Contender:
@@ -244,13 +298,25 @@ def openbadgeslib_verifiers(
 
     jwt_verifier = OB3Verifier.for_issuer_did(vc["did"])
     ldp_verifier = OB3LdpVerifier.for_issuer_did(vc["did"])
-    ob2_verifier = OB2Verifier(pubkey_pem=ob2["pem"])
+    ob2_verifier = OB2Verifier(pubkey_pem=ob2["pem"]) if "pem" in ob2 else None
+
+    def from_bytes(item: tuple[str, bytes]) -> Any:
+        """openbadgeslib with the issuer's did:key resolved per token (each has its own)."""
+        return OB3Verifier.for_issuer_did(item[0]).verify(item[1].decode())
+
     return {
+        "vc-jwt-bytes": (from_bytes, vc["jwt_bytes"]),
         "vc-jwt": (jwt_verifier.verify, vc["jwt"]),
         "di-eddsa-rdfc-2022": (ldp_verifier.verify, vc["di"]),
-        "ob2-signed": (
-            lambda c: ob2_verifier.verify(c.compact, expected_recipient=EMAIL),
-            ob2["signed"],
+        **(
+            {
+                "ob2-signed": (
+                    lambda c: ob2_verifier.verify(c.compact, expected_recipient=EMAIL),
+                    ob2["signed"],
+                )
+            }
+            if ob2_verifier
+            else {}
         ),
     }
 
@@ -340,34 +406,51 @@ def main() -> None:
         print("measuring ...", file=sys.stderr)
         mine, lib = in_process(vc, ob2, seconds)
         badgecheck = badgecheck_peer(ob2, seconds)
-    raw = mine.pop("ed25519-raw")["rate"]
+    raw = mine.pop("ed25519-raw")
     print_table(raw, mine, lib, badgecheck)
     save(raw, mine, lib, badgecheck, seconds)
 
 
-def print_table(raw: float, mine: dict[str, Any], lib: dict[str, Any], bc: dict[str, Any]) -> None:
-    def cell(entry: dict[str, Any] | None) -> str:
+def print_table(
+    raw: dict[str, Any], mine: dict[str, Any], lib: dict[str, Any], bc: dict[str, Any]
+) -> None:
+    """Per format: wall-clock rate, CPU rate (credentials per CPU second = per core) and CPU
+    time per credential, ours and the peers', and the ratios on CPU time."""
+
+    def cell(entry: dict[str, Any] | None, key: str = "cpu_rate") -> str:
         if not entry:
             return "n/a"
-        if entry["rate"] is None:
-            return f"({entry['verdict'][:40]})"
-        return f"{entry['rate']:9,.0f}"
+        if entry.get(key) is None:
+            return f"({str(entry.get('verdict'))[:30]})"
+        return f"{entry[key]:9,.0f}"
 
-    print(f"\nraw Ed25519 verify (cryptography): {raw:,.0f}/s per core\n")
-    header = f"{'format':20} {'ours':>10} {'verdict':>10} {'openbadgeslib':>14} {'badgecheck':>11} "
-    print(header + "ours/raw  ours/peer")
+    print(
+        f"\nraw Ed25519 verify (cryptography): {raw['rate']:,.0f}/s wall, "
+        f"{raw['cpu_rate']:,.0f}/s per CPU second\n"
+    )
+    print(
+        f"{'format':20} {'ours/s':>9} {'ours cpu/s':>10} {'µs cpu':>8} {'verdict':>13} "
+        f"{'oblib cpu/s':>12} {'oblib µs':>9} {'badgecheck/s':>12}  ours/raw  ours/peer (cpu)"
+    )
     for name, entry in mine.items():
-        peers = [p[name]["rate"] for p in (lib, bc) if name in p and p[name]["rate"]]
-        ratio = " ".join(f"{entry['rate'] / p:5.1f}x" for p in peers) or "-"
+        peer = lib.get(name)
+        ratios = []
+        if peer and peer.get("cpu_rate"):
+            ratios.append(f"{entry['cpu_rate'] / peer['cpu_rate']:5.2f}x openbadgeslib")
+        if name in bc and bc[name]["rate"]:
+            ratios.append(f"{entry['rate'] / bc[name]['rate']:5.1f}x badgecheck (wall)")
+        raw_cpu = entry.get("raw_cpu_rate") or raw["cpu_rate"]
         print(
-            f"{name:20} {entry['rate']:10,.0f} {entry['verdict']:>10} {cell(lib.get(name)):>14} "
-            f"{cell(bc.get(name)):>11} {entry['rate'] / raw:7.2f}  {ratio}"
+            f"{name:20} {entry['rate']:9,.0f} {entry['cpu_rate']:10,.0f} {entry['cpu_us']:8.0f} "
+            f"{entry['verdict']:>13} {cell(peer):>12} {cell(peer, 'cpu_us'):>9} "
+            f"{cell(bc.get(name), 'rate'):>12}  {entry['cpu_rate'] / raw_cpu:7.2f}  "
+            + (" ".join(ratios) or "-")
         )
     forged = {n: e["tampered_verdict"] for n, e in mine.items()}
     print(f"\ntampered copies (must not verify): {forged}")
 
 
-def save(raw: float, mine: Any, lib: Any, bc: Any, seconds: float) -> None:
+def save(raw: dict[str, Any], mine: Any, lib: Any, bc: Any, seconds: float) -> None:
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

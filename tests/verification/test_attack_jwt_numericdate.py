@@ -91,3 +91,14 @@ def test_non_finite_number_is_refused(key: TestKey) -> None:
     )
     problems = vcjwt.check_claims(decoded, NOW)
     assert any("nbf must be a NumericDate" in p for p in problems)
+
+
+@pytest.mark.parametrize("junk", ["+", "/", "=", "$", " "])
+def test_payload_outside_the_base64url_alphabet_is_refused(key: TestKey, junk: str) -> None:
+    """Characters a lenient decoder would skip make a different text decode to the same
+    claims; the token is refused instead."""
+    from ats_match.verification import vcjwt
+
+    head, body, sig = _token(key, {}).split(".")
+    with pytest.raises(vcjwt.JwtError, match="base64url"):
+        vcjwt.decode(f"{head}.{body[:10]}{junk}{body[10:]}.{sig}")

@@ -181,3 +181,22 @@ def test_one_deadline_for_the_whole_verification(
     assert elapsed < 2.5 + SLACK, elapsed
     assert report.status.value == "indeterminate"
     assert any(c.status == CheckStatus.INDETERMINATE for c in report.checks)
+
+
+def test_slow_name_server_is_cut_at_the_fetch_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``getaddrinfo`` takes no timeout; an issuer's name server answering after 5 s must not
+    hold a 1 s fetch."""
+    real = socket.getaddrinfo
+
+    def slow(host: str, *args: Any, **kwargs: Any) -> Any:
+        if host == "slow-dns.test":
+            time.sleep(5)
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow)
+    fetcher = HttpFetcher(Settings(fetch_timeout_seconds=1.0, fetch_allow_hosts=["slow-dns.test"]))
+    start = time.monotonic()
+    with pytest.raises(FetchError) as exc:
+        fetcher.get("http://slow-dns.test/issuer.json")
+    assert time.monotonic() - start < 1.0 + SLACK
+    assert exc.value.kind == FetchErrorKind.TIMEOUT and exc.value.is_transient
