@@ -86,7 +86,7 @@ def main() -> None:
             },
         )
     vc = bench.vc_inputs(n, 1, 1)
-    offline = VerificationContext(fetcher=OfflineFetcher(), applicant_dids=(bench.LEARNER,))
+    offline = VerificationContext(fetcher=OfflineFetcher(), proven_dids=(bench.LEARNER,))
     tokens = [form(t) for t in vc["jwt"]]
     assert verify_credential(tokens[0], offline).status == "verified"
     private = ed25519.Ed25519PrivateKey.generate()

@@ -188,7 +188,7 @@ def in_process(
     from tests.support.ob2 import EMAIL
     from tests.verification.vc.helpers import OfflineFetcher, form
 
-    offline = VerificationContext(fetcher=OfflineFetcher(), applicant_dids=(LEARNER,))
+    offline = VerificationContext(fetcher=OfflineFetcher(), proven_dids=(LEARNER,))
     loopback = VerificationContext(
         fetcher=HttpFetcher(allow_hosts=("127.0.0.1",)), applicant_emails=(EMAIL,)
     )

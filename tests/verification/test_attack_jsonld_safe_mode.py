@@ -26,7 +26,7 @@ def _proof(report: Any) -> Any:
 
 
 def _verify(doc: dict[str, Any]) -> Any:
-    context = VerificationContext(fetcher=OfflineFetcher(), applicant_dids=(LEARNER,))
+    context = VerificationContext(fetcher=OfflineFetcher(), proven_dids=(LEARNER,))
     return verify_credential(form(doc), context)
 
 

@@ -37,7 +37,7 @@ def test_concurrent_verifications_agree_with_serial_ones() -> None:
         forged.append(bad)
     everything = genuine + forged
     dataintegrity._CACHE.clear()
-    context = VerificationContext(fetcher=OfflineFetcher(), applicant_dids=(LEARNER,))
+    context = VerificationContext(fetcher=OfflineFetcher(), proven_dids=(LEARNER,))
 
     def verdict(doc: dict[str, Any]) -> str:
         return verify_credential(form(doc), context).status.value

@@ -90,7 +90,7 @@ def test_open_badge_signed_with_eddsa_jcs_verifies_end_to_end() -> None:
     key = TestKey.generate()
     doc = ob3_credential(key.did_key(), subject_id=LEARNER)
     signed = sign_data_integrity(doc, key, key.did_key_vm(), cryptosuite="eddsa-jcs-2022")
-    context = VerificationContext(fetcher=OfflineFetcher(), applicant_dids=(LEARNER,))
+    context = VerificationContext(fetcher=OfflineFetcher(), proven_dids=(LEARNER,))
     report = verify_credential(form(signed), context)
     proof = next(c for c in report.checks if c.name == "proof")
     assert proof.status == CheckStatus.PASS and "eddsa-jcs-2022" in proof.detail
