@@ -153,6 +153,23 @@ def eval_command(
     typer.echo(f"unmapped rate:  {report.unmapped:.1%} (threshold {threshold:.2f})")
 
 
+@taxonomy_app.command("build")
+def build_command(
+    source: Annotated[
+        Path | None,
+        typer.Argument(help="Folder with the ESCO files (default ../shared/taxonomy)."),
+    ] = None,
+    vectors: Annotated[
+        bool, typer.Option("--vectors/--no-vectors", help="Also embed the skills (slow part).")
+    ] = True,
+) -> None:
+    """Regenerate the packaged default (skills, hierarchy, occupations, vectors) from ESCO."""
+    from ats_match.taxonomy.build_default import main as build_main
+
+    for line in build_main([str(source)] if source else [], with_vectors=vectors):
+        typer.echo(line)
+
+
 @taxonomy_app.command("info")
 def info(
     as_json: AsJson = False,
