@@ -100,7 +100,10 @@ def main(argv: list[str] | None = None, *, with_vectors: bool = True) -> list[st
     if with_vectors:
         from ats_match.taxonomy.semantic import build_vectors
 
+        from ats_match.taxonomy.tune import build_model
+
         lines.append(build_vectors())
+        lines.append(build_model())
     return lines
 
 

@@ -15,7 +15,6 @@ from ats_match.cli.main import app
 from ats_match.formats.model import AchievementInfo
 from ats_match.taxonomy import SkillMatcher, default_taxonomy
 from ats_match.taxonomy import load_esco_csv
-from ats_match.taxonomy.evaluate import LabelledText, holdout_taxonomy
 from ats_match.taxonomy.occupations import default_occupations
 from tests.taxonomy.conftest import DATA_ANALYSIS, PYTHON
 
@@ -106,16 +105,6 @@ def test_multi_skill_badge_on_full_esco(esco_matcher: SkillMatcher) -> None:
     uris = [m.uri for m in result.skills]
     assert PYTHON in uris[:2]
     assert DATA_ANALYSIS in uris[:3]
-
-
-def test_holdout_removes_the_label_and_labels_containing_it() -> None:
-    taxonomy = default_taxonomy()
-    example = LabelledText(text="Python", expected=[PYTHON], holdout=True)
-    reduced = holdout_taxonomy(taxonomy, [example])
-    python = reduced.get(PYTHON)
-    assert python is not None
-    assert not any("python" in a.casefold() for a in python.alt_labels)
-    assert python.preferred_label == "Python (computer programming)"
 
 
 def test_cli_normalise_json() -> None:

@@ -1,0 +1,104 @@
+"""Fit the scorer on the dev split only: logistic weights, then isotonic calibration on
+out-of-fold scores (so the calibration is not fitted to scores the weights have seen).
+
+``ats-match taxonomy build`` runs it after embedding the taxonomy; it writes ``data/scorer.json``.
+The held-out test split is never read here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from ats_match.taxonomy.calibration import Isotonic
+from ats_match.taxonomy.eval_set import DEV_SET, LabelledCredential, load_credentials
+from ats_match.taxonomy.scoring import MODEL_DATA, CandidateFinder, Query, ScoringModel
+
+Floats = npt.NDArray[np.float64]
+_FOLDS = 5
+_L2 = 0.01
+_STEPS = 3000
+_RATE = 0.5
+
+
+def design(
+    finder: CandidateFinder, examples: Sequence[LabelledCredential]
+) -> tuple[Floats, Floats, npt.NDArray[np.int64]]:
+    """Feature rows of every candidate, whether it is right, and which example it came from."""
+    queries = [Query(e.name, e.description) for e in examples]
+    rows: list[tuple[float, ...]] = []
+    right: list[bool] = []
+    group: list[int] = []
+    for g, (example, candidates) in enumerate(zip(examples, finder.find(queries), strict=True)):
+        for candidate in candidates:
+            rows.append(candidate.features)
+            right.append(candidate.uri in example.expected)
+            group.append(g)
+    return np.array(rows), np.array(right, dtype=np.float64), np.array(group)
+
+
+def fit_logistic(x: Floats, y: Floats) -> tuple[Floats, float, Floats, Floats]:
+    """L2-regularised logistic regression by gradient descent on standardised features."""
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
+    z = (x - mean) / scale
+    w, b = np.zeros(z.shape[1]), 0.0
+    for _ in range(_STEPS):
+        p = 1.0 / (1.0 + np.exp(-(z @ w + b)))
+        grad = p - y
+        w -= _RATE * (z.T @ grad / len(y) + _L2 * w)
+        b -= _RATE * float(grad.mean())
+    return w, b, mean, scale
+
+
+def _raw(x: Floats, fitted: tuple[Floats, float, Floats, Floats]) -> Floats:
+    w, b, mean, scale = fitted
+    return np.asarray(((x - mean) / scale) @ w + b, dtype=np.float64)
+
+
+def fit(x: Floats, y: Floats, group: npt.NDArray[np.int64]) -> ScoringModel:
+    """Weights on all of ``x``; calibration on scores each example got from the other folds."""
+    out_of_fold = np.zeros(len(y))
+    for fold in range(_FOLDS):
+        held = group % _FOLDS == fold
+        out_of_fold[held] = _raw(x[held], fit_logistic(x[~held], y[~held]))
+    w, b, mean, scale = fit_logistic(x, y)
+    calibration = Isotonic.fit(out_of_fold.tolist(), (y > 0).tolist())
+    return ScoringModel(
+        tuple(map(float, w)), b, tuple(map(float, mean)), tuple(map(float, scale)), calibration
+    )
+
+
+def tune(finder: CandidateFinder, dev: Path = DEV_SET) -> ScoringModel:
+    """The model fitted on the dev split."""
+    x, y, group = design(finder, load_credentials(dev))
+    return fit(x, y, group)
+
+
+def write_model(model: ScoringModel) -> str:
+    """Write ``data/scorer.json``; a line to print."""
+    from ats_match.taxonomy.build_default import DATA
+
+    path = DATA / MODEL_DATA
+    path.write_text(json.dumps(model.as_dict(), indent=1) + "\n", encoding="utf-8")
+    return f"wrote {path.name}: weights {', '.join(f'{w:.2f}' for w in model.weights)}"
+
+
+def build_model() -> str:
+    """Tune on dev with the default taxonomy and write the model; a line to print."""
+    from ats_match.taxonomy.index import LabelIndex
+    from ats_match.taxonomy.loaders import default_taxonomy
+    from ats_match.taxonomy.scoring import default_model
+    from ats_match.taxonomy.semantic import SkillVectors, default_embedder
+
+    taxonomy = default_taxonomy()
+    embedder = default_embedder()
+    finder = CandidateFinder(
+        SkillVectors.for_taxonomy(taxonomy, embedder), embedder, LabelIndex(taxonomy, {})
+    )
+    line = write_model(tune(finder))
+    default_model.cache_clear()
+    return line
