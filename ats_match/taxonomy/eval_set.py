@@ -22,6 +22,9 @@ class LabelledCredential(BaseModel):
     trap: bool = False
     expected: list[str] = Field(min_length=1)
     expected_labels: list[str] = Field(default_factory=list)
+    decoys: list[str] = Field(default_factory=list)
+    """For a trap: the concept its name tempts a matcher into (the programming language)."""
+    decoy_labels: list[str] = Field(default_factory=list)
 
 
 def load_credentials(path: str | Path) -> list[LabelledCredential]:

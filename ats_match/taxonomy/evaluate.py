@@ -37,6 +37,7 @@ class EvalReport:
     threshold: float
     traps_right: int = 0
     traps: int = 0
+    decoys_avoided: int = 0
     domains: dict[str, DomainFigures] = field(default_factory=dict)
     calibration: list[dict[str, float]] = field(default_factory=list)
     ece: float = 0.0
@@ -51,6 +52,7 @@ class EvalReport:
             "unmapped_rate": round(self.unmapped, 4),
             "threshold": self.threshold,
             "traps": f"{self.traps_right}/{self.traps}",
+            "trap_decoys_avoided": f"{self.decoys_avoided}/{self.traps}",
             "expected_calibration_error": round(self.ece, 4),
             "calibration": self.calibration,
             "top1_method": self.methods,
@@ -71,7 +73,7 @@ def evaluate(
 ) -> EvalReport:
     """Rank every example with ``matcher`` and score it against its labels."""
     ranked = matcher.ranked_many([achievement_of(e) for e in examples], top=5)
-    top1 = top5 = unmapped = traps_right = 0
+    top1 = top5 = unmapped = traps_right = avoided = 0
     per_domain: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
     confidences: list[float] = []
     outcomes: list[bool] = []
@@ -84,6 +86,9 @@ def evaluate(
         top1 += first
         top5 += any5
         traps_right += first and example.trap
+        if example.trap:
+            given = {m.uri for m in matches if m.confidence >= matcher.threshold}
+            avoided += not given.intersection(example.decoys) and uris[:1] != example.decoys[:1]
         unmapped += not matches or matches[0].confidence < matcher.threshold
         per_domain[example.domain].append((first, any5))
         if matches:
@@ -106,6 +111,7 @@ def evaluate(
         threshold=matcher.threshold,
         traps_right=traps_right,
         traps=sum(e.trap for e in examples),
+        decoys_avoided=avoided,
         domains=domains,
         calibration=[
             {

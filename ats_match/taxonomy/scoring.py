@@ -39,6 +39,7 @@ FEATURES = (
     "label_fuzzy",
     "label_exact",
     "overlap_x_meaning",
+    "context_behind_best",
 )
 
 
@@ -174,6 +175,8 @@ class CandidateFinder:
         top = np.argpartition(-sim_text, k - 1)[:k]
         lexical = self._lexical(core)
         best = float(sim_text[top].max())
+        # With no context every skill is equally far from it: the feature is then 0.
+        best_context = float(sim_context.max()) if sim_context.any() else 0.0
         uris = self.vectors.uris
         out: list[Candidate] = []
         for r in dict.fromkeys([*top.tolist(), *lexical]):
@@ -188,6 +191,7 @@ class CandidateFinder:
                 fuzzy,
                 exact,
                 overlap * text,
+                float(sim_context[r]) - best_context,
             )
             out.append(Candidate(uris[r], features, label))
         return out
