@@ -16,10 +16,11 @@ from ats_match.formats.model import AchievementInfo
 from ats_match.taxonomy.catalogue import Catalogue, CatalogueEntry, default_catalogue
 from ats_match.taxonomy.exact import ExactMatcher
 from ats_match.taxonomy.index import LabelIndex
-from ats_match.taxonomy.lexical import LexicalMatcher
+from ats_match.taxonomy.lexical import LEXICAL_THRESHOLD, LexicalMatcher
 from ats_match.taxonomy.loaders import Crosswalk
 from ats_match.taxonomy.model import Taxonomy
 from ats_match.taxonomy.results import NormalisationResult, SkillMatch, keep_best
+from ats_match.taxonomy.text import segments
 from ats_match.taxonomy.scoring import (
     Candidate,
     CandidateFinder,
@@ -55,13 +56,12 @@ class SkillMatcher:
         *,
         synonyms: Mapping[str, Iterable[str]] | None = None,
         crosswalks: Crosswalk | Iterable[Crosswalk] | None = None,
-        threshold: float = DEFAULT_THRESHOLD,
+        threshold: float | None = None,
         catalogue: Catalogue | None = None,
         semantic: bool = True,
         model: ScoringModel | None = None,
     ) -> None:
         self.taxonomy = taxonomy
-        self.threshold = threshold
         if crosswalks is None:
             crosswalks = []
         walks = [crosswalks] if isinstance(crosswalks, Crosswalk) else list(crosswalks)
@@ -70,9 +70,13 @@ class SkillMatcher:
         self.synonyms = self.exact.synonyms
         self.index = LabelIndex(taxonomy, synonyms or {})
         self.catalogue = default_catalogue() if catalogue is None else catalogue
-        self.lexical = LexicalMatcher(taxonomy, self.index, self.exact.synonyms_of)
         self.finder = _finder(taxonomy, self.index) if semantic else None
         self.model = model or (default_model() if self.finder else None)
+        default = DEFAULT_THRESHOLD if self.finder else LEXICAL_THRESHOLD
+        self.threshold = default if threshold is None else threshold
+        self.lexical = LexicalMatcher(
+            taxonomy, self.index, self.exact.synonyms_of, threshold=self.threshold
+        )
 
     @property
     def semantic(self) -> bool:
@@ -244,9 +248,24 @@ class SkillMatcher:
     def _result(self, query: Query, candidates: list[Candidate]) -> NormalisationResult:
         ranked = self._scored(query, candidates)
         skills = [m for m in ranked if m.confidence >= self.threshold][:_MAX_SKILLS]
+        synonyms = self._segment_synonyms(query.name)
+        if synonyms:
+            best = {m.uri: m for m in synonyms}
+            for match in skills:
+                keep_best(best, match)
+            skills = list(best.values())
         if skills:
             return NormalisationResult(skills=skills)
         return NormalisationResult(unmapped=True, suggestions=ranked[:5])
+
+
+    def _segment_synonyms(self, name: str) -> list[SkillMatch]:
+        """Synonyms named by a part of a longer title ("Node and teamwork")."""
+        best: dict[str, SkillMatch] = {}
+        for piece in segments(name):
+            for match in self.exact.synonyms_of(piece):
+                keep_best(best, match)
+        return list(best.values())
 
 
 def _finder(taxonomy: Taxonomy, index: LabelIndex) -> CandidateFinder | None:
