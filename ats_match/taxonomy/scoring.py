@@ -6,7 +6,7 @@ distinctive words with its name (the token index). Each candidate gets a few fea
 of the whole text, of the name alone, of the description alone, how far it is behind the best
 candidate, label-word overlap, fuzzy label similarity, exact label match, and overlap weighted
 by meaning (a label word counts only where the meaning agrees: a snake course is no Python
-course) — combined by a logistic model fitted on the dev split and calibrated by isotonic
+course) — combined by weights fitted for ranking on the dev split and calibrated by isotonic
 regression on out-of-fold dev scores (``ats_match.taxonomy.tune``).
 """
 
@@ -62,7 +62,7 @@ class Candidate:
 
 @dataclass(frozen=True)
 class ScoringModel:
-    """Logistic weights over standardised features, then isotonic calibration."""
+    """Linear weights over standardised features, then isotonic calibration."""
 
     weights: tuple[float, ...]
     bias: float
@@ -71,7 +71,7 @@ class ScoringModel:
     calibration: Isotonic
 
     def raw(self, features: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        """The logistic model's linear score per row."""
+        """The linear ranking score per row."""
         z = (features - np.asarray(self.mean)) / np.asarray(self.scale)
         return np.asarray(z @ np.asarray(self.weights) + self.bias, dtype=np.float64)
 
@@ -140,7 +140,10 @@ class CandidateFinder:
         cores = [credential_core(q.name) for q in queries]
         names = self.embedder.embed(cores)
         contexts = self.embedder.embed([q.context for q in queries])
-        texts = _unit(names + contexts)
+        # The whole text embedded at once ranks better than the sum of its parts (dev split).
+        texts = self.embedder.embed(
+            [f"{core}. {q.context}" if q.context else core for core, q in zip(cores, queries)]
+        )
         matrix = self.vectors.matrix
         sim_text = texts @ matrix.T
         sim_name = names @ matrix.T
