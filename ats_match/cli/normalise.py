@@ -86,9 +86,10 @@ def _matcher(
     employer: Path | None,
     synonyms: Path | None,
     catalogue: Path | None,
-    threshold: float,
+    threshold: float | None,
     *,
     semantic: bool = True,
+    vendor_skills: bool = True,
 ) -> SkillMatcher:
     """The matcher over the chosen taxonomy, with the employer's synonyms and catalogue."""
     from ats_match.taxonomy import SkillMatcher, TaxonomyFileError
@@ -103,7 +104,7 @@ def _matcher(
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
     vendor = cat.vendor_taxonomy()
-    if len(vendor):
+    if vendor_skills and len(vendor):
         taxonomy = taxonomy.merged(vendor, name=taxonomy.name)
     return SkillMatcher(
         taxonomy,
@@ -217,7 +218,14 @@ def eval_command(
         typer.echo(f"{path}: invalid labelled set: {exc}", err=True)
         raise typer.Exit(2) from None
     matcher = _matcher(
-        esco_csv, broader, employer, None, None, threshold, semantic=not lexical_only
+        esco_csv,
+        broader,
+        employer,
+        None,
+        None,
+        None if lexical_only else threshold,  # the lexical path has its own scale
+        semantic=not lexical_only,
+        vendor_skills=False,  # labels are ESCO concepts: vendor skills would only compete
     )
     if no_catalogue:
         matcher.catalogue = Catalogue([])
