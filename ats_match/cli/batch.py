@@ -42,7 +42,8 @@ def achievement_from_line(data: Any) -> AchievementInfo:
     for item in data.get("alignments") or data.get("alignment") or []:
         if not isinstance(item, dict):
             raise ValueError("alignments must be objects")
-        alignments.append(Alignment(**{_ALIGNMENT_KEYS.get(k, k): v for k, v in item.items()}))
+        fields = {_ALIGNMENT_KEYS.get(str(k), str(k)): v for k, v in item.items()}
+        alignments.append(Alignment.model_validate(fields))
     return AchievementInfo(
         id=data.get("id"),
         name=data.get("name"),

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from ats_match.taxonomy import SkillMatch
-    from ats_match.taxonomy import SkillMatcher, Taxonomy
+    from ats_match.taxonomy import SkillMatch, SkillMatcher, Taxonomy
     from ats_match.taxonomy.evaluate import EvalReport
 
 DEFAULT_THRESHOLD = 0.5  # the matcher's calibrated default (ats_match.taxonomy.matcher)
@@ -37,7 +36,7 @@ Synonyms = Annotated[
 ]
 CatalogueFile = Annotated[
     Path | None,
-    typer.Option("--catalogue", help="Extra credential catalogue (YAML/JSON) over the shipped one."),
+    typer.Option("--catalogue", help="Extra credential catalogue (YAML/JSON) over the shipped."),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 Threshold = Annotated[
@@ -242,16 +241,21 @@ def _print_report(path: Path, report: EvalReport) -> None:
 
     console = Console()
     console.print(f"{path.name}: {report.total} labelled credentials")
-    console.print(f"top-1 {report.top1:.1%}   top-5 {report.top5:.1%}   "
-                  f"unmapped {report.unmapped:.1%} (threshold {report.threshold:.2f})")
-    console.print(f"traps: top-1 right {report.traps_right}/{report.traps}, "
-                  f"decoy avoided {report.decoys_avoided}/{report.traps}")
+    console.print(
+        f"top-1 {report.top1:.1%}   top-5 {report.top5:.1%}   "
+        f"unmapped {report.unmapped:.1%} (threshold {report.threshold:.2f})"
+    )
+    console.print(
+        f"traps: top-1 right {report.traps_right}/{report.traps}, "
+        f"decoy avoided {report.decoys_avoided}/{report.traps}"
+    )
     curve = Table(title=f"calibration (ECE {report.ece:.3f})")
     for column in ("confidence", "skills given", "mean confidence", "right"):
         curve.add_column(column)
     for b in report.calibration:
-        curve.add_row(str(b["range"]), str(b["count"]), f"{b['mean_confidence']:.2f}",
-                      f"{b['accuracy']:.2f}")
+        curve.add_row(
+            str(b["range"]), str(b["count"]), f"{b['mean_confidence']:.2f}", f"{b['accuracy']:.2f}"
+        )
     console.print(curve)
     domains = Table(title="per domain")
     for column in ("domain", "n", "top-1", "top-5"):

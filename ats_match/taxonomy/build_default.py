@@ -91,15 +91,17 @@ def main(argv: list[str] | None = None, *, with_vectors: bool = True) -> list[st
     args = sys.argv[1:] if argv is None else argv
     source = Path(args[0]) if args else DEFAULT_SOURCE
     document = build(source)
-    lines = [f"wrote {OUTPUT.name}: {len(document['skills']):,} skills, "
-             f"{write_gzip_json(OUTPUT, document):,} bytes"]
+    lines = [
+        f"wrote {OUTPUT.name}: {len(document['skills']):,} skills, "
+        f"{write_gzip_json(OUTPUT, document):,} bytes"
+    ]
     occupations = build_occupations(source)
     size = write_gzip_json(OCCUPATIONS, occupations)
-    lines.append(f"wrote {OCCUPATIONS.name}: {len(occupations['occupations']):,} occupations, "
-                 f"{size:,} bytes")
+    lines.append(
+        f"wrote {OCCUPATIONS.name}: {len(occupations['occupations']):,} occupations, {size:,} bytes"
+    )
     if with_vectors:
         from ats_match.taxonomy.semantic import build_vectors
-
         from ats_match.taxonomy.tune import build_model
 
         lines.append(build_vectors())

@@ -15,6 +15,10 @@ import numpy.typing as npt
 Floats = npt.NDArray[np.float64]
 
 
+def _mean(block: list[float]) -> float:
+    return block[0] / block[1]
+
+
 @dataclass(frozen=True)
 class Isotonic:
     """A non-decreasing step function from raw score to probability, interpolated linearly."""
@@ -31,7 +35,7 @@ class Isotonic:
         blocks: list[list[float]] = []  # [sum_y, count, min_x, max_x]
         for xi, yi in zip(x, y, strict=True):
             blocks.append([yi, 1.0, xi, xi])
-            while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] >= blocks[-1][0] / blocks[-1][1]:
+            while len(blocks) > 1 and _mean(blocks[-2]) >= _mean(blocks[-1]):
                 s, c, lo, hi = blocks.pop()
                 blocks[-1][0] += s
                 blocks[-1][1] += c
@@ -65,9 +69,7 @@ class Bin:
     accuracy: float
 
 
-def reliability(
-    confidences: Sequence[float], outcomes: Sequence[bool], bins: int = 5
-) -> list[Bin]:
+def reliability(confidences: Sequence[float], outcomes: Sequence[bool], bins: int = 5) -> list[Bin]:
     """Reliability curve over equal-width confidence bins (empty bins left out)."""
     conf = np.asarray(confidences, dtype=np.float64)
     right = np.asarray(outcomes, dtype=np.float64)

@@ -151,7 +151,8 @@ def load_catalogue(path: str | Path) -> Catalogue:
     """A catalogue file: YAML or JSON, a list of entries or ``{credentials: [...]}``."""
     path = Path(path)
     with path.open(encoding="utf-8") as fh:
-        return catalogue_from_data(yaml.load(fh, Loader=_Loader), str(path))
+        data = yaml.load(fh, Loader=_Loader)  # noqa: S506 - a safe loader (C or Python)
+    return catalogue_from_data(data, str(path))
 
 
 def catalogue_from_data(data: Any, where: str = "catalogue") -> Catalogue:
@@ -170,4 +171,5 @@ def default_catalogue() -> Catalogue:
     """The packaged catalogue of widely held credentials."""
     ref = resources.files("ats_match.taxonomy") / "data" / CATALOGUE_DATA
     with ref.open("r", encoding="utf-8") as fh:
-        return catalogue_from_data(yaml.load(fh, Loader=_Loader), CATALOGUE_DATA)
+        data = yaml.load(fh, Loader=_Loader)  # noqa: S506 - a safe loader (C or Python)
+    return catalogue_from_data(data, CATALOGUE_DATA)

@@ -39,7 +39,7 @@ class EvalReport:
     traps: int = 0
     decoys_avoided: int = 0
     domains: dict[str, DomainFigures] = field(default_factory=dict)
-    calibration: list[dict[str, float]] = field(default_factory=list)
+    calibration: list[dict[str, float | str]] = field(default_factory=list)
     ece: float = 0.0
     methods: dict[str, int] = field(default_factory=dict)
 

@@ -89,7 +89,6 @@ class LexicalMatcher:
             matched_text=piece,
         )
 
-
     def match_credential(self, achievement: AchievementInfo) -> NormalisationResult:
         best: dict[str, SkillMatch] = {}
         short_texts = [achievement.name or "", *achievement.tags]

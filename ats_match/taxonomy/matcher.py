@@ -20,7 +20,6 @@ from ats_match.taxonomy.lexical import LEXICAL_THRESHOLD, LexicalMatcher
 from ats_match.taxonomy.loaders import Crosswalk
 from ats_match.taxonomy.model import Taxonomy
 from ats_match.taxonomy.results import NormalisationResult, SkillMatch, keep_best
-from ats_match.taxonomy.text import segments
 from ats_match.taxonomy.scoring import (
     Candidate,
     CandidateFinder,
@@ -28,6 +27,7 @@ from ats_match.taxonomy.scoring import (
     ScoringModel,
     default_model,
 )
+from ats_match.taxonomy.text import segments
 
 __all__ = ["DEFAULT_THRESHOLD", "LabelIndex", "NormalisationResult", "SkillMatch", "SkillMatcher"]
 
@@ -257,7 +257,6 @@ class SkillMatcher:
         if skills:
             return NormalisationResult(skills=skills)
         return NormalisationResult(unmapped=True, suggestions=ranked[:5])
-
 
     def _segment_synonyms(self, name: str) -> list[SkillMatch]:
         """Synonyms named by a part of a longer title ("Node and teamwork")."""

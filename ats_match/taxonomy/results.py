@@ -6,9 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-Method = Literal[
-    "alignment", "crosswalk", "override", "catalogue", "synonym", "semantic", "fuzzy"
-]
+Method = Literal["alignment", "crosswalk", "override", "catalogue", "synonym", "semantic", "fuzzy"]
 
 
 class SkillMatch(BaseModel):

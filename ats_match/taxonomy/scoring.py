@@ -142,7 +142,10 @@ class CandidateFinder:
         contexts = self.embedder.embed([q.context for q in queries])
         # The whole text embedded at once ranks better than the sum of its parts (dev split).
         texts = self.embedder.embed(
-            [f"{core}. {q.context}" if q.context else core for core, q in zip(cores, queries)]
+            [
+                f"{core}. {q.context}" if q.context else core
+                for core, q in zip(cores, queries, strict=True)
+            ]
         )
         matrix = self.vectors.matrix
         sim_text = texts @ matrix.T

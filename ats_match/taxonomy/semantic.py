@@ -92,7 +92,7 @@ def skill_vectors(embedder: Embedder, skills: Sequence[Skill]) -> Matrix:
     labels = embedder.embed([s.preferred_label for s in skills])
     alts = embedder.embed([" ; ".join(s.alt_labels[:12]) for s in skills])
     descs = embedder.embed([s.description for s in skills])
-    mixed = LABEL_WEIGHT * labels + ALT_WEIGHT * alts + DESCRIPTION_WEIGHT * descs
+    mixed: Matrix = LABEL_WEIGHT * labels + ALT_WEIGHT * alts + DESCRIPTION_WEIGHT * descs
     norms = np.linalg.norm(mixed, axis=1, keepdims=True)
     np.divide(mixed, norms, out=mixed, where=norms > 0)
     return mixed
@@ -158,4 +158,5 @@ def build_vectors() -> str:
             vectors=quantise(vectors),
         )
     default_vectors.cache_clear()
-    return f"wrote {path.name}: {len(skills):,} x {vectors.shape[1]} int8, {path.stat().st_size:,} bytes"
+    size = path.stat().st_size
+    return f"wrote {path.name}: {len(skills):,} x {vectors.shape[1]} int8, {size:,} bytes"

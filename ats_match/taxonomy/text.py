@@ -97,12 +97,12 @@ _BOILERPLATE = re.compile(
     r"speciali[sz]ation|micro-?credential|i{1,3}|\d+)\b",
     re.IGNORECASE,
 )
-_ASIDES = re.compile(r"\([^)]*\)|[–—:,]")
+_ASIDES = re.compile(r"\([^)]*\)|[\u2013\u2014:,]")
 
 
 def credential_core(name: str) -> str:
     """A credential name without the words every credential has ("Certified", "Level 2",
-    "(CKA)"), which carry no skill: "AWS Certified Solutions Architect – Associate" -> "AWS
+    "(CKA)"), which carry no skill: "AWS Certified Solutions Architect - Associate" -> "AWS
     Solutions Architect". The name itself when nothing would be left."""
     core = " ".join(_BOILERPLATE.sub(" ", _ASIDES.sub(" ", name)).split())
     return core or name.strip()

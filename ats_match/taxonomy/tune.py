@@ -8,6 +8,7 @@ The held-out test split is never read here.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -47,7 +48,7 @@ def _raw(x: Floats, fitted: tuple[Floats, float, Floats, Floats]) -> Floats:
 def _objective(score: Floats, y: Floats, starts: npt.NDArray[np.int64]) -> float:
     """Top-1 plus a third of top-5 over credentials (candidates contiguous per credential)."""
     hits1 = hits5 = 0.0
-    for lo, hi in zip(starts[:-1], starts[1:], strict=True):
+    for lo, hi in itertools.pairwise(starts):
         order = np.argsort(-score[lo:hi], kind="stable")
         hits1 += y[lo + order[0]]
         hits5 += float(y[lo + order[:5]].any())

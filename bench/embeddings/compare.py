@@ -43,7 +43,7 @@ class MiniLM:
         from tokenizers import Tokenizer
 
         with safe_open(str(folder / "model.safetensors"), framework="np") as fh:
-            self.w = {k: fh.get_tensor(k).astype(np.float32) for k in fh.keys()}
+            self.w = {k: fh.get_tensor(k).astype(np.float32) for k in fh.keys()}  # noqa: SIM118 - safetensors handle, not a dict
         self.tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tok.enable_truncation(128)
 
@@ -70,8 +70,9 @@ class MiniLM:
             a = np.exp(a - a.max(-1, keepdims=True))
             a /= a.sum(-1, keepdims=True)
             ctx = (a @ v).transpose(1, 0, 2).reshape(len(ids), -1)
-            x = self._ln(x + self._lin(ctx, p + "attention.output.dense"),
-                         p + "attention.output.LayerNorm")
+            x = self._ln(
+                x + self._lin(ctx, p + "attention.output.dense"), p + "attention.output.LayerNorm"
+            )
             h = self._lin(x, p + "intermediate.dense")
             h = 0.5 * h * (1 + np.tanh(0.7978845608 * (h + 0.044715 * h**3)))  # GELU
             x = self._ln(x + self._lin(h, p + "output.dense"), p + "output.LayerNorm")
@@ -81,16 +82,24 @@ class MiniLM:
         return np.stack([self.embed_one(t) for t in texts])
 
 
-def score(name: str, skills: np.ndarray, queries: np.ndarray, examples: list, uris: list[str],
-          seconds: float) -> None:
+def score(
+    name: str,
+    skills: np.ndarray,
+    queries: np.ndarray,
+    examples: list,
+    uris: list[str],
+    seconds: float,
+) -> None:
     t1 = t5 = 0
     for q, e in zip(queries, examples, strict=True):
         top = np.argsort(-(skills @ q))[:5]
         t1 += uris[top[0]] in e.expected
         t5 += any(uris[i] in e.expected for i in top)
     n = len(examples)
-    print(f"{name:14} top-1 {t1 / n:.3f}  top-5 {t5 / n:.3f}  "
-          f"embed {seconds * 1000 / (len(uris) + n):.2f} ms/text  dims {skills.shape[1]}")
+    print(
+        f"{name:14} top-1 {t1 / n:.3f}  top-5 {t5 / n:.3f}  "
+        f"embed {seconds * 1000 / (len(uris) + n):.2f} ms/text  dims {skills.shape[1]}"
+    )
 
 
 def main() -> None:
@@ -111,8 +120,9 @@ def main() -> None:
     if args.minilm:
         model = MiniLM(args.minilm)
         start = time.process_time()
-        docs = [f"{s.preferred_label}; {'; '.join(s.alt_labels[:12])}. {s.description}"
-                for s in skills]
+        docs = [
+            f"{s.preferred_label}; {'; '.join(s.alt_labels[:12])}. {s.description}" for s in skills
+        ]
         sm = model.embed(docs)
         qm = model.embed(texts)
         score("minilm-l6", sm, qm, examples, uris, time.process_time() - start)

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-SUFFIXES = ("", " (2024)", " – online", " certificate", " level 1", " badge")
+SUFFIXES = ("", " (2024)", " \u2013 online", " certificate", " level 1", " badge")
 
 
 def inputs(n: int) -> list[dict[str, str]]:
@@ -81,9 +81,7 @@ def run_path(path: str, n: int) -> dict[str, Any]:
     from ats_match.taxonomy import SkillMatcher, default_taxonomy
     from ats_match.taxonomy.catalogue import Catalogue
 
-    credentials = [
-        AchievementInfo(name=c["name"], description=c["description"]) for c in inputs(n)
-    ]
+    credentials = [AchievementInfo(name=c["name"], description=c["description"]) for c in inputs(n)]
     taxonomy = default_taxonomy()
     if path == "rapidfuzz":
         from rapidfuzz import fuzz, process
@@ -151,8 +149,13 @@ def accuracy(path: str) -> float | None:
 
 
 def child(args: list[str]) -> dict[str, Any]:
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
-           "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
+    env = {
+        **os.environ,
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "PYTHONPATH": str(ROOT),
+        "HF_HUB_OFFLINE": "1",
+    }
     out = subprocess.run(
         [sys.executable, __file__, *args], capture_output=True, text=True, env=env, check=True
     )
@@ -162,8 +165,9 @@ def child(args: list[str]) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=3000)
-    parser.add_argument("--child", choices=["load", "semantic", "semantic+catalogue", "lexical",
-                                            "rapidfuzz"])
+    parser.add_argument(
+        "--child", choices=["load", "semantic", "semantic+catalogue", "lexical", "rapidfuzz"]
+    )
     args = parser.parse_args()
     if args.child == "load":
         print(json.dumps(run_load()))
@@ -172,16 +176,24 @@ def main() -> None:
         print(json.dumps(run_path(args.child, args.n)))
         return
     load = child(["--child", "load"])
-    rows = [child(["--child", p, "--n", str(args.n)])
-            for p in ("semantic", "semantic+catalogue", "lexical")]
+    rows = [
+        child(["--child", p, "--n", str(args.n)])
+        for p in ("semantic", "semantic+catalogue", "lexical")
+    ]
     # Brute force costs ~120 ms a credential: timed on a slice, its rate is per credential.
     rows.append(child(["--child", "rapidfuzz", "--n", str(min(args.n, 200))]))
     print(f"taxonomy load (fresh process): {load}")
     header = ("path", "cred/CPU-s", "cred/wall-s", "CPU ms/cred", "peak RSS MB", "test top-1")
     print(" | ".join(f"{h:>18}" for h in header))
     for r in rows:
-        cells = (r["path"], r["per_cpu_second"], r["per_wall_second"],
-                 r["cpu_ms_per_credential"], r["peak_rss_mb"], r["test_top1"])
+        cells = (
+            r["path"],
+            r["per_cpu_second"],
+            r["per_wall_second"],
+            r["cpu_ms_per_credential"],
+            r["peak_rss_mb"],
+            r["test_top1"],
+        )
         print(" | ".join(f"{c!s:>18}" for c in cells))
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)

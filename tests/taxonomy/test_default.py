@@ -13,8 +13,7 @@ from typer.testing import CliRunner
 
 from ats_match.cli.main import app
 from ats_match.formats.model import AchievementInfo
-from ats_match.taxonomy import SkillMatcher, default_taxonomy
-from ats_match.taxonomy import load_esco_csv
+from ats_match.taxonomy import SkillMatcher, default_taxonomy, load_esco_csv
 from ats_match.taxonomy.occupations import default_occupations
 from tests.taxonomy.conftest import DATA_ANALYSIS, PYTHON
 
@@ -124,7 +123,7 @@ def test_cli_normalise_table_shows_unmapped() -> None:
 
 def test_cli_taxonomy_eval_json(tmp_path: Path) -> None:
     labelled = tmp_path / "set.jsonl"
-    row = {"name": "PCEP – Certified Entry-Level Python Programmer", "expected": [PYTHON]}
+    row = {"name": "PCEP \u2013 Certified Entry-Level Python Programmer", "expected": [PYTHON]}
     labelled.write_text(json.dumps(row) + "\n\n", encoding="utf-8")
     result = runner.invoke(app, ["taxonomy", "eval", str(labelled), "--json"])
     assert result.exit_code == 0, result.output

@@ -78,8 +78,10 @@ def test_the_description_overrules_a_misleading_name(
 ) -> None:
     ranked = esco.ranked(AchievementInfo(name=name, description=description))
     assert ranked[0].uri != decoy
-    assert decoy not in {m.uri for m in esco.match_credential(
-        AchievementInfo(name=name, description=description)).skills}
+    assert decoy not in {
+        m.uri
+        for m in esco.match_credential(AchievementInfo(name=name, description=description)).skills
+    }
 
 
 def test_the_same_name_alone_still_means_the_language(esco: SkillMatcher) -> None:
