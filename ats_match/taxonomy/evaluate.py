@@ -1,42 +1,49 @@
-"""Evaluation harness: top-1 / top-5 accuracy and unmapped rate on a labelled set.
+"""Evaluation on labelled credentials: top-1 / top-5, unmapped rate, traps, per-domain figures
+and the calibration curve of the confidences given.
 
-A labelled set is JSON Lines: ``{"text": ..., "expected": [uri, ...], "holdout": bool}``. With
-``holdout`` the text is one of the expected skill's own labels, so it is removed from the index
-(with any label containing it) before matching: the matcher must find the skill another way.
+A labelled set is JSON Lines of :class:`~ats_match.taxonomy.eval_set.LabelledCredential`; the
+shipped dev split tunes the scorer, the test split is only ever reported.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from pydantic import BaseModel, Field
+from ats_match.formats.model import AchievementInfo
+from ats_match.taxonomy.calibration import expected_calibration_error, reliability
+from ats_match.taxonomy.eval_set import LabelledCredential
+from ats_match.taxonomy.matcher import SkillMatcher
 
-from ats_match.taxonomy.matcher import DEFAULT_THRESHOLD, SkillMatcher
-from ats_match.taxonomy.model import Taxonomy
 
+@dataclass(frozen=True)
+class DomainFigures:
+    """Top-1 / top-5 over one domain's examples."""
 
-class LabelledText(BaseModel):
-    """One labelled example: the input text and the skill URIs that count as right."""
-
-    text: str
-    expected: list[str] = Field(min_length=1)
-    holdout: bool = False
+    total: int
+    top1: float
+    top5: float
 
 
 @dataclass(frozen=True)
 class EvalReport:
-    """Accuracy figures over a labelled set (fractions in 0..1)."""
+    """Accuracy and calibration over a labelled set (fractions in 0..1)."""
 
     total: int
     top1: float
     top5: float
     unmapped: float
     threshold: float
+    traps_right: int = 0
+    traps: int = 0
+    decoys_avoided: int = 0
+    domains: dict[str, DomainFigures] = field(default_factory=dict)
+    calibration: list[dict[str, float | str]] = field(default_factory=list)
+    ece: float = 0.0
+    methods: dict[str, int] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, float | int]:
+    def as_dict(self) -> dict[str, object]:
         """Plain figures for JSON output."""
         return {
             "total": self.total,
@@ -44,50 +51,77 @@ class EvalReport:
             "top5": round(self.top5, 4),
             "unmapped_rate": round(self.unmapped, 4),
             "threshold": self.threshold,
+            "traps": f"{self.traps_right}/{self.traps}",
+            "trap_decoys_avoided": f"{self.decoys_avoided}/{self.traps}",
+            "expected_calibration_error": round(self.ece, 4),
+            "calibration": self.calibration,
+            "top1_method": self.methods,
+            "domains": {
+                d: {"total": f.total, "top1": round(f.top1, 4), "top5": round(f.top5, 4)}
+                for d, f in sorted(self.domains.items())
+            },
         }
 
 
-def load_labelled(path: str | Path) -> list[LabelledText]:
-    """Read a JSON Lines labelled set; blank lines are skipped."""
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
-    return [LabelledText.model_validate(json.loads(line)) for line in lines if line.strip()]
-
-
-def holdout_taxonomy(taxonomy: Taxonomy, examples: Sequence[LabelledText]) -> Taxonomy:
-    """The taxonomy without the held-out labels of the examples that ask for it."""
-    removals: dict[str, list[str]] = {}
-    for example in examples:
-        if example.holdout:
-            for uri in example.expected:
-                removals.setdefault(uri, []).append(example.text)
-    return taxonomy.without_labels(removals) if removals else taxonomy
-
-
-Ranker = Callable[[str], list[tuple[str, float]]]
-"""Ranks skills for a text: (uri, confidence) pairs, best first."""
-
-
-def score_rankings(examples: Sequence[LabelledText], rank: Ranker, threshold: float) -> EvalReport:
-    """Top-1 / top-5 accuracy and unmapped rate (best confidence below ``threshold``)."""
-    top1 = top5 = unmapped = 0
-    for example in examples:
-        ranked = rank(example.text)
-        uris = [uri for uri, _ in ranked[:5]]
-        expected = set(example.expected)
-        top1 += bool(uris[:1] and uris[0] in expected)
-        top5 += bool(expected.intersection(uris))
-        unmapped += not ranked or ranked[0][1] < threshold
-    n = max(len(examples), 1)
-    return EvalReport(len(examples), top1 / n, top5 / n, unmapped / n, threshold)
+def achievement_of(example: LabelledCredential) -> AchievementInfo:
+    """The achievement a badge with this name and description would give the matcher."""
+    return AchievementInfo(name=example.name, description=example.description or None)
 
 
 def evaluate(
-    examples: Sequence[LabelledText], taxonomy: Taxonomy, threshold: float = DEFAULT_THRESHOLD
+    examples: Sequence[LabelledCredential], matcher: SkillMatcher, *, bins: int = 5
 ) -> EvalReport:
-    """Evaluate :class:`SkillMatcher` (fuzzy path) on ``examples`` against ``taxonomy``."""
-    matcher = SkillMatcher(holdout_taxonomy(taxonomy, examples), threshold=threshold)
-
-    def rank(text: str) -> list[tuple[str, float]]:
-        return [(m.uri, m.confidence) for m in matcher.match_text(text, top=5)]
-
-    return score_rankings(examples, rank, threshold)
+    """Rank every example with ``matcher`` and score it against its labels."""
+    ranked = matcher.ranked_many([achievement_of(e) for e in examples], top=5)
+    top1 = top5 = unmapped = traps_right = avoided = 0
+    per_domain: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
+    confidences: list[float] = []
+    outcomes: list[bool] = []
+    methods: dict[str, int] = defaultdict(int)
+    for example, matches in zip(examples, ranked, strict=True):
+        expected = set(example.expected)
+        uris = [m.uri for m in matches]
+        first = bool(uris) and uris[0] in expected
+        any5 = bool(expected.intersection(uris))
+        top1 += first
+        top5 += any5
+        traps_right += first and example.trap
+        if example.trap:
+            given = {m.uri for m in matches if m.confidence >= matcher.threshold}
+            avoided += not given.intersection(example.decoys) and uris[:1] != example.decoys[:1]
+        unmapped += not matches or matches[0].confidence < matcher.threshold
+        per_domain[example.domain].append((first, any5))
+        if matches:
+            methods[matches[0].method] += 1
+        for m in matches:
+            if m.confidence >= matcher.threshold or m is matches[0]:
+                confidences.append(m.confidence)
+                outcomes.append(m.uri in expected)
+    n = max(len(examples), 1)
+    curve = reliability(confidences, outcomes, bins=bins)
+    domains = {
+        d: DomainFigures(len(v), sum(a for a, _ in v) / len(v), sum(b for _, b in v) / len(v))
+        for d, v in per_domain.items()
+    }
+    return EvalReport(
+        total=len(examples),
+        top1=top1 / n,
+        top5=top5 / n,
+        unmapped=unmapped / n,
+        threshold=matcher.threshold,
+        traps_right=traps_right,
+        traps=sum(e.trap for e in examples),
+        decoys_avoided=avoided,
+        domains=domains,
+        calibration=[
+            {
+                "range": f"{b.low:.1f}-{b.high:.1f}",
+                "count": b.count,
+                "mean_confidence": round(b.mean_confidence, 3),
+                "accuracy": round(b.accuracy, 3),
+            }
+            for b in curve
+        ],
+        ece=expected_calibration_error(curve),
+        methods=dict(methods),
+    )

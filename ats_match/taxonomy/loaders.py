@@ -21,6 +21,7 @@ from ats_match.taxonomy.text import normalise
 
 DEFAULT_DATA = "esco_default.json.gz"
 _LIST_SPLIT = re.compile(r"\s*(?:\r?\n|\|)\s*")
+_SKILL_TYPES = frozenset({"KnowledgeSkillCompetence", "", "Skill"})
 _URI = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 
@@ -30,13 +31,17 @@ class TaxonomyFileError(ValueError):
 
 @lru_cache(maxsize=1)
 def default_taxonomy() -> Taxonomy:
-    """The packaged ESCO skills pillar, loaded once on first use (about 0.2 s)."""
+    """The packaged ESCO skills pillar with its hierarchy, loaded once on first use (~0.3 s)."""
     ref = resources.files("ats_match.taxonomy") / "data" / DEFAULT_DATA
     with ref.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
         document = json.load(fh)
     prefix: str = document.get("uri_prefix", "")
+
+    def full(uri: str) -> str:
+        return uri if "://" in uri else prefix + uri
+
     skills = (
-        Skill(prefix + uri, label, tuple(alts), desc, stype, tuple(broader))
+        Skill(full(uri), label, tuple(alts), desc, stype, tuple(map(full, broader)))
         for uri, label, alts, desc, stype, broader in document["skills"]
     )
     return Taxonomy.from_skills(skills, name=document.get("name", "esco-default"))
@@ -50,10 +55,21 @@ def split_list(value: Any) -> tuple[str, ...]:
     return tuple(s for s in (str(i).strip() for i in items) if s)
 
 
-def _read_csv(path: Path) -> Iterator[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8-sig") as fh:
+def read_csv(path: Path) -> Iterator[dict[str, str]]:
+    """Rows of a CSV file (gzipped when its name ends in ``.gz``), keys stripped."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", newline="", encoding="utf-8-sig") as fh:
         for row in csv.DictReader(fh):
             yield {(k or "").strip(): (v or "") for k, v in row.items()}
+
+
+def _field(row: Mapping[str, str], *names: str) -> str:
+    """The first non-empty of several column names (ESCO renames columns across versions)."""
+    for name in names:
+        value = row.get(name, "").strip()
+        if value:
+            return value
+    return ""
 
 
 def _read_yaml(path: Path) -> Any:
@@ -73,11 +89,15 @@ def load_esco_csv(
 ) -> Taxonomy:
     """Read the official ESCO export (``skills_en.csv``, optional ``broaderRelationsSkillPillar``).
 
-    ``altLabels`` and ``hiddenLabels`` are newline-separated inside one CSV cell. Hidden labels are
-    common misspellings and old names: useful for matching, so they join the alternative labels.
+    Plain or gzipped. ``altLabels`` and ``hiddenLabels`` are newline-separated inside one CSV
+    cell. Hidden labels are common misspellings and old names: useful for matching, so they join
+    the alternative labels. ``skillType`` may be named ``skillType_v1.0`` (older exports); rows of
+    another ``conceptType`` than a skill (a full-pillar export also lists skill groups) are skipped.
     """
     skills: list[Skill] = []
-    for line, row in enumerate(_read_csv(Path(skills_csv)), start=2):
+    for line, row in enumerate(read_csv(Path(skills_csv)), start=2):
+        if row.get("conceptType", "KnowledgeSkillCompetence").strip() not in _SKILL_TYPES:
+            continue
         uri, label = row.get("conceptUri", "").strip(), row.get("preferredLabel", "").strip()
         if not uri or not label:
             raise TaxonomyFileError(f"{skills_csv}:{line}: conceptUri and preferredLabel needed")
@@ -90,7 +110,7 @@ def load_esco_csv(
                 preferred_label=label,
                 alt_labels=tuple(a for a in dict.fromkeys(alts) if a != label),
                 description=row.get("description", "").strip(),
-                skill_type=row.get("skillType", "").strip(),
+                skill_type=_field(row, "skillType", "skillType_v1.0"),
             )
         )
     taxonomy = Taxonomy.from_skills(skills, name=Path(skills_csv).stem)
@@ -102,7 +122,7 @@ def load_esco_csv(
 def load_broader_relations(path: str | Path) -> dict[str, list[str]]:
     """``broaderRelationsSkillPillar.csv``: child ``conceptUri`` -> its ``broaderUri`` list."""
     relations: dict[str, list[str]] = {}
-    for line, row in enumerate(_read_csv(Path(path)), start=2):
+    for line, row in enumerate(read_csv(Path(path)), start=2):
         child, parent = row.get("conceptUri", "").strip(), row.get("broaderUri", "").strip()
         if not child or not parent:
             raise TaxonomyFileError(f"{path}:{line}: conceptUri and broaderUri needed")
@@ -137,7 +157,7 @@ def load_employer_taxonomy(path: str | Path, name: str | None = None) -> Taxonom
             raise TaxonomyFileError(f"{path}: expected a list of skills")
         skills = [_employer_skill(e, f"{path}[{i}]") for i, e in enumerate(entries)]
     else:
-        skills = [_employer_skill(r, f"{path}:{i}") for i, r in enumerate(_read_csv(path), 2)]
+        skills = [_employer_skill(r, f"{path}:{i}") for i, r in enumerate(read_csv(path), 2)]
     return Taxonomy.from_skills(skills, name=name or path.stem)
 
 
@@ -166,7 +186,7 @@ def load_synonyms(path: str | Path, taxonomy: Taxonomy | None = None) -> dict[st
         for skill, terms in data.items():
             pairs += [(t, str(skill), f"{path}[{skill}]") for t in split_list(terms)]
     else:
-        for line, row in enumerate(_read_csv(path), start=2):
+        for line, row in enumerate(read_csv(path), start=2):
             skill = row.get("skill") or row.get("uri") or row.get("label") or ""
             pairs.append((row.get("term", ""), skill, f"{path}:{line}"))
     synonyms: dict[str, list[str]] = {}
@@ -241,7 +261,7 @@ def load_crosswalk(path: str | Path, taxonomy: Taxonomy | None = None) -> Crossw
                 uris = [u for t in split_list(target) for u in _resolve_target(t, taxonomy, where)]
                 crosswalk.add(str(framework), str(code), uris)
         return crosswalk
-    for line, row in enumerate(_read_csv(path), start=2):
+    for line, row in enumerate(read_csv(path), start=2):
         framework, code = row.get("framework", ""), row.get("code", "")
         target = row.get("esco_uri") or row.get("uri") or ""
         if not framework.strip() or not code.strip() or not target.strip():

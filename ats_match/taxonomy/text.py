@@ -88,3 +88,21 @@ def segments(text: str) -> list[str]:
     """Sub-phrases a multi-skill title splits into ("Python for data analysis" -> both halves)."""
     parts = [p.strip() for p in _SEGMENT_SPLIT.split(text) if p and p.strip()]
     return [p for p in parts if normalise(p) and normalise(p) not in STOPWORDS]
+
+
+_BOILERPLATE = re.compile(
+    r"\b(?:certified|certification|certifications|certificate|professional|associate|course|"
+    r"level|foundations?|specialist|programme|program|award|diploma|training|badge|essentials|"
+    r"fundamentals|introduction|intro|provider|exam|licen[cs]e|credential|hours?|"
+    r"speciali[sz]ation|micro-?credential|i{1,3}|\d+)\b",
+    re.IGNORECASE,
+)
+_ASIDES = re.compile(r"\([^)]*\)|[\u2013\u2014:,]")
+
+
+def credential_core(name: str) -> str:
+    """A credential name without the words every credential has ("Certified", "Level 2",
+    "(CKA)"), which carry no skill: "AWS Certified Solutions Architect - Associate" -> "AWS
+    Solutions Architect". The name itself when nothing would be left."""
+    core = " ".join(_BOILERPLATE.sub(" ", _ASIDES.sub(" ", name)).split())
+    return core or name.strip()

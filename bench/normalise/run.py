@@ -1,216 +1,206 @@
-"""Benchmark: our indexed matcher vs brute-force ``rapidfuzz.process.cdist`` over the same labels.
+"""Credential mapping throughput, CPU time and peak memory: semantic path vs lexical-only path vs
+brute-force rapidfuzz, plus the taxonomy's load time.
 
-    .venv/bin/python bench/normalise/run.py [--texts 10000] [--brute-sample 200]
+Run from the repository root::
 
-Both run single-threaded against the full default ESCO taxonomy with the held-out labels of the
-labelled set removed (so the accuracy figures are honest). Brute force is timed on a subsample of
-the same badge texts and extrapolated (labelled as such); its accuracy is measured on the whole
-labelled set. Needs numpy (``pip install numpy``), which ``process.cdist`` requires.
+    .venv/bin/python bench/normalise/run.py             # 3,000 credentials a path, ~1 minute
+    .venv/bin/python bench/normalise/run.py --n 200     # a smoke run
+
+Each path runs in its own child process (one BLAS thread), so each peak RSS is its own:
+
+- ``load``: a fresh process importing the package and loading the default taxonomy, its
+  vectors, the embedding model, the scorer and the catalogue (what the first match pays);
+- ``semantic``: :meth:`SkillMatcher.match_many` in chunks of 256 on the default taxonomy with
+  the semantic scorer on and the catalogue off (so every credential goes through the scorer);
+- ``semantic+catalogue``: the same with the catalogue on (the product's default);
+- ``lexical``: the lexical-only path (``semantic=False``), one credential at a time;
+- ``rapidfuzz``: brute force, ``process.extractOne(name, every normalised label, WRatio)``,
+  timed on the first 200 credentials only (it is ~100x slower).
+
+Inputs are the 194 labelled credentials (name + description) of the eval set, cycled with a
+variant suffix so no two texts are the same. Rates are credentials per CPU second
+(``time.process_time``) — i.e. per core — and per wall second; accuracy (top-1 on the test
+split) is printed beside them. Writes JSON to ``bench/results/normalise-<UTC>.json``.
 """
 
 from __future__ import annotations
 
 import argparse
-import random
+import json
+import os
 import resource
+import subprocess
 import sys
 import time
-import tracemalloc
-from collections.abc import Callable, Sequence
 from pathlib import Path
-
-import numpy as np
-from rapidfuzz import fuzz, process
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-
-from ats_match.taxonomy import SkillMatcher, Taxonomy, default_taxonomy  # noqa: E402
-from ats_match.taxonomy.evaluate import (  # noqa: E402
-    EvalReport,
-    LabelledText,
-    holdout_taxonomy,
-    load_labelled,
-    score_rankings,
-)
-from ats_match.taxonomy.matcher import DEFAULT_THRESHOLD  # noqa: E402
-from ats_match.taxonomy.text import normalise  # noqa: E402
-
-HELDOUT = ROOT / "ats_match/taxonomy/data/eval/esco_heldout.jsonl"
-TEMPLATES = (
-    "{}",
-    "{}",
-    "Introduction to {}",
-    "{} fundamentals",
-    "Certified {} practitioner",
-    "{} - Level 2",
-    "Advanced {}",
-    "{} workshop",
-)
-Ranker = Callable[[str], list[tuple[str, float]]]
+SUFFIXES = ("", " (2024)", " \u2013 online", " certificate", " level 1", " badge")
 
 
-def typo(text: str, rng: random.Random) -> str:
-    """Swap two adjacent letters somewhere in the text (a realistic badge-title typo)."""
-    if len(text) < 5:
-        return text
-    i = rng.randrange(1, len(text) - 2)
-    return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+def inputs(n: int) -> list[dict[str, str]]:
+    """``n`` distinct credentials built from the eval set."""
+    from ats_match.taxonomy.eval_set import DEV_SET, TEST_SET, load_credentials
 
-
-def badge_texts(examples: Sequence[LabelledText], n: int, seed: int = 5) -> list[LabelledText]:
-    """``n`` deterministic badge-like texts built from the held-out labels: templates, case
-    changes, typos and two-skill titles ("X and Y"), each with the URIs it should map to."""
-    rng = random.Random(seed)
-    out: list[LabelledText] = []
-    while len(out) < n:
-        a = examples[rng.randrange(len(examples))]
-        text = rng.choice(TEMPLATES).format(a.text)
-        expected = list(a.expected)
-        roll = rng.random()
-        if roll < 0.15:
-            b = examples[rng.randrange(len(examples))]
-            text, expected = f"{text} and {b.text}", expected + b.expected
-        elif roll < 0.30:
-            text = typo(text, rng)
-        elif roll < 0.40:
-            text = text.upper() if rng.random() < 0.5 else text.title()
-        out.append(LabelledText(text=text, expected=expected))
+    base = load_credentials(DEV_SET) + load_credentials(TEST_SET)
+    out = []
+    for i in range(n):
+        example = base[i % len(base)]
+        suffix = SUFFIXES[(i // len(base)) % len(SUFFIXES)]
+        copy = f" #{i // (len(base) * len(SUFFIXES))}" if i >= len(base) * len(SUFFIXES) else ""
+        out.append({"name": example.name + suffix + copy, "description": example.description})
     return out
 
 
-class BruteForce:
-    """Every label scored with WRatio by ``process.cdist``; the best label per skill ranks it."""
-
-    def __init__(self, taxonomy: Taxonomy) -> None:
-        self.labels = [normalise(label) for skill in taxonomy for label in skill.labels]
-        self.uris = [skill.uri for skill in taxonomy for _ in skill.labels]
-
-    def scores(self, texts: Sequence[str]) -> np.ndarray:
-        queries = [normalise(t) for t in texts]
-        return process.cdist(
-            queries, self.labels, scorer=fuzz.WRatio, processor=None, dtype=np.uint8, workers=1
-        )
-
-    def rank_row(self, row: np.ndarray, top: int = 5) -> list[tuple[str, float]]:
-        out: list[tuple[str, float]] = []
-        seen: set[str] = set()
-        for i in np.argsort(-row.astype(np.int16), kind="stable"):
-            uri = self.uris[int(i)]
-            if uri not in seen:
-                seen.add(uri)
-                out.append((uri, float(row[i]) / 100.0))
-                if len(out) == top:
-                    break
-        return out
-
-    def rankings(self, texts: Sequence[str], batch: int = 50) -> dict[str, list[tuple[str, float]]]:
-        ranked: dict[str, list[tuple[str, float]]] = {}
-        for start in range(0, len(texts), batch):
-            chunk = texts[start : start + batch]
-            for text, row in zip(chunk, self.scores(chunk), strict=True):
-                ranked[text] = self.rank_row(row)
-        return ranked
-
-
-def traced_peak(build: Callable[[], object], run: Callable[[object], None]) -> float:
-    """Peak traced allocations (MiB) while building a matcher and running queries on it."""
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    built = build()
-    run(built)
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    del built
-    return peak / 2**20
-
-
-def timed(fn: Callable[[], object]) -> float:
+def run_load() -> dict[str, Any]:
     start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
+    from ats_match.taxonomy import default_taxonomy
+    from ats_match.taxonomy.catalogue import default_catalogue
+    from ats_match.taxonomy.scoring import default_model
+    from ats_match.taxonomy.semantic import default_embedder, default_vectors
+
+    imported = time.perf_counter()
+    default_taxonomy()
+    taxonomy = time.perf_counter()
+    default_vectors()
+    default_embedder()
+    default_model()
+    default_catalogue()
+    everything = time.perf_counter()
+    return {
+        "import_s": round(imported - start, 3),
+        "taxonomy_s": round(taxonomy - imported, 3),
+        "vectors_model_catalogue_s": round(everything - taxonomy, 3),
+        "total_s": round(everything - start, 3),
+    }
+
+
+def run_path(path: str, n: int) -> dict[str, Any]:
+    from ats_match.formats.model import AchievementInfo
+    from ats_match.taxonomy import SkillMatcher, default_taxonomy
+    from ats_match.taxonomy.catalogue import Catalogue
+
+    credentials = [AchievementInfo(name=c["name"], description=c["description"]) for c in inputs(n)]
+    taxonomy = default_taxonomy()
+    if path == "rapidfuzz":
+        from rapidfuzz import fuzz, process
+
+        from ats_match.taxonomy.text import normalise
+
+        labels, owners = [], []
+        for skill in taxonomy:
+            for label in skill.labels:
+                labels.append(normalise(label))
+                owners.append(skill.uri)
+
+        def work() -> None:
+            for c in credentials:
+                process.extractOne(normalise(c.name or ""), labels, scorer=fuzz.WRatio)
+
+    else:
+        matcher = SkillMatcher(
+            taxonomy,
+            semantic=path != "lexical",
+            catalogue=None if path == "semantic+catalogue" else Catalogue([]),
+        )
+        if path == "lexical":
+
+            def work() -> None:
+                for c in credentials:
+                    matcher.match_credential(c)
+
+        else:
+
+            def work() -> None:
+                for start in range(0, len(credentials), 256):
+                    matcher.match_many(credentials[start : start + 256])
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    work()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return {
+        "path": path,
+        "n": n,
+        "per_cpu_second": round(n / cpu, 1),
+        "per_wall_second": round(n / wall, 1),
+        "cpu_ms_per_credential": round(1000 * cpu / n, 3),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "test_top1": accuracy(path),
+    }
+
+
+def accuracy(path: str) -> float | None:
+    """Top-1 on the held-out test split (name + description) for this path."""
+    from ats_match.taxonomy import SkillMatcher, default_taxonomy
+    from ats_match.taxonomy.catalogue import Catalogue
+    from ats_match.taxonomy.eval_set import TEST_SET, load_credentials
+    from ats_match.taxonomy.evaluate import evaluate
+
+    examples = load_credentials(TEST_SET)
+    if path == "rapidfuzz":
+        return None
+    matcher = SkillMatcher(
+        default_taxonomy(),
+        semantic=path != "lexical",
+        catalogue=None if path == "semantic+catalogue" else Catalogue([]),
+    )
+    return round(evaluate(examples, matcher).top1, 3)
+
+
+def child(args: list[str]) -> dict[str, Any]:
+    env = {
+        **os.environ,
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "PYTHONPATH": str(ROOT),
+        "HF_HUB_OFFLINE": "1",
+    }
+    out = subprocess.run(
+        [sys.executable, __file__, *args], capture_output=True, text=True, env=env, check=True
+    )
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--texts", type=int, default=10_000)
-    parser.add_argument("--brute-sample", type=int, default=200)
-    parser.add_argument("--brute-eval", type=int, default=0, help="0 = whole labelled set")
+    parser.add_argument("--n", type=int, default=3000)
+    parser.add_argument(
+        "--child", choices=["load", "semantic", "semantic+catalogue", "lexical", "rapidfuzz"]
+    )
     args = parser.parse_args()
-
-    examples = load_labelled(HELDOUT)
-    start = time.perf_counter()
-    full = default_taxonomy()
-    load_s = time.perf_counter() - start
-    taxonomy = holdout_taxonomy(full, examples)
-    badges = badge_texts(examples, args.texts)
-    texts = [b.text for b in badges]
-    sample = texts[: args.brute_sample]
-    n_labels = sum(len(s.labels) for s in taxonomy)
-    print(f"taxonomy: {len(taxonomy):,} skills, {n_labels:,} labels (held-out labels removed)")
-    print(f"default taxonomy load: {load_s:.2f} s; badge texts: {len(texts):,}")
-
-    build_s = time.perf_counter()
-    ours = SkillMatcher(taxonomy)
-    build_s = time.perf_counter() - build_s
-    ours_s = timed(lambda: [ours.match_text(t, top=5) for t in texts])
-    brute = BruteForce(taxonomy)
-    start = time.perf_counter()
-    brute_badge_ranked = brute.rankings(sample)
-    brute_s = time.perf_counter() - start
-
-    def ours_rank(text: str) -> list[tuple[str, float]]:
-        return [(m.uri, m.confidence) for m in ours.match_text(text, top=5)]
-
-    ours_peak = traced_peak(
-        lambda: SkillMatcher(taxonomy),
-        lambda m: [m.match_text(t) for t in texts[:1000]],  # type: ignore[attr-defined]
-    )
-    brute_peak = traced_peak(lambda: BruteForce(taxonomy), lambda b: b.rankings(sample[:50]))  # type: ignore[attr-defined]
-
-    eval_set = examples[: args.brute_eval] if args.brute_eval else examples
-    ours_eval = score_rankings(eval_set, ours_rank, DEFAULT_THRESHOLD)
-    brute_ranked = brute.rankings([e.text for e in eval_set])
-    brute_eval = score_rankings(eval_set, lambda t: brute_ranked[t], DEFAULT_THRESHOLD)
-    sample_set = badges[: args.brute_sample]
-    ours_badges = score_rankings(sample_set, ours_rank, DEFAULT_THRESHOLD)
-    brute_badges = score_rankings(sample_set, lambda t: brute_badge_ranked[t], DEFAULT_THRESHOLD)
-
-    ours_rate = len(texts) / ours_s
-    brute_rate = len(sample) / brute_s
+    if args.child == "load":
+        print(json.dumps(run_load()))
+        return
+    if args.child:
+        print(json.dumps(run_path(args.child, args.n)))
+        return
+    load = child(["--child", "load"])
     rows = [
-        ("normalisations/s", f"{ours_rate:,.0f}", f"{brute_rate:,.1f} (extrapolated)"),
-        (
-            f"time for {len(texts):,} texts",
-            f"{ours_s:.1f} s measured",
-            f"{len(texts) / brute_rate:,.0f} s extrapolated from {len(sample)}",
-        ),
-        ("index build", f"{build_s:.2f} s", "- (label list only)"),
-        (
-            "peak traced memory (build + queries)",
-            f"{ours_peak:.0f} MiB (1,000 queries)",
-            f"{brute_peak:.0f} MiB (50 queries, batch 50)",
-        ),
-        *_accuracy_rows(f"held-out set (n={ours_eval.total})", ours_eval, brute_eval),
-        *_accuracy_rows(f"badge texts (first {len(sample_set)})", ours_badges, brute_badges),
+        child(["--child", p, "--n", str(args.n)])
+        for p in ("semantic", "semantic+catalogue", "lexical")
     ]
-    print()
-    print(f"| {'':42} | {'indexed matcher (ours)':24} | {'brute-force cdist (WRatio)':34} |")
-    print(f"|{'-' * 44}|{'-' * 26}|{'-' * 36}|")
-    for name, a, b in rows:
-        print(f"| {name:42} | {a:24} | {b:34} |")
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(
-        f"\nspeed-up: {ours_rate / brute_rate:,.0f}x; process peak RSS (both, one process): {rss:.0f} MiB"
+    # Brute force costs ~120 ms a credential: timed on a slice, its rate is per credential.
+    rows.append(child(["--child", "rapidfuzz", "--n", str(min(args.n, 200))]))
+    print(f"taxonomy load (fresh process): {load}")
+    header = ("path", "cred/CPU-s", "cred/wall-s", "CPU ms/cred", "peak RSS MB", "test top-1")
+    print(" | ".join(f"{h:>18}" for h in header))
+    for r in rows:
+        cells = (
+            r["path"],
+            r["per_cpu_second"],
+            r["per_wall_second"],
+            r["cpu_ms_per_credential"],
+            r["peak_rss_mb"],
+            r["test_top1"],
+        )
+        print(" | ".join(f"{c!s:>18}" for c in cells))
+    results = ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    (results / f"normalise-{stamp}.json").write_text(
+        json.dumps({"load": load, "paths": rows}, indent=2)
     )
-
-
-def _accuracy_rows(name: str, ours: EvalReport, brute: EvalReport) -> list[tuple[str, str, str]]:
-    return [
-        (f"top-1, {name}", f"{ours.top1:.1%}", f"{brute.top1:.1%}"),
-        (f"top-5, {name}", f"{ours.top5:.1%}", f"{brute.top5:.1%}"),
-        (f"unmapped (<{ours.threshold}), {name}", f"{ours.unmapped:.1%}", f"{brute.unmapped:.1%}"),
-    ]
 
 
 if __name__ == "__main__":

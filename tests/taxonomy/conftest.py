@@ -60,4 +60,11 @@ def tiny(esco_files: tuple[Path, Path]) -> Taxonomy:
 
 @pytest.fixture
 def matcher(tiny: Taxonomy) -> SkillMatcher:
+    """The lexical path (the fallback without embeddings) over the tiny taxonomy."""
+    return SkillMatcher(tiny, semantic=False)
+
+
+@pytest.fixture
+def semantic_tiny(tiny: Taxonomy) -> SkillMatcher:
+    """The semantic path over the tiny taxonomy (its skills embedded on the fly)."""
     return SkillMatcher(tiny)

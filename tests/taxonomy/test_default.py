@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import gzip
 import json
 import time
 from pathlib import Path
@@ -11,12 +13,14 @@ from typer.testing import CliRunner
 
 from ats_match.cli.main import app
 from ats_match.formats.model import AchievementInfo
-from ats_match.taxonomy import SkillMatcher, default_taxonomy
-from ats_match.taxonomy.build_default import LabelSegmenter, split_description
-from ats_match.taxonomy.evaluate import LabelledText, evaluate, holdout_taxonomy, load_labelled
+from ats_match.taxonomy import SkillMatcher, default_taxonomy, load_esco_csv
+from ats_match.taxonomy.occupations import default_occupations
 from tests.taxonomy.conftest import DATA_ANALYSIS, PYTHON
 
-HELDOUT = Path(__file__).parents[2] / "ats_match/taxonomy/data/eval/esco_heldout.jsonl"
+SOURCE = Path(__file__).parents[2] / ".." / "shared" / "taxonomy"
+needs_source = pytest.mark.skipif(
+    not (SOURCE / "esco_skills_en.csv.gz").exists(), reason="shared/taxonomy not beside the repo"
+)
 runner = CliRunner()
 
 
@@ -29,13 +33,65 @@ def test_default_taxonomy_is_the_full_pillar_and_cached() -> None:
     default_taxonomy.cache_clear()
     start = time.perf_counter()
     taxonomy = default_taxonomy()
-    assert time.perf_counter() - start < 5.0  # generous sanity bound; the target is < 1 s
+    assert time.perf_counter() - start < 2.0  # measured ~0.3 s; bench/normalise reports it
     assert default_taxonomy() is taxonomy
-    assert len(taxonomy) == 13_945
+    assert len(taxonomy) == 13_939
     python = taxonomy.get(PYTHON)
     assert python is not None and python.preferred_label == "Python (computer programming)"
     assert python.skill_type == "knowledge" and python.description
     assert all(s.uri.startswith("http://data.europa.eu/esco/skill/") for s in taxonomy)
+
+
+def _source_rows() -> dict[str, dict[str, str]]:
+    with gzip.open(SOURCE / "esco_skills_en.csv.gz", "rt", encoding="utf-8") as fh:
+        return {row["conceptUri"]: row for row in csv.DictReader(fh)}
+
+
+@needs_source
+def test_every_shipped_skill_is_esco_own_concept_with_its_own_labels() -> None:
+    rows = _source_rows()
+    taxonomy = default_taxonomy()
+    assert set(taxonomy.skills) == set(rows)
+    for skill in taxonomy:
+        row = rows[skill.uri]
+        assert skill.preferred_label == row["preferredLabel"]
+        alts = [a.strip() for a in row["altLabels"].split("\n") if a.strip()]
+        assert set(skill.alt_labels) == set(alts) - {row["preferredLabel"]}
+        assert skill.description == row["description"].strip()
+
+
+@needs_source
+def test_hierarchy_comes_from_the_broader_relations_file() -> None:
+    with gzip.open(SOURCE / "broaderRelationsSkillPillar_v1.0.csv.gz", "rt") as fh:
+        pairs = {(r["conceptUri"], r["broaderUri"]) for r in csv.DictReader(fh)}
+    taxonomy = default_taxonomy()
+    shipped = {(s.uri, b) for s in taxonomy for b in s.broader}
+    assert shipped and shipped <= pairs
+    assert shipped == {(c, b) for c, b in pairs if c in taxonomy}
+    programming = taxonomy.broader(PYTHON)[0]
+    assert programming.preferred_label == "computer programming"
+    assert PYTHON in {s.uri for s in taxonomy.narrower(programming.uri)}
+
+
+@needs_source
+def test_occupations_ship_for_job_title_search() -> None:
+    with gzip.open(SOURCE / "occupations_en_v1.1.1.csv.gz", "rt", encoding="utf-8") as fh:
+        uris = {r["conceptUri"] for r in csv.DictReader(fh)}
+    occupations = default_occupations()
+    assert set(occupations.occupations) == uris
+    best, score = occupations.search("software developer", limit=3)[0]
+    assert best.preferred_label == "software developer" and score == 1.0
+
+
+def test_official_export_format_reads_gzipped_and_renamed_columns(tmp_path: Path) -> None:
+    path = tmp_path / "skills_en.csv.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.write("conceptUri,preferredLabel,altLabels,description,skillType_v1.0\n")
+        fh.write(f'{PYTHON},Python (computer programming),"Python\nPython 3K",Code.,knowledge\n')
+    taxonomy = load_esco_csv(path)
+    skill = taxonomy.get(PYTHON)
+    assert skill is not None and skill.alt_labels == ("Python", "Python 3K")
+    assert skill.skill_type == "knowledge"
 
 
 def test_default_ships_a_notice_crediting_esco() -> None:
@@ -43,48 +99,11 @@ def test_default_ships_a_notice_crediting_esco() -> None:
     assert "European Union" in notice and "CC BY 4.0" in notice and "2011/833/EU" in notice
 
 
-def test_description_split_skips_repeated_proper_nouns() -> None:
-    words, description = split_description(
-        "Haskell Haskell techniques The techniques and principles of programming in Haskell."
-    )
-    assert words == ["Haskell", "Haskell", "techniques"]
-    assert description.startswith("The techniques")
-
-
-def test_segmenter_cuts_before_label_opening_words() -> None:
-    regions = [["manage", "staff"], ["apply", "rules"], ["manage", "budgets"], ["apply", "x"]] * 2
-    segmenter = LabelSegmenter(regions)
-    text = "manage musical staff apply music rules manage music staff"
-    assert segmenter.segment(text.split()) == [
-        "manage musical staff",
-        "apply music rules",
-        "manage music staff",
-    ]
-
-
 def test_multi_skill_badge_on_full_esco(esco_matcher: SkillMatcher) -> None:
-    result = esco_matcher.match_credential(AchievementInfo(name="Python for data analysis"))
-    uris = [m.uri for m in result.skills]
+    ranked = esco_matcher.ranked(AchievementInfo(name="Python for data analysis"), top=5)
+    uris = [m.uri for m in ranked]
     assert uris[0] == PYTHON
-    assert DATA_ANALYSIS in uris[:3]
-
-
-def test_holdout_removes_the_label_and_labels_containing_it() -> None:
-    taxonomy = default_taxonomy()
-    example = LabelledText(text="Python", expected=[PYTHON], holdout=True)
-    reduced = holdout_taxonomy(taxonomy, [example])
-    python = reduced.get(PYTHON)
-    assert python is not None
-    assert not any("python" in a.casefold() for a in python.alt_labels)
-    assert python.preferred_label == "Python (computer programming)"
-
-
-def test_eval_on_a_slice_of_the_heldout_set() -> None:
-    examples = load_labelled(HELDOUT)
-    assert len(examples) > 500 and all(e.holdout for e in examples)
-    report = evaluate(examples[:40], default_taxonomy())
-    assert report.total == 40
-    assert 0.0 < report.top1 <= report.top5 <= 1.0
+    assert DATA_ANALYSIS in uris
 
 
 def test_cli_normalise_json() -> None:
@@ -104,18 +123,21 @@ def test_cli_normalise_table_shows_unmapped() -> None:
 
 def test_cli_taxonomy_eval_json(tmp_path: Path) -> None:
     labelled = tmp_path / "set.jsonl"
-    labelled.write_text(
-        json.dumps({"text": "Python programming", "expected": [PYTHON]}) + "\n\n", encoding="utf-8"
-    )
+    row = {"name": "PCEP \u2013 Certified Entry-Level Python Programmer", "expected": [PYTHON]}
+    labelled.write_text(json.dumps(row) + "\n\n", encoding="utf-8")
     result = runner.invoke(app, ["taxonomy", "eval", str(labelled), "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == {
-        "total": 1,
-        "top1": 1.0,
-        "top5": 1.0,
-        "unmapped_rate": 0.0,
-        "threshold": 0.75,
-    }
+    report = json.loads(result.output)
+    assert (report["total"], report["top1"], report["top5"]) == (1, 1.0, 1.0)
+    assert report["top1_method"] == {"catalogue": 1}
+
+
+def test_cli_taxonomy_eval_on_the_shipped_test_split() -> None:
+    result = runner.invoke(app, ["taxonomy", "eval", "--json", "--no-catalogue"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["total"] >= 90 and report["calibration"] and report["domains"]
+    assert report["top5"] >= report["top1"] > 0.4
 
 
 def test_cli_taxonomy_eval_rejects_a_bad_file(tmp_path: Path) -> None:

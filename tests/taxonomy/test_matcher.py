@@ -1,4 +1,4 @@
-"""Matching in order of trust: alignments/crosswalks, overrides, synonyms, fuzzy."""
+"""Matching in order of trust: alignments/crosswalks, overrides, synonyms; the lexical path."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def test_explicit_alignment_outranks_an_override(matcher: SkillMatcher) -> None:
 
 
 def test_synonym_exact_and_explained(tiny: Taxonomy) -> None:
-    matcher = SkillMatcher(tiny, synonyms={"Node": [JAVASCRIPT]})
+    matcher = SkillMatcher(tiny, synonyms={"Node": [JAVASCRIPT]}, semantic=False)
     [top, *_] = matcher.match_text("node")
     assert (top.uri, top.method, top.confidence, top.matched_label) == (
         JAVASCRIPT,
@@ -87,7 +87,7 @@ def test_synonym_exact_and_explained(tiny: Taxonomy) -> None:
 
 
 def test_synonym_inside_a_longer_title(tiny: Taxonomy) -> None:
-    matcher = SkillMatcher(tiny, synonyms={"Node": [JAVASCRIPT]})
+    matcher = SkillMatcher(tiny, synonyms={"Node": [JAVASCRIPT]}, semantic=False)
     result = matcher.match_credential(AchievementInfo(name="Node and teamwork"))
     methods = {m.uri: m.method for m in result.skills}
     assert methods[JAVASCRIPT] == "synonym"
@@ -128,7 +128,7 @@ def test_nothing_in_common_is_unmapped_without_suggestions(matcher: SkillMatcher
 
 def test_threshold_is_configurable(tiny: Taxonomy) -> None:
     badge = AchievementInfo(name="welding art history")
-    assert not SkillMatcher(tiny, threshold=0.3).match_credential(badge).unmapped
+    assert not SkillMatcher(tiny, threshold=0.3, semantic=False).match_credential(badge).unmapped
 
 
 def test_description_counts_but_weighs_less(matcher: SkillMatcher) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date
 from typing import Annotated, Any
@@ -88,9 +89,32 @@ def _validated(rs: RequirementSetSchema) -> list[str]:
             "the requirement set refers to things that do not exist",
             [
                 {"field": e.field, "message": e.message, "line": e.line, "column": e.column}
+                | _label_choices(e.field, e.message)
                 for e in exc.errors
             ],
         ) from exc
+
+
+_UNRESOLVED = re.compile(r"labelled (['\"])(?P<label>.*)\1$")
+
+
+def _label_choices(field: str, message: str) -> dict[str, Any]:
+    """For a label no single skill carries: the skills that carry it (a person picks one by
+    URI) or the nearest ones, each with its description."""
+    found = _UNRESOLVED.search(message) if field.endswith(".skill.label") else None
+    if found is None:
+        return {}
+    from ats_match.taxonomy.choices import label_choices
+    from worker.evidence import skill_matcher
+
+    choices = label_choices(skill_matcher(), found["label"])
+    if choices.ambiguous:
+        n = len(choices.exact)
+        return {
+            "message": f"{found['label']!r} names {n} skills: choose one and give its uri",
+            "choices": [c.model_dump() for c in choices.exact],
+        }
+    return {"choices": [c.model_dump() for c in choices.suggestions]}
 
 
 @router.post(

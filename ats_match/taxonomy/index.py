@@ -1,0 +1,107 @@
+"""An inverted index from stemmed label token to label ids, with typo-tolerant token lookup."""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+from rapidfuzz import fuzz, process
+
+from ats_match.taxonomy.model import Taxonomy
+from ats_match.taxonomy.text import normalise, tokens
+
+_SHORTLIST = 40
+_COMMON_DF = 400  # tokens in more labels than this only re-rank, never add candidates
+
+
+class LabelIndex:
+    """Every label of a taxonomy, with an inverted index from stemmed token to label ids."""
+
+    def __init__(self, taxonomy: Taxonomy, synonyms: Mapping[str, Iterable[str]]) -> None:
+        self.texts: list[str] = []
+        self.normed: list[str] = []
+        self.uris: list[str] = []
+        self.from_synonym: list[bool] = []
+        for skill in taxonomy:
+            for label in skill.labels:
+                self._add(label, skill.uri, synonym=False)
+        for term, uris in synonyms.items():
+            for uri in uris:
+                if uri in taxonomy:
+                    self._add(term, uri, synonym=True)
+        self._build_postings()
+
+    def _add(self, text: str, uri: str, *, synonym: bool) -> None:
+        self.texts.append(text)
+        self.normed.append(normalise(text))
+        self.uris.append(uri)
+        self.from_synonym.append(synonym)
+
+    def _build_postings(self) -> None:
+        postings: dict[str, list[int]] = defaultdict(list)
+        self.weight: list[float] = []
+        token_lists = [tokens(text) for text in self.normed]
+        for i, toks in enumerate(token_lists):
+            for tok in set(toks):
+                postings[tok].append(i)
+        n = len(self.normed) or 1
+        self.idf = {tok: math.log(n / len(ids)) + 1.0 for tok, ids in postings.items()}
+        self.max_idf = math.log(n) + 1.0
+        self.postings = dict(postings)
+        self._sets: dict[str, frozenset[int]] = {}
+        self.by_initial: dict[str, list[str]] = defaultdict(list)
+        for tok in self.postings:
+            self.by_initial[tok[0]].append(tok)
+        self.weight = [
+            math.sqrt(sum(self.idf[t] ** 2 for t in sorted(set(toks)))) for toks in token_lists
+        ]
+
+    def resolve(self, token: str) -> str | None:
+        """The token itself if indexed, else the closest indexed spelling (typos), else None."""
+        if token in self.postings:
+            return token
+        if len(token) < 4:
+            return None
+        # Typos rarely hit the first letter: comparing within its bucket is ~20x less work.
+        bucket = self.by_initial.get(token[0], [])
+        best = process.extractOne(token, bucket, scorer=fuzz.ratio, score_cutoff=85)
+        return best[0] if best else None
+
+    def candidates(self, query: str, limit: int = _SHORTLIST) -> list[tuple[int, float]]:
+        """Label ids sharing weighted tokens with ``query``, best cosine-like overlap first.
+
+        Rare tokens propose candidates; tokens in more than ``_COMMON_DF`` labels ("manage",
+        "data") only add weight to candidates already proposed, which keeps the work per query
+        small without losing labels that share a distinctive word.
+        """
+        wanted = sorted(set(tokens(query)))  # sorted: float sums must not depend on hash order
+        resolved = {tok: self.resolve(tok) for tok in wanted}
+        toks = {t for t in resolved.values() if t}
+        if not toks:
+            return []
+        # A word the index has never seen still counts against the overlap, at the rarest idf.
+        unseen = sum(1 for t in resolved.values() if t is None) * self.max_idf**2
+        scores: dict[int, float] = {}
+        for tok in sorted(toks, key=lambda t: (len(self.postings[t]), t)):  # deterministic ties
+            idf = self.idf[tok] ** 2
+            ids = self.postings[tok]
+            if len(ids) > _COMMON_DF and scores:
+                members = self._posting_set(tok)
+                for i in scores.keys() & members:
+                    scores[i] += idf
+            else:
+                get = scores.get
+                for i in ids:
+                    scores[i] = get(i, 0.0) + idf
+        qnorm = math.sqrt(sum(self.idf[t] ** 2 for t in sorted(toks)) + unseen)
+        weight = self.weight
+        top = heapq.nlargest(limit, scores.items(), key=lambda p: p[1] / weight[p[0]])
+        return [(i, s / (qnorm * weight[i])) for i, s in top]
+
+    def _posting_set(self, token: str) -> frozenset[int]:
+        found = self._sets.get(token)
+        if found is None:
+            found = self._sets[token] = frozenset(self.postings[token])
+        return found
