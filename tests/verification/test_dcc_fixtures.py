@@ -24,6 +24,7 @@ valid, tampered, not a status-list credential, missing) makes the status ``unkno
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -39,7 +40,7 @@ from ats_match.verification.did import clear_caches
 from ats_match.verification.status import STATUS_LISTS
 from tests.support.hostmap import HostMapFetcher
 from tests.support.issuer_server import IssuerServer
-from tests.support.signing import TestKey, ob3_credential, sign_data_integrity
+from tests.support.signing import TestKey, ob3_credential, sign_data_integrity, status_entry
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dcc"
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -291,8 +292,6 @@ def expected_holder(document: dict[str, Any]) -> str:
 
 
 def _assert_answers(path: Path, answers: dict[str, Any]) -> None:
-    import json
-
     document = json.loads(path.read_text("utf-8"))
     authenticity, validity = EXPECTED[_key(path)]
     why = answers["checks"]
@@ -403,8 +402,6 @@ def test_an_issuer_calling_itself_a_regulator_stays_unknown(fetcher: HostMapFetc
     document["issuer"]["name"] = "Nursing and Midwifery Council"
     signed = sign_data_integrity(document, key, key.did_key_vm(), created=NOW - timedelta(days=1))
     rules = rules_from(["Nursing and Midwifery Council"], allow=True, list_name="org")
-    import json
-
     extracted = extract_bytes(json.dumps(signed).encode(), source="nmc.json")
     report = verify_credential(
         extracted.credentials[0],
@@ -415,3 +412,24 @@ def test_an_issuer_calling_itself_a_regulator_stays_unknown(fetcher: HostMapFetc
     assert answers["issuer"]["status"] == "unknown"
     assert answers["issuer"]["detail"]["calls_itself"] == "Nursing and Midwifery Council"
     assert answers["issuer"]["detail"]["id"] == key.did_key()
+
+
+def test_a_status_list_signed_by_someone_elses_did_key_is_not_the_issuers_statement(
+    fetcher: HostMapFetcher,
+) -> None:
+    """DCC's e5WK8 list is signed by did:key:z6MknNQD...; for DCC's did:web issuer (same key)
+    it is the issuer's own list. For another issuer pointing at it, it is not: unknown."""
+    key = TestKey.generate("Ed25519")
+    url = "https://testing.dcconsortium.org/status/e5WK8CbZ1GjycuPombrj"
+    document = ob3_credential(
+        key.did_key(), valid_from=NOW - timedelta(days=30), status=status_entry(url, 6)
+    )
+    signed = sign_data_integrity(document, key, key.did_key_vm(), created=NOW - timedelta(days=1))
+    extracted = extract_bytes(json.dumps(signed).encode(), source="other-issuer.json")
+    report = verify_credential(
+        extracted.credentials[0], VerificationContext(fetcher=fetcher, now=NOW)
+    )
+    answers = public_answers(report)
+    assert answers["authenticity"]["status"] == GENUINE
+    assert answers["validity"]["status"] == UNKNOWN
+    assert "is issued by 'did:key:z6MknNQD" in answers["validity"]["reason"]
