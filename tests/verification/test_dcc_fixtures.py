@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -319,14 +320,29 @@ def test_every_fixture_has_an_expectation() -> None:
     assert sorted(_key(p) for p in DEV + HELD) == sorted(EXPECTED)
 
 
+def _only_the_credentials_own_hosts(fetcher: HostMapFetcher) -> None:
+    """Every URL asked for is one the credential names (status list, DID document) on the
+    DCC's hosts; nothing else is contacted (and the inner fetcher reaches loopback only)."""
+    assert all(urlsplit(url).hostname in HOSTS for url in fetcher.asked), fetcher.asked
+
+
 @pytest.mark.parametrize("path", DEV, ids=_id)
 def test_dcc_credential(path: Path, fetcher: HostMapFetcher) -> None:
     _assert_answers(path, verify(path, fetcher))
+    _only_the_credentials_own_hosts(fetcher)
 
 
 @pytest.mark.parametrize("path", HELD, ids=_id)
 def test_dcc_holdout_credential(path: Path, fetcher: HostMapFetcher) -> None:
     _assert_answers(path, verify(path, fetcher))
+    _only_the_credentials_own_hosts(fetcher)
+
+
+def test_a_genuine_badge_naming_nobody_says_so_plainly(fetcher: HostMapFetcher) -> None:
+    answers = verify(_find("legacyRegistry-noStatus-noExpiry-minimal.json"), fetcher)
+    assert answers["label"] == "Genuine · not addressed to anyone"
+    assert answers["summary"] == "indeterminate"
+    assert fetcher.asked == []  # did:key, no status: nothing to fetch
 
 
 def _find(name: str) -> Path:
