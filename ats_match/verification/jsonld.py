@@ -11,9 +11,10 @@ from a copy pinned in a dependency:
   choice), OB 3.0 extensions, CLR 2.0.1, data-integrity v2, multikey v1.
 
 * this package (``ats_match/verification/contexts``, no Python dependency ships them):
-  ``https://w3id.org/security/data-integrity/v1`` and ``https://w3id.org/vc/status-list/2021/v1``,
-  unmodified from the maintainers' npm packages; source, digest and licence in ``NOTICE``, digests
-  checked by a test.
+  ``https://w3id.org/security/data-integrity/v1``, ``https://w3id.org/vc/status-list/2021/v1``,
+  the Bitstring Status List v1 context ``https://www.w3.org/ns/credentials/status/v1`` and the
+  Digital Credentials Consortium's ``https://w3id.org/dcc/v1``, from the maintainers' npm
+  packages; source, digest and licence in ``NOTICE``, digests checked by a test.
 
 Not pinned: CLR draft/unversioned contexts. A credential naming one fails the context check with
 a clear reason; nothing is vendored from unverifiable sources.
@@ -32,9 +33,13 @@ VC_V2 = "https://www.w3.org/ns/credentials/v2"
 CLR_2_0_1 = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"
 DATA_INTEGRITY_V1 = "https://w3id.org/security/data-integrity/v1"
 STATUS_LIST_2021 = "https://w3id.org/vc/status-list/2021/v1"
+BITSTRING_STATUS_LIST = "https://www.w3.org/ns/credentials/status/v1"
+DCC_V1 = "https://w3id.org/dcc/v1"
 SHIPPED = {
     DATA_INTEGRITY_V1: "data-integrity-v1.jsonld",
     STATUS_LIST_2021: "vc-status-list-v1.jsonld",
+    BITSTRING_STATUS_LIST: "vc-bitstring-status-list-v1.jsonld",
+    DCC_V1: "dcc-context-v1.jsonld",
 }
 """Contexts shipped as this package's own data: URL -> file in ``verification/contexts``."""
 

@@ -125,10 +125,11 @@ def check_structure(document: dict[str, Any], expected: tuple[str, ...]) -> list
 
 
 def is_open_badge(document: dict[str, Any]) -> bool:
-    """Names the OB 3.0 context or an OB 3.0 credential type: otherwise a plain W3C VC."""
-    if any(t in _types(document.get("type")) for t in OB3_TYPES):
-        return True
-    return any(url.startswith(_FAMILY_PREFIX["ob3"]) for url in context_urls(document))
+    """Has an OB 3.0 credential type (OB 3.0 §8 identifies an OpenBadgeCredential by its
+    type): otherwise a plain W3C VC, verified as a VC and labelled "not an Open Badge". Naming
+    the OB 3.0 context alone (DCC's endorsement-shaped VCs do) does not make a VC an Open
+    Badge, and a missing OB type does not touch authenticity, so it must not fail the proof."""
+    return any(t in _types(document.get("type")) for t in OB3_TYPES)
 
 
 def check_schema(document: dict[str, Any]) -> Check:

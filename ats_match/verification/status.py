@@ -158,8 +158,9 @@ def _bitstring(entry: dict[str, Any], issuer: str, ctx: StatusContext) -> tuple[
     listvc = outcome.credential
     from ats_match.verification.vcjwt import issuer_id
 
-    if issuer_id(listvc) != issuer:
-        raise StatusUnknown(f"status list {url} is issued by {issuer_id(listvc)!r}, not {issuer}")
+    list_issuer = issuer_id(listvc)
+    if list_issuer != issuer and not _signed_by_issuer_key(list_issuer, issuer, ctx):
+        raise StatusUnknown(f"status list {url} is issued by {list_issuer!r}, not {issuer}")
     _window(listvc, ctx.now)
     subject = listvc.get("credentialSubject")
     vc_type, subject_type = LIST_TYPES[kind]
@@ -173,6 +174,29 @@ def _bitstring(entry: dict[str, Any], issuer: str, ctx: StatusContext) -> tuple[
         raise StatusUnknown(f"status list purpose {declared!r} is not {purpose!r}")
     bits = decode_bitstring(str(subject.get("encodedList", "")))
     return purpose, read_status(bits, index, size)
+
+
+def _signed_by_issuer_key(list_issuer: str | None, issuer: str, ctx: StatusContext) -> bool:
+    """A list issued by a did:key whose key is one of the credential issuer's own assertion
+    keys is the issuer's statement: the same key signed both (DCC's did:web issuers publish
+    their did:key's key and keep one status list for both). Anything else is not."""
+    if not list_issuer or not list_issuer.startswith("did:key:") or not issuer:
+        return False
+    from ats_match.verification.did import KeyResolutionError, issuer_keys, resolve_did_key
+
+    try:
+        signer = _raw(resolve_did_key(list_issuer).key)
+        keys = issuer_keys(issuer, ctx.fetcher) if signer else []
+    except (KeyResolutionError, ValueError):
+        return False
+    return any(_raw(k.key) == signer for k in keys)
+
+
+def _raw(key: Any) -> bytes | None:
+    try:
+        return bytes(key.public_bytes_raw())
+    except AttributeError:  # EC / RSA keys: not a did:key Ed25519 signer
+        return None
 
 
 def _revocation_list(entry: dict[str, Any], credential: dict[str, Any], ctx: StatusContext) -> bool:

@@ -434,6 +434,7 @@ def _status_context(context: VerificationContext) -> StatusContext:
 
 
 _IDENTITY_TYPES = {
+    "name": "name",  # a person's name: shown, never compared (anyone can share a name)
     "emailAddress": "email",
     "email": "email",
     "url": "url",
@@ -452,7 +453,9 @@ def recipients_of(doc: dict[str, Any]) -> list[RecipientIdentity]:
         sid = item.get("id")
         if isinstance(sid, str) and sid:
             found.append(RecipientIdentity(type=_subject_id_kind(sid), identity=sid))
-        for ident in item.get("identifier") or []:
+        identifiers = item.get("identifier") or []
+        # OB 3.0 makes it an array; a single IdentityObject (DCC issues those) means the same.
+        for ident in [identifiers] if isinstance(identifiers, dict) else identifiers:
             if isinstance(ident, dict) and isinstance(ident.get("identityHash"), str):
                 found.append(
                     RecipientIdentity(
