@@ -35,6 +35,7 @@ from worker.ingest import (
     store_extraction,
     store_extraction_forms,
 )
+from worker.links import PlatformUnreachable, platform_link_form, platform_report
 from worker.normalise import normalise_credentials
 from worker.scoring import lock_application, score_locked
 
@@ -156,6 +157,15 @@ def _resolve_link(
         session.add(link)
         return []
     if not result.credentials:
+        try:
+            platform = platform_link_form(url, _fetcher())
+        except PlatformUnreachable as exc:
+            raise Transient(str(exc)) from exc
+        if platform is not None:
+            link.error_code = link.error_detail = None
+            link.form = platform.model_dump(mode="json", exclude={"raw"})
+            session.add(link)
+            return [(link, platform)]
         error = result.errors[0] if result.errors else None
         transient = error is not None and error.code.value == "fetch_failed"
         if transient:
@@ -210,7 +220,7 @@ class _Verifier:
     ) -> VerificationResult:
         from ats_match.verification import verify_credential
 
-        report = verify_credential(form, self.context)
+        report = platform_report(form) or verify_credential(form, self.context)
         previous = latest_verification(self.session, credential.id) if again else None
         attempt = (previous.attempt + 1) if previous else 1
         retry_at = None

@@ -368,7 +368,7 @@ def application_detail(
     views = [
         _credential_view(session, c, verdicts.get(c.id))
         for c in credentials
-        if c.format != LINK_FORMAT or c.error_code
+        if c.format != LINK_FORMAT or c.error_code or c.id in verdicts  # a platform-backed link
     ]
     return ApplicationDetail(application, candidate, job, score, views)
 

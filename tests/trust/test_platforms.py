@@ -301,3 +301,97 @@ def test_search_forms_and_unknown_links_are_not_fetched(platform_fetcher: HostMa
         == EvidenceTier.CLAIMED
     )
     assert platform_fetcher.asked == []
+
+
+# -- the four answers a platform-backed link gets (what the pipeline stores for it) ------------
+def test_a_platform_record_is_genuine_at_the_issuer_record_tier(
+    server: IssuerServer, platform_fetcher: HostMapFetcher
+) -> None:
+    from worker.links import platform_link_form, platform_report
+
+    server.serve(
+        f"/api.credly.com/v1/obi/v2/badge_assertions/{BADGE}",
+        {
+            "@context": "https://w3id.org/openbadges/v2",
+            "type": "Assertion",
+            "id": f"https://api.credly.com/v1/obi/v2/badge_assertions/{BADGE}",
+            "recipient": {"type": "email", "hashed": True, "identity": "sha256$00"},
+            "badge": "https://api.credly.com/v1/obi/v2/badge_classes/x",
+            "issuedOn": "2025-01-02T00:00:00Z",
+            "expires": "2028-01-02T00:00:00Z",
+            "verification": {"type": "hosted"},
+        },
+    )
+    form = platform_link_form(f"https://www.credly.com/badges/{BADGE}", platform_fetcher)
+    assert form is not None
+    report = platform_report(form)
+    assert report is not None
+    assert (report.authenticity.status, report.validity.status) == ("genuine", "current")
+    assert report.holder.status == "unproven"  # a platform's holder name is not an identity
+    assert report.evidence_tier == "issuer_record"
+
+
+def test_a_revoked_platform_record_is_revoked(
+    server: IssuerServer, platform_fetcher: HostMapFetcher
+) -> None:
+    from worker.links import platform_link_form, platform_report
+
+    server.serve(f"/api.credly.com/v1/obi/v2/badge_assertions/{BADGE}", b"", status=410)
+    form = platform_link_form(f"https://www.credly.com/badges/{BADGE}", platform_fetcher)
+    report = platform_report(form) if form else None
+    assert report is not None and report.validity.status == "revoked"
+    assert report.status.value == "failed"
+
+
+def test_a_verification_page_is_tier_three_and_needs_review(
+    server: IssuerServer, platform_fetcher: HostMapFetcher
+) -> None:
+    from rules import (
+        CandidateEvidence,
+        CredentialEvidence,
+        RequirementSet,
+        SkillEvidence,
+        compile_requirement_set,
+    )
+    from worker.links import platform_link_form, platform_report
+
+    server.serve(
+        f"/www.credly.com/badges/{BADGE}",
+        _page("Python Essentials 2 was issued by Cisco to Vishal V."),
+        content_type="text/html",
+    )
+    url = f"https://www.credly.com/badges/{BADGE}/public_url"
+    form = platform_link_form(url, platform_fetcher)
+    report = platform_report(form) if form else None
+    assert report is not None
+    assert (report.authenticity.status, report.evidence_tier) == ("unknown", "platform_page")
+    assert not report.retryable
+    assert report.label == "Verification page on Credly"
+    assert "Vishal V" in report.holder.reason
+    evidence = CredentialEvidence(
+        credential_id="c1",
+        achievement_name=report.achievement.name,
+        verdict=report.status.value,
+        authenticity=report.authenticity.status,
+        validity=report.validity.status,
+        holder=report.holder.status,
+        issuer_trust=report.issuer_trust.status,
+        evidence_tier=report.evidence_tier,
+    )
+    skill = SkillEvidence(skill_uri="urn:python", credential_id="c1")
+    candidate = CandidateEvidence(candidate_id="x", credentials=[evidence], skills=[skill])
+
+    def outcome(accept: dict[str, object]) -> str:
+        rule = {"id": "py", "label": "Python", "weight": 1, "skill": {"uri": "urn:python"}}
+        body = {"id": "r", "name": "R", "requirements": [rule], "defaults": {"accept": accept}}
+        compiled = compile_requirement_set(
+            RequirementSet.model_validate(body), report.verified_at.date()
+        )
+        return compiled.explain(candidate).rules[0].outcome
+
+    assert outcome({}) == "not_evaluable"  # default: needs review, never "not qualified"
+    assert (
+        outcome({"authenticity": ["genuine", "unknown"], "min_tier": "platform_page"})
+        == "partly_met"
+    )
+    assert outcome({"authenticity": ["genuine", "unknown"], "min_tier": "issuer_record"}) == "unmet"
