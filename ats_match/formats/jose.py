@@ -38,11 +38,15 @@ def b64url_decode(part: str) -> bytes:
         raise FormatError(ExtractionErrorCode.MALFORMED_JSON, f"bad base64url: {exc}") from None
 
 
-def decode_compact(token: str, limits: Limits) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Return ``(header, payload)`` of a compact JWS; the signature is not checked."""
+def decode_compact(
+    token: str, limits: Limits, *, shape_checked: bool = False
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return ``(header, payload)`` of a compact JWS; the signature is not checked.
+    ``shape_checked``: the caller has just matched ``token`` with :func:`looks_compact`
+    (matching 1.5 kB again costs ~1.5 µs)."""
     if len(token) > limits.max_document_bytes * 2:
         raise FormatError(ExtractionErrorCode.TOO_LARGE, "token exceeds the document size limit")
-    if not looks_compact(token):
+    if not shape_checked and not looks_compact(token):
         raise FormatError(ExtractionErrorCode.UNKNOWN_FORMAT, "not a compact JWS")
     head, body, _ = token.split(".")
     header = load_json(b64url_decode(head), limits)

@@ -78,7 +78,10 @@ class Answers(BaseModel):
 
 def axis_of(check: Check) -> Axis | None:
     """The answer ``check`` informs (``None`` for informational checks: schema, endorsements)."""
-    return check.axis or AXIS_BY_NAME.get(check.name.partition("[")[0])
+    if check.axis:
+        return check.axis
+    name = check.name
+    return AXIS_BY_NAME.get(name.partition("[")[0] if "[" in name else name)
 
 
 def outcome_of(check: Check, axis: Axis) -> str | None:
@@ -159,7 +162,7 @@ def _authenticity(said: Said) -> Answer:
             retry = check.status == CheckStatus.INDETERMINATE
             return _answer(Authenticity.UNKNOWN, check, retry=retry)
     for check, outcome in said:
-        if outcome == Authenticity.GENUINE and check.name.split("[", 1)[0] in PROVING_CHECKS:
+        if outcome == Authenticity.GENUINE and check.name.partition("[")[0] in PROVING_CHECKS:
             return _answer(Authenticity.GENUINE, check)
     return Answer(
         status=Authenticity.UNKNOWN,
