@@ -64,6 +64,7 @@ _VALIDITY_ORDER = (
     Validity.UNKNOWN,
     Validity.CURRENT,
 )
+_VALIDITY_RANK: dict[str, int] = {str(v): rank for rank, v in enumerate(_VALIDITY_ORDER)}
 _BAD_VALIDITY = frozenset(
     {Validity.REVOKED, Validity.SUSPENDED, Validity.EXPIRED, Validity.NOT_YET_VALID}
 )
@@ -130,9 +131,11 @@ def _said_by_axis(checks: Sequence[Check]) -> dict[str, Said]:
     found: dict[str, Said] = {"authenticity": [], "validity": [], "holder": [], "issuer": []}
     for check in checks:
         axis = axis_of(check)
-        if axis is None or (not check.required and check.outcome is None):
+        if axis is None:
             continue
-        outcome = outcome_of(check, axis)
+        if not check.required and check.outcome is None:
+            continue
+        outcome = check.outcome or outcome_of(check, axis)  # outcome_of's first answer
         if outcome is not None:
             found[axis].append((check, outcome))
     return found
@@ -178,13 +181,19 @@ def validity_of(checks: Sequence[Check]) -> Answer:
 
 
 def _validity(said: Said) -> Answer:
-    for wanted in _VALIDITY_ORDER:
-        for check, outcome in said:
-            if outcome == wanted:
-                if wanted == Validity.UNKNOWN:
-                    return _answer(wanted, check, retry=check.status == CheckStatus.INDETERMINATE)
-                return _answer(wanted, check)
-    return Answer(status=Validity.UNKNOWN, reason="No date or status was checked.")
+    # The first check giving the worst outcome in _VALIDITY_ORDER (outcomes outside it are
+    # never chosen): one pass with ranks instead of a pass per outcome.
+    worst: tuple[int, Check] | None = None
+    for check, outcome in said:
+        rank = _VALIDITY_RANK.get(outcome)
+        if rank is not None and (worst is None or rank < worst[0]):
+            worst = (rank, check)
+    if worst is None:
+        return Answer(status=Validity.UNKNOWN, reason="No date or status was checked.")
+    wanted, check = _VALIDITY_ORDER[worst[0]], worst[1]
+    if wanted == Validity.UNKNOWN:
+        return _answer(wanted, check, retry=check.status == CheckStatus.INDETERMINATE)
+    return _answer(wanted, check)
 
 
 def holder_of(checks: Sequence[Check]) -> Answer:
