@@ -32,7 +32,7 @@ from ats_match.formats.model import (
 )
 from ats_match.formats.ob2 import parse_assertion, spec_of_assertion
 from ats_match.formats.vc import (
-    credential_from_jwt,
+    credential_and_spec_from_jwt,
     enveloped_token,
     nested_items,
     parse_vc,
@@ -260,7 +260,8 @@ def _from_json_text(
 def _from_compact(
     job: _Job, token: str, envelope: Envelope | None, raw: bytes, source: str | None
 ) -> None:
-    job.add(_form_from_compact(token, envelope, job.limits), raw, source)
+    """``token`` has been matched by :func:`jose.looks_compact` (every caller sniffs first)."""
+    job.add(_form_from_compact(token, envelope, job.limits, shape_checked=True), raw, source)
 
 
 def _form_from_doc(
@@ -284,12 +285,14 @@ def _form_from_doc(
     )
 
 
-def _form_from_compact(token: str, envelope: Envelope | None, limits: Limits) -> CredentialForm:
+def _form_from_compact(
+    token: str, envelope: Envelope | None, limits: Limits, *, shape_checked: bool = False
+) -> CredentialForm:
     """A VC-JWT (VCDM 1.1 ``vc`` claim or VCDM 2.0 payload) or an OB 2.0 signed assertion."""
-    _header, payload = jose.decode_compact(token, limits)
-    credential = credential_from_jwt(payload)
-    if credential is not None:
-        vc = vc_spec(credential) or Spec.OB3
+    _header, payload = jose.decode_compact(token, limits, shape_checked=shape_checked)
+    found = credential_and_spec_from_jwt(payload)
+    if found is not None:
+        credential, vc = found
         return parse_vc(credential, vc, envelope or Envelope.JWT, compact=token)
     ob = spec_of_assertion(payload)
     if ob is not None:

@@ -18,6 +18,8 @@ _NODE_KEYS = frozenset({"id", "type", "@id", "@type"})
 def text(value: Any) -> str | None:
     """A string value, the ``@value`` of a JSON-LD literal, or the first entry of a language
     map (``{"en": …, "de": …}``); a node (an object with an id or type) is not text."""
+    if value is None:  # the common case: an absent field
+        return None
     if isinstance(value, str):
         return value
     if isinstance(value, dict):
@@ -65,7 +67,7 @@ def strings(value: Any) -> list[str]:
 
 def timestamp(value: Any) -> datetime | None:
     """An ISO 8601 date(-time) or Unix time as an aware UTC datetime; ``None`` if unreadable."""
-    if isinstance(value, bool):
+    if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
         seconds = float(value)

@@ -6,7 +6,6 @@ Why: OB 2.0 signed assertions and VC-JWTs both arrive this way; parsing only nee
 
 from __future__ import annotations
 
-import base64
 import binascii
 import re
 from typing import Any
@@ -22,19 +21,32 @@ def looks_compact(text: str) -> bool:
     return COMPACT_RE.fullmatch(text) is not None
 
 
+_URLSAFE = bytes.maketrans(b"-_", b"+/")
+
+
 def b64url_decode(part: str) -> bytes:
-    """Decode unpadded base64url (RFC 7515 §2)."""
+    """Decode unpadded base64url (RFC 7515 §2), as ``base64.urlsafe_b64decode`` does (same
+    bytes, same errors) without its per-call str-to-bytes and table work."""
     try:
-        return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+        data = (part + "=" * (-len(part) % 4)).encode("ascii")
+    except UnicodeEncodeError:
+        detail = "bad base64url: string argument should contain only ASCII characters"
+        raise FormatError(ExtractionErrorCode.MALFORMED_JSON, detail) from None
+    try:
+        return binascii.a2b_base64(data.translate(_URLSAFE))
     except (binascii.Error, ValueError) as exc:
         raise FormatError(ExtractionErrorCode.MALFORMED_JSON, f"bad base64url: {exc}") from None
 
 
-def decode_compact(token: str, limits: Limits) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Return ``(header, payload)`` of a compact JWS; the signature is not checked."""
+def decode_compact(
+    token: str, limits: Limits, *, shape_checked: bool = False
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return ``(header, payload)`` of a compact JWS; the signature is not checked.
+    ``shape_checked``: the caller has just matched ``token`` with :func:`looks_compact`
+    (matching 1.5 kB again costs ~1.5 µs)."""
     if len(token) > limits.max_document_bytes * 2:
         raise FormatError(ExtractionErrorCode.TOO_LARGE, "token exceeds the document size limit")
-    if not looks_compact(token):
+    if not shape_checked and not looks_compact(token):
         raise FormatError(ExtractionErrorCode.UNKNOWN_FORMAT, "not a compact JWS")
     head, body, _ = token.split(".")
     header = load_json(b64url_decode(head), limits)

@@ -77,11 +77,21 @@ def credential_from_jwt(payload: dict[str, Any]) -> dict[str, Any] | None:
     VCDM 1.1 (``vc`` claim): registered claims fill what the ``vc`` object leaves out, as the VC
     Data Model 1.1 JWT section says (``iss``→issuer, ``sub``→subject id, ``jti``→id,
     ``nbf``→issuanceDate, ``exp``→expirationDate). VCDM 2.0: the payload is the credential."""
+    found = credential_and_spec_from_jwt(payload)
+    return found[0] if found is not None else None
+
+
+def credential_and_spec_from_jwt(payload: dict[str, Any]) -> tuple[dict[str, Any], Spec] | None:
+    """:func:`credential_from_jwt` and the credential's spec (``OB3`` when a VCDM 1.1 ``vc``
+    claim names no known type), reading the types and contexts once."""
     vc = payload.get("vc")
     if isinstance(vc, dict):
-        return _with_registered_claims(dict(vc), payload)
-    if "@context" in payload and vc_spec(payload) is not None:
-        return payload
+        credential = _with_registered_claims(dict(vc), payload)
+        return credential, vc_spec(credential) or Spec.OB3
+    if "@context" in payload:
+        spec = vc_spec(payload)
+        if spec is not None:
+            return payload, spec
     return None
 
 

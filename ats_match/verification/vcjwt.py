@@ -64,7 +64,7 @@ class DecodedJwt:
     form: str  # "vcdm11" or "vcdm2"
 
 
-_FROM_URL_ALPHABET = str.maketrans("-_", "+/")
+_FROM_URL_ALPHABET = bytes.maketrans(b"-_", b"+/")
 
 
 def _b64u(part: str) -> bytes:
@@ -72,10 +72,10 @@ def _b64u(part: str) -> bytes:
     alphabet are refused, not skipped."""
     if "+" in part or "/" in part or "=" in part:
         raise JwtError("token part is not base64url")
-    padded = (part + "=" * (-len(part) % 4)).translate(_FROM_URL_ALPHABET)
     try:
+        padded = (part + "=" * (-len(part) % 4)).encode("ascii").translate(_FROM_URL_ALPHABET)
         return binascii.a2b_base64(padded, strict_mode=True)
-    except (binascii.Error, ValueError) as exc:
+    except (binascii.Error, ValueError) as exc:  # UnicodeEncodeError is a ValueError
         raise JwtError("token part is not base64url") from exc
 
 

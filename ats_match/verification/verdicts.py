@@ -64,6 +64,7 @@ _VALIDITY_ORDER = (
     Validity.UNKNOWN,
     Validity.CURRENT,
 )
+_VALIDITY_RANK: dict[str, int] = {str(v): rank for rank, v in enumerate(_VALIDITY_ORDER)}
 _BAD_VALIDITY = frozenset(
     {Validity.REVOKED, Validity.SUSPENDED, Validity.EXPIRED, Validity.NOT_YET_VALID}
 )
@@ -78,7 +79,10 @@ class Answers(BaseModel):
 
 def axis_of(check: Check) -> Axis | None:
     """The answer ``check`` informs (``None`` for informational checks: schema, endorsements)."""
-    return check.axis or AXIS_BY_NAME.get(check.name.split("[", 1)[0])
+    if check.axis:
+        return check.axis
+    name = check.name
+    return AXIS_BY_NAME.get(name.partition("[")[0] if "[" in name else name)
 
 
 def outcome_of(check: Check, axis: Axis) -> str | None:
@@ -87,21 +91,23 @@ def outcome_of(check: Check, axis: Axis) -> str | None:
         return check.outcome
     if check.status in (CheckStatus.SKIPPED, CheckStatus.WARN):
         return None
-    text = check.detail.lower()
     passed, failed = check.status == CheckStatus.PASS, check.status == CheckStatus.FAIL
     if axis == "authenticity":
         return Authenticity.GENUINE if passed else Authenticity.FORGED if failed else "unknown"
     if axis == "validity":
-        return Validity.CURRENT if passed else _validity_from_text(text) if failed else "unknown"
+        if passed:
+            return Validity.CURRENT
+        return _validity_from_text(check.detail.lower()) if failed else "unknown"
     if axis == "holder":
         if passed:
             return Holder.BOUND
         if failed:
+            text = check.detail.lower()
             return Holder.UNADDRESSED if "does not name a recipient" in text else Holder.MISMATCH
         return Holder.UNPROVEN
     if failed:
-        return IssuerTrust.DENIED if "deny-list" in text else IssuerTrust.UNKNOWN
-    return IssuerTrust.TRUSTED if "allow-list" in text else IssuerTrust.UNKNOWN
+        return IssuerTrust.DENIED if "deny-list" in check.detail.lower() else IssuerTrust.UNKNOWN
+    return IssuerTrust.TRUSTED if "allow-list" in check.detail.lower() else IssuerTrust.UNKNOWN
 
 
 def _validity_from_text(text: str) -> str:
@@ -117,15 +123,26 @@ def _validity_from_text(text: str) -> str:
     return Validity.UNKNOWN
 
 
-def _said(checks: Sequence[Check], axis: Axis) -> list[tuple[Check, str]]:
-    found = []
+Said = list[tuple[Check, str]]
+
+
+def _said_by_axis(checks: Sequence[Check]) -> dict[str, Said]:
+    """Per answer, the checks that have a say in it with the status each gives (one pass)."""
+    found: dict[str, Said] = {"authenticity": [], "validity": [], "holder": [], "issuer": []}
     for check in checks:
-        if axis_of(check) != axis or (not check.required and check.outcome is None):
+        axis = axis_of(check)
+        if axis is None:
             continue
-        outcome = outcome_of(check, axis)
+        if not check.required and check.outcome is None:
+            continue
+        outcome = check.outcome or outcome_of(check, axis)  # outcome_of's first answer
         if outcome is not None:
-            found.append((check, outcome))
+            found[axis].append((check, outcome))
     return found
+
+
+def _said(checks: Sequence[Check], axis: Axis) -> Said:
+    return _said_by_axis(checks)[axis]
 
 
 def _answer(status: str, check: Check, **detail: Any) -> Answer:
@@ -136,7 +153,10 @@ def _answer(status: str, check: Check, **detail: Any) -> Answer:
 def authenticity_of(checks: Sequence[Check]) -> Answer:
     """``forged`` if any check refutes the proof, else ``unknown`` if one could not run,
     else ``genuine`` when a proving check (proof, signature, hosted record) holds."""
-    said = _said(checks, "authenticity")
+    return _authenticity(_said(checks, "authenticity"))
+
+
+def _authenticity(said: Said) -> Answer:
     for check, outcome in said:
         if outcome == Authenticity.FORGED:
             return _answer(Authenticity.FORGED, check)
@@ -145,7 +165,7 @@ def authenticity_of(checks: Sequence[Check]) -> Answer:
             retry = check.status == CheckStatus.INDETERMINATE
             return _answer(Authenticity.UNKNOWN, check, retry=retry)
     for check, outcome in said:
-        if outcome == Authenticity.GENUINE and check.name.split("[", 1)[0] in PROVING_CHECKS:
+        if outcome == Authenticity.GENUINE and check.name.partition("[")[0] in PROVING_CHECKS:
             return _answer(Authenticity.GENUINE, check)
     return Answer(
         status=Authenticity.UNKNOWN,
@@ -157,18 +177,30 @@ def authenticity_of(checks: Sequence[Check]) -> Answer:
 def validity_of(checks: Sequence[Check]) -> Answer:
     """The worst of the date and status checks: revoked, suspended, expired, not yet valid,
     unknown, then current."""
-    said = _said(checks, "validity")
-    for wanted in _VALIDITY_ORDER:
-        for check, outcome in said:
-            if outcome == wanted:
-                if wanted == Validity.UNKNOWN:
-                    return _answer(wanted, check, retry=check.status == CheckStatus.INDETERMINATE)
-                return _answer(wanted, check)
-    return Answer(status=Validity.UNKNOWN, reason="No date or status was checked.")
+    return _validity(_said(checks, "validity"))
+
+
+def _validity(said: Said) -> Answer:
+    # The first check giving the worst outcome in _VALIDITY_ORDER (outcomes outside it are
+    # never chosen): one pass with ranks instead of a pass per outcome.
+    worst: tuple[int, Check] | None = None
+    for check, outcome in said:
+        rank = _VALIDITY_RANK.get(outcome)
+        if rank is not None and (worst is None or rank < worst[0]):
+            worst = (rank, check)
+    if worst is None:
+        return Answer(status=Validity.UNKNOWN, reason="No date or status was checked.")
+    wanted, check = _VALIDITY_ORDER[worst[0]], worst[1]
+    if wanted == Validity.UNKNOWN:
+        return _answer(wanted, check, retry=check.status == CheckStatus.INDETERMINATE)
+    return _answer(wanted, check)
 
 
 def holder_of(checks: Sequence[Check]) -> Answer:
-    said = _said(checks, "holder")
+    return _holder(_said(checks, "holder"))
+
+
+def _holder(said: Said) -> Answer:
     if not said:
         return Answer(status=Holder.UNADDRESSED, reason="The recipient was not checked.")
     check, outcome = said[0]
@@ -177,7 +209,10 @@ def holder_of(checks: Sequence[Check]) -> Answer:
 
 def issuer_of(checks: Sequence[Check], issuer: IssuerInfo | None = None) -> Answer:
     """The ``issuer`` answer; the issuer's self-declared name is shown as "calls itself"."""
-    said = _said(checks, "issuer")
+    return _issuer(_said(checks, "issuer"), issuer)
+
+
+def _issuer(said: Said, issuer: IssuerInfo | None) -> Answer:
     if said:
         check, outcome = said[0]
         answer = _answer(outcome, check)
@@ -194,11 +229,12 @@ def issuer_of(checks: Sequence[Check], issuer: IssuerInfo | None = None) -> Answ
 
 
 def answers_of(checks: Sequence[Check], issuer: IssuerInfo | None = None) -> Answers:
+    said = _said_by_axis(checks)
     return Answers(
-        authenticity=authenticity_of(checks),
-        validity=validity_of(checks),
-        holder=holder_of(checks),
-        issuer=issuer_of(checks, issuer),
+        authenticity=_authenticity(said["authenticity"]),
+        validity=_validity(said["validity"]),
+        holder=_holder(said["holder"]),
+        issuer=_issuer(said["issuer"], issuer),
     )
 
 

@@ -392,7 +392,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="small samples (smoke test)")
     parser.add_argument("--seconds", type=float, default=None, help="time per measurement")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated rows to measure, e.g. vc-jwt-bytes (default: all)",
+    )
     args = parser.parse_args()
+    only = tuple(name for name in args.only.split(",") if name) or None
     seconds = args.seconds or (0.5 if args.quick else 3.0)
     scale = 0.1 if args.quick else 1.0
     warnings.simplefilter("ignore")
@@ -404,8 +410,9 @@ def main() -> None:
     with IssuerServer() as server:
         ob2 = ob2_inputs(server, int(4000 * scale), int(1500 * scale))
         print("measuring ...", file=sys.stderr)
-        mine, lib = in_process(vc, ob2, seconds)
-        badgecheck = badgecheck_peer(ob2, seconds)
+        mine, lib = in_process(vc, ob2, seconds, only)
+        wants_ob2 = not only or any(name.startswith("ob2") for name in only)
+        badgecheck = badgecheck_peer(ob2, seconds) if wants_ob2 else {}
     raw = mine.pop("ed25519-raw")
     print_table(raw, mine, lib, badgecheck)
     save(raw, mine, lib, badgecheck, seconds)
