@@ -340,12 +340,13 @@ def latest_verification(session: Session, credential_id: uuid.UUID) -> Verificat
 def normalise_and_store(
     session: Session, credential: Credential, form: CredentialForm
 ) -> list[CandidateSkill]:
-    from worker.evidence import skill_matcher
+    from worker.evidence import organization_matcher
 
     application = session.get(Application, credential.application_id)
     assert application is not None
     overrides = _overrides(session, credential.organization_id)
-    result = skill_matcher().match_credential(form.achievement, overrides=overrides)
+    matcher = organization_matcher(session, credential.organization_id)
+    result = matcher.match_credential(form.achievement, overrides=overrides)
     session.exec(delete(CandidateSkill).where(col(CandidateSkill.credential_id) == credential.id))
     taxonomy = _default_taxonomy_row(session, credential.organization_id)
     rows = []

@@ -9,6 +9,7 @@ the taxonomy's vectors from package data.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -17,7 +18,7 @@ from ats_match.taxonomy.catalogue import Catalogue, CatalogueEntry, default_cata
 from ats_match.taxonomy.exact import ExactMatcher
 from ats_match.taxonomy.index import LabelIndex
 from ats_match.taxonomy.lexical import LEXICAL_THRESHOLD, LexicalMatcher
-from ats_match.taxonomy.loaders import Crosswalk
+from ats_match.taxonomy.loaders import Crosswalk, default_taxonomy
 from ats_match.taxonomy.model import Taxonomy
 from ats_match.taxonomy.results import NormalisationResult, SkillMatch, keep_best
 from ats_match.taxonomy.scoring import (
@@ -68,7 +69,7 @@ class SkillMatcher:
         self.crosswalks = walks
         self.exact = ExactMatcher(taxonomy, synonyms or {}, walks)
         self.synonyms = self.exact.synonyms
-        self.index = LabelIndex(taxonomy, synonyms or {})
+        self.index = _index(taxonomy, synonyms or {})
         self.catalogue = default_catalogue() if catalogue is None else catalogue
         self.finder = _finder(taxonomy, self.index) if semantic else None
         self.model = model or (default_model() if self.finder else None)
@@ -265,6 +266,18 @@ class SkillMatcher:
             for match in self.exact.synonyms_of(piece):
                 keep_best(best, match)
         return list(best.values())
+
+
+@lru_cache(maxsize=1)
+def _default_index() -> LabelIndex:
+    return LabelIndex(default_taxonomy(), {})
+
+
+def _index(taxonomy: Taxonomy, synonyms: Mapping[str, Iterable[str]]) -> LabelIndex:
+    """The default taxonomy's index is built once a process (~1-2 s for ~100k labels)."""
+    if not synonyms and taxonomy is default_taxonomy():
+        return _default_index()
+    return LabelIndex(taxonomy, synonyms)
 
 
 def _finder(taxonomy: Taxonomy, index: LabelIndex) -> CandidateFinder | None:

@@ -108,7 +108,7 @@ def _label_choices(field: str, message: str) -> dict[str, Any]:
     from ats_match.taxonomy.choices import label_choices
     from worker.evidence import skill_matcher
 
-    choices = label_choices(skill_matcher(), found["label"])
+    choices = label_choices(skill_matcher(), found["label"])  # the labels of the default hooks
     if choices.ambiguous:
         n = len(choices.exact)
         return {
