@@ -133,3 +133,19 @@ def test_a_broken_skill_file_is_refused(client: TestClient, seeded: Seeded) -> N
     assert client.get("/api/v1/skill-files", headers=_auth(seeded.key)).json() == []
     viewer = client.put("/api/v1/skill-files/synonyms", json={}, headers=_auth(seeded.viewer_key))
     assert viewer.status_code == 403
+
+
+def test_a_requirement_set_may_name_the_organisations_own_skill(
+    client: TestClient, seeded: Seeded
+) -> None:
+    own = "urn:acme:skill:cold-store-picking"
+    url = f"/api/v1/jobs/{seeded.job_id}/requirement-sets"
+    role = ROLE_YAML.replace(SQL_URI, own)
+    before = client.post(url, content=role, headers=_auth(seeded.key, "application/yaml"))
+    assert before.status_code == 422, before.text
+    taxonomy = {"skills": [{"uri": own, "preferred_label": "cold store picking"}]}
+    assert client.put(
+        "/api/v1/skill-files/taxonomy", json=taxonomy, headers=_auth(seeded.key)
+    ).is_success
+    after = client.post(url, content=role, headers=_auth(seeded.key, "application/yaml"))
+    assert after.status_code == 201, after.text
