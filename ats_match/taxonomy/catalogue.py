@@ -168,17 +168,22 @@ class Catalogue:
         abbreviation, or it contains one (a name of two or more words, or an abbreviation
         written exactly as the catalogue writes it, e.g. "BLS" but not "bls"). The longest
         contained name wins; several entries come back only when they tie."""
+        return self.match(name)[0]
+
+    def match(self, name: str) -> tuple[list[CatalogueEntry], bool]:
+        """:meth:`lookup`, and whether the whole name matched (not a part of it)."""
         key = normalise(name)
         if not key:
-            return []
+            return [], False
         ids = (
             self._by_name.get(key)
             or self._by_abbreviation.get(name.strip())
             or self._by_short.get(key)
         )
+        whole = bool(ids)
         if not ids:
             ids = self._contained_name(key) or self._contained_abbreviation(name)
-        return [self.entries[i] for i in dict.fromkeys(ids or [])]
+        return [self.entries[i] for i in dict.fromkeys(ids or [])], whole
 
     def _contained_name(self, key: str) -> list[str]:
         words = key.split()

@@ -28,7 +28,7 @@ from ats_match.taxonomy.scoring import (
     ScoringModel,
     default_model,
 )
-from ats_match.taxonomy.text import segments
+from ats_match.taxonomy.text import credential_core, segments
 
 __all__ = ["DEFAULT_THRESHOLD", "LabelIndex", "NormalisationResult", "SkillMatch", "SkillMatcher"]
 
@@ -36,6 +36,9 @@ DEFAULT_THRESHOLD = 0.5
 """Calibrated: a skill is given when it is more likely right than wrong (docs/taxonomy.md)."""
 _MAX_SKILLS = 5
 _CONTEXT_CHARS = 600
+_CATALOGUE_AGREEMENT = 0.22
+"""Below this meaning similarity a catalogue hit inside a longer name is ignored: on dev every
+real hit is >= 0.29, the made-up misfires are 0.14-0.15 (docs/taxonomy.md)."""
 
 
 def achievement_query(achievement: AchievementInfo) -> Query:
@@ -168,10 +171,11 @@ class SkillMatcher:
         if overrides and achievement.id and achievement.id in overrides:
             return NormalisationResult(skills=self.exact.overrides(overrides[achievement.id]))
         name = (achievement.name or "").strip()
-        entries = self.catalogue.lookup(name) if name else []
+        entries, whole = self.catalogue.match(name) if name else ([], False)
         if entries:
             entry = self._pick_entry(entries, achievement)
-            return NormalisationResult(skills=self._catalogue_matches(entry, name))
+            if whole or self._agrees(entry, achievement):
+                return NormalisationResult(skills=self._catalogue_matches(entry, name))
         synonyms = self.exact.synonyms_of(name) if name else []
         return NormalisationResult(skills=synonyms) if synonyms else None
 
@@ -187,6 +191,21 @@ class SkillMatcher:
         text = embed([f"{query.name} {query.context}"])[0]
         options = embed([f"{e.name} {' '.join(s.label for s in e.skills)}" for e in entries])
         return entries[int(np.argmax(options @ text))]
+
+    def _agrees(self, entry: CatalogueEntry, achievement: AchievementInfo) -> bool:
+        """A catalogue name or abbreviation found inside a longer name counts unless the
+        description says something else entirely ("CPR Programming with Python")."""
+        query = achievement_query(achievement)
+        if self.finder is None or not query.context:
+            return True
+        embed = self.finder.embedder.embed
+        text, option = embed(
+            [
+                f"{credential_core(query.name)}. {query.context}",
+                f"{entry.name} {' '.join(s.label for s in entry.skills)}",
+            ]
+        )
+        return float(text @ option) >= _CATALOGUE_AGREEMENT
 
     def _catalogue_matches(self, entry: CatalogueEntry, name: str) -> list[SkillMatch]:
         matches = [
