@@ -94,6 +94,11 @@ class SkillMatcher:
         if self.finder is None:
             return self.lexical.match_text(text, top=top)
         best: dict[str, SkillMatch] = {}
+        entries = self.catalogue.lookup(text)
+        if entries:
+            entry = self._pick_entry(entries, AchievementInfo(name=text))
+            for match in self._catalogue_matches(entry, text):
+                keep_best(best, match)
         for match in self.exact.synonyms_of(text):
             keep_best(best, match)
         for match in self._scored(Query(name=text), self._find([Query(name=text)])[0]):
