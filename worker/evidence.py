@@ -168,3 +168,29 @@ def skill_matcher() -> Any:
     from ats_match.taxonomy import SkillMatcher, default_taxonomy
 
     return SkillMatcher(default_taxonomy())
+
+
+_ORG_MATCHERS: dict[Any, tuple[tuple[Any, ...], Any]] = {}
+_ORG_MATCHERS_MAX = 32
+
+
+def organization_matcher(session: Session, organization_id: Any) -> Any:
+    """The matcher over the organisation's own taxonomy, synonyms and catalogue (ESCO and the
+    shipped catalogue beneath); the default matcher when it has none. Rebuilt only when one of
+    its files changed (each build reuses the shipped vectors; only new skills are embedded)."""
+    from ats_match.services.skill_files import list_files
+
+    files = list_files(session, organization_id)
+    if not files:
+        return skill_matcher()
+    stamp = tuple((str(f.kind), f.updated_at.isoformat()) for f in files)
+    cached = _ORG_MATCHERS.get(organization_id)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    from ats_match.taxonomy.organisation import organisation_matcher
+
+    matcher = organisation_matcher({str(f.kind): f.content for f in files})
+    if len(_ORG_MATCHERS) >= _ORG_MATCHERS_MAX:
+        _ORG_MATCHERS.pop(next(iter(_ORG_MATCHERS)))
+    _ORG_MATCHERS[organization_id] = (stamp, matcher)
+    return matcher

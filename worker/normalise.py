@@ -25,12 +25,12 @@ def normalise_credentials(
     items: Sequence[tuple[Credential, CredentialForm]],
 ) -> list[CandidateSkill]:
     """Replace the skills mapped from each credential in ``items`` (all of one candidate)."""
-    from worker.evidence import skill_matcher
+    from worker.evidence import organization_matcher
 
     if not items:
         return []
     overrides = _overrides(session, organization_id, [f.achievement.id for _, f in items])
-    matcher = skill_matcher()
+    matcher = organization_matcher(session, organization_id)
     matched = [
         (row, matcher.match_credential(form.achievement, overrides=overrides).skills)
         for row, form in items

@@ -198,6 +198,9 @@ def eval_command(
     lexical_only: Annotated[
         bool, typer.Option("--lexical-only", help="The lexical path alone (no embeddings).")
     ] = False,
+    name_only: Annotated[
+        bool, typer.Option("--name-only", help="Give the matcher the names alone.")
+    ] = False,
     esco_csv: EscoCsv = None,
     broader: Broader = None,
     employer: Employer = None,
@@ -228,7 +231,7 @@ def eval_command(
     )
     if no_catalogue:
         matcher.catalogue = Catalogue([])
-    report = evaluate(examples, matcher)
+    report = evaluate(examples, matcher, name_only=name_only)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2))
         return

@@ -26,6 +26,7 @@ from ats_match.models.integrations import (
     Vendor,
     WebhookDelivery,
 )
+from ats_match.models.skills import SkillFile, SkillFileKind
 from ats_match.models.tenancy import Organization, Role, User
 from ats_match.models.trust import IssuerRegistry, RegistryKind
 
@@ -48,6 +49,8 @@ __all__ = [
     "Role",
     "Score",
     "Skill",
+    "SkillFile",
+    "SkillFileKind",
     "TaskOutbox",
     "Taxonomy",
     "User",

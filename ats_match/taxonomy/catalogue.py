@@ -21,7 +21,7 @@ import yaml
 
 from ats_match.taxonomy.loaders import TaxonomyFileError
 from ats_match.taxonomy.model import Skill, Taxonomy
-from ats_match.taxonomy.text import normalise
+from ats_match.taxonomy.text import credential_core, normalise
 
 CATALOGUE_DATA = "credentials.yaml"
 _ABBREVIATION = re.compile(r"[A-Za-z0-9+&/-]+")
@@ -92,6 +92,47 @@ def _entry(data: Mapping[str, Any], where: str) -> CatalogueEntry:
     )
 
 
+_GENERIC_VENDOR_WORDS = frozenset(
+    [
+        "project",
+        "international",
+        "american",
+        "national",
+        "association",
+        "institute",
+        "chartered",
+        "society",
+        "council",
+        "board",
+        "scrum",
+        "lean",
+        "state",
+        "court",
+        "university",
+        "academy",
+        "college",
+        "school",
+    ]
+)
+
+
+def _names_vendor(short: str, vendor: str) -> bool:
+    """Two words or more, one of them an acronym ("AWS"), a brand written with an inner
+    capital ("CompTIA") or the vendor's own first word ("Google"), unless that is a generic
+    word ("Project Management Institute" does not make "Project Management" a PMP)."""
+    words = short.split()
+    brand = (re.findall(r"[A-Za-z]+", vendor) or [""])[0].casefold()
+
+    def distinctive(word: str) -> bool:
+        if len(word) >= 2 and word.isupper():
+            return True
+        if any(c.isupper() for c in word[1:]):
+            return True
+        return word.casefold() == brand and brand not in _GENERIC_VENDOR_WORDS
+
+    return len(words) >= 2 and any(distinctive(w) for w in words)
+
+
 class Catalogue:
     """Credentials by id, with lookup of a credential name by its names and abbreviations."""
 
@@ -104,6 +145,15 @@ class Catalogue:
                 self._by_name.setdefault(normalise(text), []).append(entry.id)
             for abbreviation in entry.abbreviations:
                 self._by_abbreviation.setdefault(abbreviation, []).append(entry.id)
+        # The names people shorten them to ("AWS Solutions Architect"): only as a whole name,
+        # and only while they still name the vendor (so "Project Management" stays a skill).
+        self._by_short: dict[str, list[str]] = {}
+        for entry in self.entries.values():
+            for text in entry.names:
+                short = credential_core(text)
+                key = normalise(short)
+                if key not in self._by_name and _names_vendor(short, entry.vendor):
+                    self._by_short.setdefault(key, []).append(entry.id)
         self._longest = max((len(k.split()) for k in self._by_name), default=0)
 
     def __len__(self) -> int:
@@ -118,13 +168,22 @@ class Catalogue:
         abbreviation, or it contains one (a name of two or more words, or an abbreviation
         written exactly as the catalogue writes it, e.g. "BLS" but not "bls"). The longest
         contained name wins; several entries come back only when they tie."""
+        return self.match(name)[0]
+
+    def match(self, name: str) -> tuple[list[CatalogueEntry], bool]:
+        """:meth:`lookup`, and whether the whole name matched (not a part of it)."""
         key = normalise(name)
         if not key:
-            return []
-        ids = self._by_name.get(key) or self._by_abbreviation.get(name.strip())
+            return [], False
+        ids = (
+            self._by_name.get(key)
+            or self._by_abbreviation.get(name.strip())
+            or self._by_short.get(key)
+        )
+        whole = bool(ids)
         if not ids:
             ids = self._contained_name(key) or self._contained_abbreviation(name)
-        return [self.entries[i] for i in dict.fromkeys(ids or [])]
+        return [self.entries[i] for i in dict.fromkeys(ids or [])], whole
 
     def _contained_name(self, key: str) -> list[str]:
         words = key.split()

@@ -63,16 +63,22 @@ class EvalReport:
         }
 
 
-def achievement_of(example: LabelledCredential) -> AchievementInfo:
+def achievement_of(example: LabelledCredential, *, name_only: bool = False) -> AchievementInfo:
     """The achievement a badge with this name and description would give the matcher."""
-    return AchievementInfo(name=example.name, description=example.description or None)
+    description = None if name_only else (example.description or None)
+    return AchievementInfo(name=example.name, description=description)
 
 
 def evaluate(
-    examples: Sequence[LabelledCredential], matcher: SkillMatcher, *, bins: int = 5
+    examples: Sequence[LabelledCredential],
+    matcher: SkillMatcher,
+    *,
+    bins: int = 5,
+    name_only: bool = False,
 ) -> EvalReport:
     """Rank every example with ``matcher`` and score it against its labels."""
-    ranked = matcher.ranked_many([achievement_of(e) for e in examples], top=5)
+    achievements = [achievement_of(e, name_only=name_only) for e in examples]
+    ranked = matcher.ranked_many(achievements, top=5)
     top1 = top5 = unmapped = traps_right = avoided = 0
     per_domain: dict[str, list[tuple[bool, bool]]] = defaultdict(list)
     confidences: list[float] = []

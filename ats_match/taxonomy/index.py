@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from rapidfuzz import fuzz, process
 
 from ats_match.taxonomy.model import Taxonomy
-from ats_match.taxonomy.text import normalise, tokens
+from ats_match.taxonomy.text import normalise, normalised_tokens, tokens
 
 _SHORTLIST = 40
 _COMMON_DF = 400  # tokens in more labels than this only re-rank, never add candidates
@@ -42,7 +42,7 @@ class LabelIndex:
     def _build_postings(self) -> None:
         postings: dict[str, list[int]] = defaultdict(list)
         self.weight: list[float] = []
-        token_lists = [tokens(text) for text in self.normed]
+        token_lists = [normalised_tokens(text) for text in self.normed]
         for i, toks in enumerate(token_lists):
             for tok in set(toks):
                 postings[tok].append(i)

@@ -151,14 +151,20 @@ def load_employer_taxonomy(path: str | Path, name: str | None = None) -> Taxonom
     or ``{skills: [...]}``)."""
     path = Path(path)
     if _is_yaml(path):
-        data = _read_yaml(path)
-        entries = data.get("skills", []) if isinstance(data, dict) else data
-        if not isinstance(entries, list):
-            raise TaxonomyFileError(f"{path}: expected a list of skills")
-        skills = [_employer_skill(e, f"{path}[{i}]") for i, e in enumerate(entries)]
-    else:
-        skills = [_employer_skill(r, f"{path}:{i}") for i, r in enumerate(read_csv(path), 2)]
+        return employer_taxonomy_from_data(_read_yaml(path), name or path.stem, str(path))
+    skills = [_employer_skill(r, f"{path}:{i}") for i, r in enumerate(read_csv(path), 2)]
     return Taxonomy.from_skills(skills, name=name or path.stem)
+
+
+def employer_taxonomy_from_data(data: Any, name: str, where: str = "taxonomy") -> Taxonomy:
+    """An employer taxonomy from parsed data: a list of skills or ``{skills: [...]}``."""
+    entries = data.get("skills", []) if isinstance(data, dict) else data
+    if not isinstance(entries, list):
+        raise TaxonomyFileError(f"{where}: expected a list of skills")
+    if any(not isinstance(e, Mapping) for e in entries):
+        raise TaxonomyFileError(f"{where}: every skill must be a mapping")
+    skills = [_employer_skill(e, f"{where}[{i}]") for i, e in enumerate(entries)]
+    return Taxonomy.from_skills(skills, name=name)
 
 
 def _resolve_target(target: str, taxonomy: Taxonomy | None, where: str) -> list[str]:
@@ -178,17 +184,30 @@ def load_synonyms(path: str | Path, taxonomy: Taxonomy | None = None) -> dict[st
     ``{skill: [term, ...]}``. "JS" -> JavaScript is the typical entry.
     """
     path = Path(path)
-    pairs: list[tuple[str, str, str]] = []
     if _is_yaml(path):
-        data = _read_yaml(path) or {}
-        if not isinstance(data, dict):
-            raise TaxonomyFileError(f"{path}: expected a mapping of skill -> terms")
-        for skill, terms in data.items():
-            pairs += [(t, str(skill), f"{path}[{skill}]") for t in split_list(terms)]
-    else:
-        for line, row in enumerate(read_csv(path), start=2):
-            skill = row.get("skill") or row.get("uri") or row.get("label") or ""
-            pairs.append((row.get("term", ""), skill, f"{path}:{line}"))
+        return synonyms_from_data(_read_yaml(path) or {}, taxonomy, str(path))
+    pairs: list[tuple[str, str, str]] = []
+    for line, row in enumerate(read_csv(path), start=2):
+        skill = row.get("skill") or row.get("uri") or row.get("label") or ""
+        pairs.append((row.get("term", ""), skill, f"{path}:{line}"))
+    return _synonym_pairs(pairs, taxonomy)
+
+
+def synonyms_from_data(
+    data: Any, taxonomy: Taxonomy | None = None, where: str = "synonyms"
+) -> dict[str, list[str]]:
+    """Synonyms from parsed data ``{skill URI or label: [term, ...]}``."""
+    if not isinstance(data, dict):
+        raise TaxonomyFileError(f"{where}: expected a mapping of skill -> terms")
+    pairs: list[tuple[str, str, str]] = []
+    for skill, terms in data.items():
+        pairs += [(t, str(skill), f"{where}[{skill}]") for t in split_list(terms)]
+    return _synonym_pairs(pairs, taxonomy)
+
+
+def _synonym_pairs(
+    pairs: list[tuple[str, str, str]], taxonomy: Taxonomy | None
+) -> dict[str, list[str]]:
     synonyms: dict[str, list[str]] = {}
     for term, skill, where in pairs:
         if not term.strip() or not skill.strip():

@@ -9,6 +9,7 @@ the taxonomy's vectors from package data.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -17,7 +18,7 @@ from ats_match.taxonomy.catalogue import Catalogue, CatalogueEntry, default_cata
 from ats_match.taxonomy.exact import ExactMatcher
 from ats_match.taxonomy.index import LabelIndex
 from ats_match.taxonomy.lexical import LEXICAL_THRESHOLD, LexicalMatcher
-from ats_match.taxonomy.loaders import Crosswalk
+from ats_match.taxonomy.loaders import Crosswalk, default_taxonomy
 from ats_match.taxonomy.model import Taxonomy
 from ats_match.taxonomy.results import NormalisationResult, SkillMatch, keep_best
 from ats_match.taxonomy.scoring import (
@@ -27,7 +28,7 @@ from ats_match.taxonomy.scoring import (
     ScoringModel,
     default_model,
 )
-from ats_match.taxonomy.text import segments
+from ats_match.taxonomy.text import credential_core, segments
 
 __all__ = ["DEFAULT_THRESHOLD", "LabelIndex", "NormalisationResult", "SkillMatch", "SkillMatcher"]
 
@@ -35,6 +36,9 @@ DEFAULT_THRESHOLD = 0.5
 """Calibrated: a skill is given when it is more likely right than wrong (docs/taxonomy.md)."""
 _MAX_SKILLS = 5
 _CONTEXT_CHARS = 600
+_CATALOGUE_AGREEMENT = 0.22
+"""Below this meaning similarity a catalogue hit inside a longer name is ignored: on dev every
+real hit is >= 0.29, the made-up misfires are 0.14-0.15 (docs/taxonomy.md)."""
 
 
 def achievement_query(achievement: AchievementInfo) -> Query:
@@ -68,7 +72,7 @@ class SkillMatcher:
         self.crosswalks = walks
         self.exact = ExactMatcher(taxonomy, synonyms or {}, walks)
         self.synonyms = self.exact.synonyms
-        self.index = LabelIndex(taxonomy, synonyms or {})
+        self.index = _index(taxonomy, synonyms or {})
         self.catalogue = default_catalogue() if catalogue is None else catalogue
         self.finder = _finder(taxonomy, self.index) if semantic else None
         self.model = model or (default_model() if self.finder else None)
@@ -90,6 +94,11 @@ class SkillMatcher:
         if self.finder is None:
             return self.lexical.match_text(text, top=top)
         best: dict[str, SkillMatch] = {}
+        entries = self.catalogue.lookup(text)
+        if entries:
+            entry = self._pick_entry(entries, AchievementInfo(name=text))
+            for match in self._catalogue_matches(entry, text):
+                keep_best(best, match)
         for match in self.exact.synonyms_of(text):
             keep_best(best, match)
         for match in self._scored(Query(name=text), self._find([Query(name=text)])[0]):
@@ -167,10 +176,11 @@ class SkillMatcher:
         if overrides and achievement.id and achievement.id in overrides:
             return NormalisationResult(skills=self.exact.overrides(overrides[achievement.id]))
         name = (achievement.name or "").strip()
-        entries = self.catalogue.lookup(name) if name else []
+        entries, whole = self.catalogue.match(name) if name else ([], False)
         if entries:
             entry = self._pick_entry(entries, achievement)
-            return NormalisationResult(skills=self._catalogue_matches(entry, name))
+            if whole or self._agrees(entry, achievement):
+                return NormalisationResult(skills=self._catalogue_matches(entry, name))
         synonyms = self.exact.synonyms_of(name) if name else []
         return NormalisationResult(skills=synonyms) if synonyms else None
 
@@ -186,6 +196,21 @@ class SkillMatcher:
         text = embed([f"{query.name} {query.context}"])[0]
         options = embed([f"{e.name} {' '.join(s.label for s in e.skills)}" for e in entries])
         return entries[int(np.argmax(options @ text))]
+
+    def _agrees(self, entry: CatalogueEntry, achievement: AchievementInfo) -> bool:
+        """A catalogue name or abbreviation found inside a longer name counts unless the
+        description says something else entirely ("CPR Programming with Python")."""
+        query = achievement_query(achievement)
+        if self.finder is None or not query.context:
+            return True
+        embed = self.finder.embedder.embed
+        text, option = embed(
+            [
+                f"{credential_core(query.name)}. {query.context}",
+                f"{entry.name} {' '.join(s.label for s in entry.skills)}",
+            ]
+        )
+        return float(text @ option) >= _CATALOGUE_AGREEMENT
 
     def _catalogue_matches(self, entry: CatalogueEntry, name: str) -> list[SkillMatch]:
         matches = [
@@ -265,6 +290,18 @@ class SkillMatcher:
             for match in self.exact.synonyms_of(piece):
                 keep_best(best, match)
         return list(best.values())
+
+
+@lru_cache(maxsize=1)
+def _default_index() -> LabelIndex:
+    return LabelIndex(default_taxonomy(), {})
+
+
+def _index(taxonomy: Taxonomy, synonyms: Mapping[str, Iterable[str]]) -> LabelIndex:
+    """The default taxonomy's index is built once a process (~1-2 s for ~100k labels)."""
+    if not synonyms and taxonomy is default_taxonomy():
+        return _default_index()
+    return LabelIndex(taxonomy, synonyms)
 
 
 def _finder(taxonomy: Taxonomy, index: LabelIndex) -> CandidateFinder | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NON_WORD = re.compile(r"[^\w+#]+")
 _SEGMENT_SPLIT = re.compile(
@@ -62,10 +63,15 @@ _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "s")
 
 def normalise(text: str) -> str:
     """Casefold, strip accents and punctuation (keeping '+' and '#', as in C++ and C#)."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    folded = (
+        text
+        if text.isascii()  # most labels: skip the Unicode decomposition
+        else unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    )
     return " ".join(_NON_WORD.sub(" ", folded.casefold()).split())
 
 
+@lru_cache(maxsize=200_000)
 def stem(token: str) -> str:
     """A crude suffix stripper: enough to meet 'analysing' and 'analysis' halfway."""
     for suffix in _SUFFIXES:
@@ -79,7 +85,12 @@ def stem(token: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Stemmed content tokens of ``text`` (stop words dropped unless nothing else is left)."""
-    words = normalise(text).split()
+    return normalised_tokens(normalise(text))
+
+
+def normalised_tokens(normed: str) -> list[str]:
+    """:func:`tokens` of a text :func:`normalise` already returned."""
+    words = normed.split()
     content = [w for w in words if w not in STOPWORDS]
     return [stem(w) for w in (content or words)]
 

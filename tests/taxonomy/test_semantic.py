@@ -185,3 +185,25 @@ def test_batch_keeps_input_order_and_reports_bad_lines(tmp_path: Path) -> None:
     assert out[2]["skills"][0]["uri"] == PYTHON
     assert JAVA not in {s["uri"] for s in out[3]["skills"]}
     assert {"skills", "suggestions", "unmapped"} <= out[3].keys()
+
+
+def test_short_names_that_still_name_the_vendor_resolve(esco: SkillMatcher) -> None:
+    catalogue = esco.catalogue
+    assert [e.id for e in catalogue.lookup("Google Data Analytics")] == ["g-da"]
+    assert {e.id for e in catalogue.lookup("AWS Solutions Architect")} == {"aws-saa", "aws-sap"}
+    assert catalogue.lookup("Project Management") == []  # a skill, not the PMP
+    assert catalogue.lookup("Project Management Certificate") == []
+
+
+def test_an_abbreviation_inside_a_name_yields_to_a_description_about_something_else(
+    esco: SkillMatcher,
+) -> None:
+    cpr = esco.match_credential(AchievementInfo(name="CPR and AED Certification"))
+    assert cpr.skills[0].method == "catalogue"
+    other = esco.ranked(
+        AchievementInfo(
+            name="CPR Programming with Python",
+            description="Learn Python programming: loops, functions and data structures.",
+        )
+    )
+    assert other[0].method == "semantic" and other[0].uri == PYTHON

@@ -74,3 +74,78 @@ def test_bulk_mapping_keeps_order(client: TestClient, seeded: Seeded) -> None:
 
 def test_skills_api_needs_a_key(client: TestClient) -> None:
     assert client.get("/api/v1/skills/choices", params={"label": "SQL"}).status_code == 401
+
+
+def test_the_server_maps_with_the_organisations_own_files(
+    client: TestClient, seeded: Seeded
+) -> None:
+    own_skill = "urn:acme:skill:reach-truck"
+    taxonomy = {
+        "skills": [
+            {
+                "uri": own_skill,
+                "preferred_label": "reach truck operation",
+                "alt_labels": ["reach truck"],
+                "description": "Operate narrow-aisle reach trucks in the ACME warehouses.",
+            }
+        ]
+    }
+    headers = _auth(seeded.key)
+    put = client.put("/api/v1/skill-files/taxonomy", json=taxonomy, headers=headers)
+    assert put.status_code == 200, put.text
+    synonyms = {own_skill: ["RT licence"]}
+    assert client.put("/api/v1/skill-files/synonyms", json=synonyms, headers=headers).is_success
+    catalogue = {
+        "credentials": [
+            {
+                "id": "acme-rtp",
+                "name": "ACME Reach Truck Passport",
+                "abbreviations": ["ARTP"],
+                "skills": [{"uri": own_skill, "reason": "our in-house permit"}],
+            }
+        ]
+    }
+    assert client.put("/api/v1/skill-files/catalogue", json=catalogue, headers=headers).is_success
+    kinds = [f["kind"] for f in client.get("/api/v1/skill-files", headers=headers).json()]
+    assert kinds == ["catalogue", "synonyms", "taxonomy"]
+
+    body = {"credentials": [{"name": "ARTP"}, {"name": "RT licence"}, {"name": "PMP"}]}
+    response = client.post("/api/v1/skills/normalise", json=body, headers=headers)
+    assert response.status_code == 200, response.text
+    permit, synonym, pmp = response.json()["results"]
+    assert permit["skills"][0]["uri"] == own_skill
+    assert permit["skills"][0]["matched"]["method"] == "catalogue"
+    assert synonym["skills"][0]["uri"] == own_skill
+    assert pmp["skills"][0]["label"] == "project management"  # the shipped catalogue still counts
+    choices = client.get(
+        "/api/v1/skills/choices", params={"label": "reach truck"}, headers=headers
+    ).json()
+    assert [c["uri"] for c in choices["exact"]] == [own_skill]
+
+
+def test_a_broken_skill_file_is_refused(client: TestClient, seeded: Seeded) -> None:
+    response = client.put(
+        "/api/v1/skill-files/taxonomy",
+        json={"skills": [{"label": "no uri"}]},
+        headers=_auth(seeded.key),
+    )
+    assert response.status_code == 422, response.text
+    assert client.get("/api/v1/skill-files", headers=_auth(seeded.key)).json() == []
+    viewer = client.put("/api/v1/skill-files/synonyms", json={}, headers=_auth(seeded.viewer_key))
+    assert viewer.status_code == 403
+
+
+def test_a_requirement_set_may_name_the_organisations_own_skill(
+    client: TestClient, seeded: Seeded
+) -> None:
+    own = "urn:acme:skill:cold-store-picking"
+    url = f"/api/v1/jobs/{seeded.job_id}/requirement-sets"
+    role = ROLE_YAML.replace(SQL_URI, own)
+    before = client.post(url, content=role, headers=_auth(seeded.key, "application/yaml"))
+    assert before.status_code == 422, before.text
+    taxonomy = {"skills": [{"uri": own, "preferred_label": "cold store picking"}]}
+    assert client.put(
+        "/api/v1/skill-files/taxonomy", json=taxonomy, headers=_auth(seeded.key)
+    ).is_success
+    after = client.post(url, content=role, headers=_auth(seeded.key, "application/yaml"))
+    assert after.status_code == 201, after.text

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from ats_match.errors import InvalidInput, NotFound
 from ats_match.models import Application, RequirementSet, Role
@@ -27,8 +27,15 @@ from rules import (
     what_if,
 )
 from rules.schema import RequirementSet as RequirementSetSchema
+from rules.validation import TaxonomyHooks
+from rules.validation import taxonomy_hooks as hooks_of
 from web.deps import CurrentUser, SessionDep
-from worker.evidence import application_evidence, taxonomy_hooks
+from worker.evidence import (
+    application_evidence,
+    organization_matcher,
+    skill_matcher,
+    taxonomy_hooks,
+)
 
 router = APIRouter(prefix="/api/v1/jobs/{job_id}", tags=["requirements"])
 
@@ -80,8 +87,15 @@ async def _requirement_set(request: Request) -> RequirementSetSchema:
         raise InvalidInput(f"the body is not JSON: {exc}") from exc
 
 
-def _validated(rs: RequirementSetSchema) -> list[str]:
-    hooks = taxonomy_hooks()
+def _org_hooks(session: Session, organization_id: uuid.UUID) -> TaxonomyHooks:
+    """The default hooks, or those of the organisation's own taxonomy when it has one."""
+    matcher = organization_matcher(session, organization_id)
+    if matcher is skill_matcher():
+        return taxonomy_hooks()
+    return hooks_of(matcher.taxonomy)
+
+
+def _validated(rs: RequirementSetSchema, hooks: TaxonomyHooks) -> list[str]:
     try:
         return [str(w) for w in validate_for_save(rs, hooks.known_skill, hooks.resolve_label)]
     except RequirementSetError as exc:
@@ -105,9 +119,8 @@ def _label_choices(field: str, message: str) -> dict[str, Any]:
     if found is None:
         return {}
     from ats_match.taxonomy.choices import label_choices
-    from worker.evidence import skill_matcher
 
-    choices = label_choices(skill_matcher(), found["label"])
+    choices = label_choices(skill_matcher(), found["label"])  # the labels of the default hooks
     if choices.ambiguous:
         n = len(choices.exact)
         return {
@@ -137,7 +150,7 @@ async def create_version(
     background."""
     require_role(user.role, Role.HIRING_MANAGER)
     rs = await _requirement_set(request)
-    warnings = _validated(rs)
+    warnings = _validated(rs, _org_hooks(session, user.organization_id))
     row = hiring.add_requirement_version(
         session, user, job_id, rs.name or rs.id, rs.model_dump(mode="json", exclude_none=True)
     )
@@ -243,7 +256,7 @@ async def what_if_preview(
         .where(col(Application.job_id) == job_id)
     ).all()
     evidence = [application_evidence(session, a) for a in applications]
-    hooks = taxonomy_hooks()
+    hooks = _org_hooks(session, user.organization_id)
     today = utcnow().date()
     try:
         preview = what_if(

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Body, Query
 from pydantic import BaseModel, Field
 
+from ats_match.models import Role, SkillFileKind
+from ats_match.models.skills import SkillFilePublic
+from ats_match.security import require_role
+from ats_match.services import skill_files
 from ats_match.taxonomy.choices import LabelChoices, label_choices
 from ats_match.taxonomy.records import achievement_from_line, result_json
-from web.deps import CurrentUser
-from worker.evidence import skill_matcher
+from web.deps import CurrentUser, SessionDep
+from worker.evidence import organization_matcher
 
 router = APIRouter(prefix="/api/v1", tags=["skills"])
 MAX_BATCH = 1000
@@ -43,10 +47,13 @@ class BatchOut(BaseModel):
 
 @router.get("/skills/choices", response_model=LabelChoices)
 def skill_choices(
-    user: CurrentUser, label: Annotated[str, Query(min_length=1, max_length=200)]
+    user: CurrentUser,
+    session: SessionDep,
+    label: Annotated[str, Query(min_length=1, max_length=200)],
 ) -> LabelChoices:
-    """Every skill a label names, described (``SQL`` gives two); near matches if none."""
-    return label_choices(skill_matcher(), label)
+    """Every skill a label names in the organisation's taxonomy, described (``SQL`` gives
+    two); near matches if none."""
+    return label_choices(organization_matcher(session, user.organization_id), label)
 
 
 @router.get("/occupations", response_model=list[Occupation])
@@ -71,10 +78,31 @@ def occupations(
 
 
 @router.post("/skills/normalise", response_model=BatchOut)
-def normalise_batch(user: CurrentUser, body: BatchIn) -> BatchOut:
-    """Map up to 1,000 badges at once; results in input order, as ``normalise --batch``."""
+def normalise_batch(user: CurrentUser, session: SessionDep, body: BatchIn) -> BatchOut:
+    """Map up to 1,000 badges at once with the organisation's taxonomy, synonyms and
+    catalogue; results in input order, as ``normalise --batch``."""
     achievements = [
         achievement_from_line(b.model_dump(exclude_none=True)) for b in body.credentials
     ]
-    results = skill_matcher().match_many(achievements)
+    results = organization_matcher(session, user.organization_id).match_many(achievements)
     return BatchOut(results=[result_json(r) for r in results])
+
+
+@router.put("/skill-files/{kind}", response_model=SkillFilePublic)
+def put_skill_file(
+    kind: SkillFileKind, user: CurrentUser, session: SessionDep, content: Any = Body(...)
+) -> SkillFilePublic:
+    """Store the organisation's own taxonomy, synonyms or credential catalogue (JSON, the
+    shapes of the CLI's YAML files); refused with 422 when it does not parse."""
+    require_role(user.role, Role.RECRUITER)  # as for mapping overrides
+    row = skill_files.put_file(session, user.organization_id, kind, content)
+    return SkillFilePublic.model_validate(row, from_attributes=True)
+
+
+@router.get("/skill-files", response_model=list[SkillFilePublic])
+def list_skill_files(user: CurrentUser, session: SessionDep) -> list[SkillFilePublic]:
+    """The organisation's skill files."""
+    return [
+        SkillFilePublic.model_validate(f, from_attributes=True)
+        for f in skill_files.list_files(session, user.organization_id)
+    ]
