@@ -73,7 +73,7 @@ def credentials(n: int) -> list[list[tuple[str, str, bytes]]]:
     for i in range(n):
         key = keys[i % len(keys)]
 
-        def vc(j: int) -> dict[str, Any]:
+        def vc(j: int, key: Any = key, i: int = i) -> dict[str, Any]:
             return ob3_credential(
                 key.did_key(),
                 email=EMAIL,
