@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import event
 from sqlmodel import Session, col, delete, select
 
@@ -49,7 +50,8 @@ def normalise_credentials(
     )
     labels = {m.uri: m.label for _, skills in matched for m in skills}
     skill_ids = _skill_ids(session, organization_id, labels)
-    links: list[CandidateSkill] = []
+    links: list[dict[str, Any]] = []
+    now = utcnow()
     evidence: list[SkillEvidence] = []
     for row, skills in matched:
         seen: set[str] = set()
@@ -58,15 +60,17 @@ def normalise_credentials(
                 continue
             seen.add(match.uri)
             links.append(
-                CandidateSkill(
-                    organization_id=organization_id,
-                    candidate_id=candidate_id,
-                    skill_id=skill_ids[match.uri],
-                    credential_id=row.id,
-                    confidence=match.confidence,
-                    method=match.method,
-                    matched_label=match.matched_label,
-                )
+                {
+                    "id": uuid.uuid4(),
+                    "organization_id": organization_id,
+                    "candidate_id": candidate_id,
+                    "skill_id": skill_ids[match.uri],
+                    "credential_id": row.id,
+                    "confidence": match.confidence,
+                    "method": match.method,
+                    "matched_label": match.matched_label,
+                    "created_at": now,
+                }
             )
             evidence.append(
                 SkillEvidence(
@@ -77,7 +81,9 @@ def normalise_credentials(
                     credential_id=str(row.id),
                 )
             )
-    session.add_all(links)
+    if links:  # one multi-row INSERT, no ORM objects (the credentials are flushed already)
+        session.flush()
+        session.execute(sa.insert(CandidateSkill), links)
     return evidence
 
 
