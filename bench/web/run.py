@@ -14,6 +14,7 @@ during them (VmHWM reset through /proc/self/clear_refs), per job size, to show i
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import sys
@@ -206,10 +207,8 @@ def rss_kib() -> tuple[int, int]:
 
 
 def reset_peak() -> None:
-    try:
+    with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
 
 
 def time_requests(client: Any, key: str, job_id: uuid.UUID, repeat: int) -> dict[str, Any]:

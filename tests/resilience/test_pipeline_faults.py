@@ -31,11 +31,11 @@ from tests.conftest import REDIS_HOST, REDIS_PORT, need_service
 from tests.support.issuer_server import IssuerServer
 from tests.support.processes import celery_worker_argv, product_env, wait_until
 from tests.support.redis_server import PrivateRedis
-from tests.worker.conftest import Product, genuine_tokens, product  # noqa: F401 - the fixture
+from tests.worker.conftest import Product, genuine_tokens
 from worker.celery_app import publish
 
 pytestmark = [pytest.mark.slow, pytest.mark.redis, pytest.mark.postgres]
-N = 30
+N = 12
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ class Worker:
 
 
 @pytest.fixture
-def worker(product: Product, redis: PrivateRedis, tmp_path: Path) -> Iterator[Worker]:  # noqa: F811
+def worker(product: Product, redis: PrivateRedis, tmp_path: Path) -> Iterator[Worker]:
     running = Worker(product, redis, tmp_path)
     running.start()
     yield running
@@ -131,49 +131,45 @@ def _wait_scored(product: Product, worker: Worker, n: int, timeout: float = 90) 
     wait_until(lambda: _scored(product) >= n, timeout, f"{n} scored", worker.log, worker.process)
 
 
-def _exactly_once(product: Product, credentials_each: int) -> None:
+def _exactly_once(product: Product, applications: int, credentials: int) -> None:
     counts = _counts(product.url)
     assert counts == {
-        "applications": N,
-        "scored": N,
+        "applications": applications,
+        "scored": applications,
         "max scores per application": 1,
-        "credentials": N * credentials_each,
-        "verdicts": N * credentials_each,
+        "credentials": credentials,
+        "verdicts": credentials,
         "max verdicts per credential": 1,
-        "events": N,
+        "events": applications,
     }, counts
 
 
-def test_sigkill_of_a_worker_mid_run(product: Product, worker: Worker) -> None:  # noqa: F811
+def test_faults_mid_run_leave_every_application_scored_once(
+    product: Product, worker: Worker, redis: PrivateRedis
+) -> None:
+    """One worker and one database through three faults in turn (one run keeps CI time low)."""
+    # 1. SIGKILL of the worker while it works through a backlog
     for i in range(N):
         product.deliver(f"k-{i:03d}", genuine_tokens(2))
-    _wait_scored(product, worker, 5)
+    _wait_scored(product, worker, 3)
     worker.stop(signal.SIGKILL)  # jobs in flight were not acknowledged
     assert _counts(product.url)["scored"] < N
     worker.start()
     _wait_scored(product, worker, N)
-    time.sleep(4)  # past the visibility timeout: redelivered copies have run, changing nothing
-    _exactly_once(product, 2)
+    _exactly_once(product, N, 2 * N)
 
-
-def test_redis_stopped_and_restarted_mid_run(
-    product: Product,  # noqa: F811
-    worker: Worker,
-    redis: PrivateRedis,
-) -> None:
+    # 2. Redis stopped and restarted mid-run; deliveries meanwhile wait in the outbox
     for i in range(N // 2):
         product.deliver(f"r-{i:03d}", genuine_tokens(2))
-    _wait_scored(product, worker, 3)
     redis.stop()
-    for i in range(N // 2, N):  # accepted while the broker is down: they wait in the outbox
+    for i in range(N // 2, N):
         product.deliver(f"r-{i:03d}", genuine_tokens(2))
     time.sleep(1)
     redis.start()
-    _wait_scored(product, worker, N)
-    _exactly_once(product, 2)
+    _wait_scored(product, worker, 2 * N)
+    _exactly_once(product, 2 * N, 4 * N)
 
-
-def test_an_issuer_answering_500_then_recovering(product: Product, worker: Worker) -> None:  # noqa: F811
+    # 3. an issuer answering 500, then recovering
     tokens = genuine_tokens(N)
     with IssuerServer() as issuer:
         urls = [issuer.serve(f"/badges/{i}", "oops", status=500) for i in range(N)]
@@ -186,8 +182,8 @@ def test_an_issuer_answering_500_then_recovering(product: Product, worker: Worke
             worker.log,
             worker.process,
         )
-        assert _counts(product.url)["scored"] == 0  # a pending link holds its application back
+        assert _counts(product.url)["scored"] == 2 * N  # a pending link holds its application back
         for i, token in enumerate(tokens):
             issuer.serve(f"/badges/{i}", token, content_type="application/vc+jwt")
-        _wait_scored(product, worker, N)
-    _exactly_once(product, 1)
+        _wait_scored(product, worker, 3 * N)
+    _exactly_once(product, 3 * N, 5 * N)
