@@ -132,10 +132,8 @@ def job_ranking(
     scored_total = _scored_count(session, organization_id, requirements, query)
     rows = _scored_page(session, organization_id, requirements, query, scored_total)
     total = scored_total
-    if not query.filtered:
-        unscored_total = _application_count(session, organization_id, job.id) - _scored_count(
-            session, organization_id, requirements, RankingQuery()
-        )
+    if not query.filtered:  # then scored_total counts every score of the version
+        unscored_total = _application_count(session, organization_id, job.id) - scored_total
         total += unscored_total
         room = query.limit - len(rows)
         if room > 0 and unscored_total > 0:
