@@ -155,6 +155,7 @@ sa.Index(
     col(Score.tier),
     col(Score.normalised).desc(),
     col(Score.not_evaluable),
+    postgresql_include=["organization_id", "qualified"],  # page counts are index-only
 )
 
 

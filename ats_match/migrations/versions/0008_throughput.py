@@ -44,6 +44,7 @@ def upgrade() -> None:
         "score",
         ["requirement_set_id", "tier", sa.text("normalised DESC"), "not_evaluable"],
         unique=False,
+        postgresql_include=["organization_id", "qualified"],
     )
     with op.batch_alter_table("task_outbox", schema=None) as batch_op:
         batch_op.add_column(
