@@ -39,8 +39,9 @@ class Stored:
 
 def ingest_delivery(
     session: Session, organization_id: uuid.UUID, delivery_id: uuid.UUID
-) -> tuple[Application, list[Stored]] | None:
-    """Store what a delivery says; ``None`` if it was handled already (or is not ours).
+) -> tuple[Application, list[Stored], bool] | None:
+    """Store what a delivery says: the application, what was stored, and whether the application
+    is new; ``None`` if the delivery was handled already (or is not ours).
 
     The delivery row is locked first (PostgreSQL), so a second run of the same delivery waits
     for the first and then finds it handled."""
@@ -60,7 +61,7 @@ def ingest_delivery(
     stored = store_attachments(
         session, application, payload.attachments, payload.answers, new=created
     )
-    return application, stored
+    return application, stored, created
 
 
 def _upsert_application(

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy import event
 from sqlmodel import Session, col, delete, select
 
 from ats_match.formats.model import CredentialForm
 from ats_match.models import CandidateSkill, Credential, MappingOverride, Skill, Taxonomy
 from ats_match.models.base import utcnow
+from rules import SkillEvidence
 from worker.sql import insert_for
 
 
@@ -23,8 +27,12 @@ def normalise_credentials(
     organization_id: uuid.UUID,
     candidate_id: uuid.UUID,
     items: Sequence[tuple[Credential, CredentialForm]],
-) -> list[CandidateSkill]:
-    """Replace the skills mapped from each credential in ``items`` (all of one candidate)."""
+    *,
+    fresh: bool = False,
+) -> list[SkillEvidence]:
+    """Replace the skills mapped from each credential in ``items`` (all of one candidate;
+    ``fresh``: stored in this transaction, so there is nothing to replace). Returns them as the
+    rules engine's evidence."""
     from worker.evidence import organization_matcher
 
     if not items:
@@ -42,7 +50,9 @@ def normalise_credentials(
     )
     labels = {m.uri: m.label for _, skills in matched for m in skills}
     skill_ids = _skill_ids(session, organization_id, labels)
-    links: list[CandidateSkill] = []
+    links: list[dict[str, Any]] = []
+    now = utcnow()
+    evidence: list[SkillEvidence] = []
     for row, skills in matched:
         seen: set[str] = set()
         for match in skills:
@@ -50,18 +60,31 @@ def normalise_credentials(
                 continue
             seen.add(match.uri)
             links.append(
-                CandidateSkill(
-                    organization_id=organization_id,
-                    candidate_id=candidate_id,
-                    skill_id=skill_ids[match.uri],
-                    credential_id=row.id,
+                {
+                    "id": uuid.uuid4(),
+                    "organization_id": organization_id,
+                    "candidate_id": candidate_id,
+                    "skill_id": skill_ids[match.uri],
+                    "credential_id": row.id,
+                    "confidence": match.confidence,
+                    "method": match.method,
+                    "matched_label": match.matched_label,
+                    "created_at": now,
+                }
+            )
+            evidence.append(
+                SkillEvidence(
+                    skill_uri=match.uri,
+                    label=labels[match.uri][:500],
                     confidence=match.confidence,
                     method=match.method,
-                    matched_label=match.matched_label,
+                    credential_id=str(row.id),
                 )
             )
-    session.add_all(links)
-    return links
+    if links:  # one multi-row INSERT, no ORM objects (the credentials are flushed already)
+        session.flush()
+        session.execute(sa.insert(CandidateSkill), links)
+    return evidence
 
 
 def _overrides(
@@ -79,11 +102,49 @@ def _overrides(
     return {row.achievement_id: list(row.skill_uris) for row in rows}
 
 
+_TAXONOMY_IDS: dict[uuid.UUID, uuid.UUID] = {}
+_SKILL_IDS: dict[tuple[uuid.UUID, str], uuid.UUID] = {}
+_SKILL_IDS_MAX = 200_000
+_PENDING = "ats_match.normalise.ids"
+"""Skill rows are never updated or deleted on their own, so their ids are remembered per
+process (the default taxonomy row likewise) - but only once the transaction that read or
+created them has committed, so a rolled-back insert is never remembered."""
+
+
+def _remember(session: Session, taxonomy: dict[Any, Any], skills: dict[Any, Any]) -> None:
+    pending = session.info.setdefault(_PENDING, ({}, {}))
+    pending[0].update(taxonomy)
+    pending[1].update(skills)
+
+
+@event.listens_for(Session, "after_commit")
+def _promote(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if pending:
+        if len(_SKILL_IDS) > _SKILL_IDS_MAX:
+            _SKILL_IDS.clear()
+        _TAXONOMY_IDS.update(pending[0])
+        _SKILL_IDS.update(pending[1])
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
 def default_taxonomy_id(session: Session, organization_id: uuid.UUID) -> uuid.UUID:
     """The organisation's default taxonomy row, created once (safe under concurrency)."""
+    known = _TAXONOMY_IDS.get(organization_id)
+    if known is not None:
+        return known
     found = _default_taxonomy(session, organization_id)
-    if found is not None:
-        return found
+    if found is None:
+        found = _create_default_taxonomy(session, organization_id)
+    _remember(session, {organization_id: found}, {})
+    return found
+
+
+def _create_default_taxonomy(session: Session, organization_id: uuid.UUID) -> uuid.UUID:
     session.execute(
         insert_for(session, Taxonomy)
         .values(
@@ -118,7 +179,12 @@ def _skill_ids(
     if not labels:
         return {}
     taxonomy_id = default_taxonomy_id(session, organization_id)
-    found = _known(session, taxonomy_id, list(labels))
+    found = {
+        uri: _SKILL_IDS[(taxonomy_id, uri)] for uri in labels if (taxonomy_id, uri) in _SKILL_IDS
+    }
+    unknown = [uri for uri in labels if uri not in found]
+    if unknown:
+        found.update(_known(session, taxonomy_id, unknown))
     missing = [uri for uri in labels if uri not in found]
     if missing:
         session.execute(
@@ -135,6 +201,7 @@ def _skill_ids(
             ],
         )
         found.update(_known(session, taxonomy_id, missing))
+    _remember(session, {}, {(taxonomy_id, uri): skill_id for uri, skill_id in found.items()})
     return found
 
 

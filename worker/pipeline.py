@@ -26,8 +26,10 @@ from ats_match.models import (
 from ats_match.models.base import utcnow
 from ats_match.models.credentials import LINK_FORMAT
 from ats_match.services import outbox
+from ats_match.services.hiring import latest_requirements
 from connectors import Attachment
-from worker.evidence import load_state
+from rules import SkillEvidence
+from worker.evidence import EvidenceState, is_pending, load_state
 from worker.ingest import (
     ingest_delivery,
     scoped,
@@ -37,7 +39,7 @@ from worker.ingest import (
 )
 from worker.links import PlatformUnreachable, platform_link_form, platform_report
 from worker.normalise import normalise_credentials
-from worker.scoring import lock_application, score_locked
+from worker.scoring import lock_application, score_locked, score_state
 
 if TYPE_CHECKING:
     from ats_match.verification import VerificationReport
@@ -67,12 +69,24 @@ def process_delivery(session: Session, organization_id: uuid.UUID, delivery_id: 
     ingested = ingest_delivery(session, organization_id, delivery_id)
     if ingested is None:
         return
-    application, stored = ingested
-    locked = lock_application(session, organization_id, application.id)
-    assert locked is not None
+    application, stored, created = ingested
     _enqueue_links(session, [s.row for s in stored if s.form is None])
-    _verify_and_map(session, locked, [(s.row, s.form) for s in stored if s.form is not None])
-    score_locked(session, locked)
+    parsed = [(s.row, s.form) for s in stored if s.form is not None]
+    if not created:
+        locked = lock_application(session, organization_id, application.id)
+        assert locked is not None
+        _verify_and_map(session, locked, parsed)
+        score_locked(session, locked)
+        return
+    # A new application: everything about it is in memory, so it is scored without reading back
+    verdicts, skills = _verify_and_map(session, application, parsed, fresh=True)
+    if any(is_pending(s.row, verdicts) for s in stored):
+        return
+    requirements = latest_requirements(session, organization_id, application.job_id)
+    if requirements is not None:
+        candidate = session.get(Candidate, application.candidate_id)
+        state = EvidenceState(application, candidate, [s.row for s in stored], verdicts, skills)
+        score_state(session, state, requirements, new=True)
 
 
 def ingest_attachments(
@@ -186,14 +200,19 @@ def _verify_and_map(
     items: list[tuple[Credential, CredentialForm]],
     *,
     again: bool = False,
-) -> None:
-    """Verify each credential (``again``: it has earlier verdicts) and map its skills."""
+    fresh: bool = False,
+) -> tuple[dict[uuid.UUID, VerificationResult], list[SkillEvidence]]:
+    """Verify each credential (``again``: it has earlier verdicts) and map its skills
+    (``fresh``: the credentials were stored in this transaction). Returns the new verdicts and
+    skills."""
     if not items:
-        return
+        return {}, []
     verifier = _Verifier(session, application)
-    for credential, form in items:
-        verifier.verify(credential, form, again=again)
-    normalise_credentials(session, application.organization_id, application.candidate_id, items)
+    verdicts = {c.id: verifier.verify(c, form, again=again) for c, form in items}
+    skills = normalise_credentials(
+        session, application.organization_id, application.candidate_id, items, fresh=fresh
+    )
+    return verdicts, skills
 
 
 class _Verifier:

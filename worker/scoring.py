@@ -80,10 +80,13 @@ def score_state(
     requirements: RequirementSet,
     *,
     today: date | None = None,
+    new: bool = False,
 ) -> Score:
+    """Evaluate and store (``new``: the application was created in this transaction, so it has
+    no score to compare with)."""
     compiled = compiled_requirements(requirements, today or utcnow().date())
     evaluation = compiled.explain(state.evidence())
-    score, changed = _upsert(session, state.application, requirements, evaluation)
+    score, changed = _upsert(session, state.application, requirements, evaluation, new=new)
     if changed:
         stage_score_event(session, state.application, score)
     return score
@@ -142,11 +145,16 @@ def _find(session: Session, application_id: uuid.UUID, requirements_id: uuid.UUI
 
 
 def _upsert(
-    session: Session, application: Application, requirements: RequirementSet, evaluation: Evaluation
+    session: Session,
+    application: Application,
+    requirements: RequirementSet,
+    evaluation: Evaluation,
+    *,
+    new: bool = False,
 ) -> tuple[Score, bool]:
     fields = _fields(evaluation)
     explanation = evaluation.model_dump(mode="json")
-    score = _find(session, application.id, requirements.id)
+    score = None if new else _find(session, application.id, requirements.id)
     if score is not None:
         changed = any(getattr(score, k) != v for k, v in fields.items())
         for key, value in fields.items():
@@ -154,22 +162,21 @@ def _upsert(
         score.explanation, score.scored_at = explanation, utcnow()
         session.add(score)
         return score, changed
-    statement = insert_for(session, Score).values(
-        id=uuid.uuid4(),
-        organization_id=application.organization_id,
-        application_id=application.id,
-        requirement_set_id=requirements.id,
-        requirement_set_version=requirements.version,
-        explanation=explanation,
-        scored_at=utcnow(),
+    values = {
+        "id": uuid.uuid4(),
+        "organization_id": application.organization_id,
+        "application_id": application.id,
+        "requirement_set_id": requirements.id,
+        "requirement_set_version": requirements.version,
+        "explanation": explanation,
+        "scored_at": utcnow(),
         **fields,
-    )
+    }
+    statement = insert_for(session, Score).values(**values)
     updated = {k: statement.excluded[k] for k in (*_SCORE_FIELDS, "explanation", "scored_at")}
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["application_id", "requirement_set_id"], set_=updated
         )
     )
-    stored = _find(session, application.id, requirements.id)
-    assert stored is not None
-    return stored, True
+    return Score.model_validate(values), True  # what was written (not attached to the session)

@@ -8,6 +8,7 @@ and ``dids``. Used by ``ats-match screen`` and handy for trying a requirement se
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -44,18 +45,30 @@ class ScreenedCandidate:
     errors: list[ExtractionError] = field(default_factory=list)
 
 
+def candidate_folders(folder: Path) -> list[Path]:
+    """The candidate sub-folders of ``folder``, in the order they are screened."""
+    return sorted(p for p in folder.iterdir() if p.is_dir())
+
+
 def screen_folder(
-    folder: Path, fetcher: Fetcher, *, matcher: Any = None
+    folder: Path,
+    fetcher: Fetcher,
+    *,
+    matcher: Any = None,
+    on_candidate: Callable[[str], None] | None = None,
 ) -> list[ScreenedCandidate]:
-    """Extract, verify and normalise every candidate sub-folder of ``folder``."""
+    """Extract, verify and normalise every candidate sub-folder of ``folder``;
+    ``on_candidate(name)`` is called after each (a progress bar)."""
     if matcher is None:
         from worker.evidence import skill_matcher
 
         matcher = skill_matcher()
-    return [
-        _screen_candidate(sub, fetcher, matcher)
-        for sub in sorted(p for p in folder.iterdir() if p.is_dir())
-    ]
+    screened = []
+    for sub in candidate_folders(folder):
+        screened.append(_screen_candidate(sub, fetcher, matcher))
+        if on_candidate is not None:
+            on_candidate(sub.name)
+    return screened
 
 
 def _screen_candidate(folder: Path, fetcher: Fetcher, matcher: Any) -> ScreenedCandidate:

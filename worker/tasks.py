@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from celery import Task
@@ -20,6 +21,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from ats_match.db import get_engine, unit_of_work
 from ats_match.models import AuditLog
 from ats_match.services import notify, outbox
+from ats_match.settings import get_settings
 from worker import pipeline
 from worker.celery_app import celery_app, publish
 
@@ -84,10 +86,26 @@ def record_audit(organization_id: str, action: str, entity_id: str) -> None:
         )
 
 
+STAMPED_TASKS = frozenset(
+    {
+        "ats_match.process_delivery",
+        "ats_match.process_credential",
+        "ats_match.settle_application",
+        "ats_match.score_application",
+        "ats_match.score_batch",
+        "ats_match.rescore_job",
+    }
+)
+"""Tasks that run through ``_run`` and so stamp their outbox row when they complete."""
+
+
 @celery_app.task(name="ats_match.relay_outbox")
 def relay_outbox() -> int:
-    """Publish jobs left in the outbox (e.g. while the broker was down)."""
-    return outbox.relay(get_engine(), publish)
+    """Publish jobs left in the outbox (e.g. while the broker was down), and again those the
+    broker lost (published, never completed, well past the visibility timeout)."""
+    timeout = timedelta(seconds=get_settings().broker_visibility_timeout)
+    lost = outbox.LostJobs(after=max(timeout * 2, timedelta(minutes=30)), task_names=STAMPED_TASKS)
+    return outbox.relay(get_engine(), publish, lost=lost)
 
 
 @celery_app.task(name="ats_match.process_delivery", base=PipelineTask, bind=True)

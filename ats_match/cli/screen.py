@@ -8,6 +8,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 if TYPE_CHECKING:  # the CLI imports these layers lazily, inside the command
     from rules import RankedCandidate
@@ -30,11 +39,17 @@ def screen(
     """Extract, verify, map to ESCO and rank every candidate in FOLDER against ROLE."""
     from ats_match.net.http import HttpFetcher
     from rules import load_requirement_set
-    from worker.screening import rank_screened, screen_folder
+    from worker.screening import candidate_folders, rank_screened, screen_folder
 
     requirement_set = load_requirement_set(role)
     fetcher = HttpFetcher(allow_hosts=allow_host) if allow_host else HttpFetcher()
-    screened = screen_folder(folder, fetcher)
+    with _progress() as progress:  # on stderr, so --json output stays clean
+        task = progress.add_task("Screening", total=len(candidate_folders(folder)))
+        screened = screen_folder(
+            folder,
+            fetcher,
+            on_candidate=lambda name: progress.update(task, advance=1, description=name),
+        )
     ranking = rank_screened(screened, requirement_set, datetime.now(UTC).date())
     by_id = {c.folder.name: c for c in screened}
     if as_json:
@@ -103,3 +118,15 @@ def _print_table(ranking: list[RankedCandidate], by_id: dict[str, ScreenedCandid
 
 def register(app: typer.Typer) -> None:
     app.command()(screen)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description:<24.24}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )

@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Field
+from sqlmodel import Field, col
 
 from ats_match.models.base import (
     OrgScoped,
@@ -134,10 +134,7 @@ class MappingOverride(OrgScoped, table=True):
 class Score(OrgScoped, table=True):
     """An application scored against one requirement-set version, with every point explained."""
 
-    __table_args__ = (
-        sa.UniqueConstraint("application_id", "requirement_set_id"),
-        sa.Index("ix_score_ranking", "requirement_set_id", "tier", "normalised"),
-    )
+    __table_args__ = (sa.UniqueConstraint("application_id", "requirement_set_id"),)
 
     id: uuid.UUID = id_field()
     application_id: uuid.UUID = Field(foreign_key="application.id", index=True, ondelete="CASCADE")
@@ -157,6 +154,18 @@ class Score(OrgScoped, table=True):
     """Requirements that could not be evaluated (a ranking key, copied from the explanation)."""
     explanation: dict[str, Any] = json_field()
     scored_at: datetime = created_at_field()
+
+
+# The ranking's leading keys in its directions, so a page of a job's ranking is read in index
+# order (an index of plain columns cannot serve "tier ASC, normalised DESC").
+sa.Index(
+    "ix_score_ranking",
+    col(Score.requirement_set_id),
+    col(Score.tier),
+    col(Score.normalised).desc(),
+    col(Score.not_evaluable),
+    postgresql_include=["organization_id", "qualified"],  # page counts are index-only
+)
 
 
 class AuditLog(OrgScoped, table=True):

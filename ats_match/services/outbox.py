@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -21,6 +23,16 @@ _STAGED = "ats_match.staged_jobs"
 
 Publisher = Callable[[str, list[Any], str], None]
 """Sends one job to the broker: (task name, args, outbox row id as the task id)."""
+
+
+@dataclass(frozen=True)
+class LostJobs:
+    """Which published jobs count as lost: never completed ``after`` their publication, of
+    tasks that stamp completion (others cannot tell done from lost)."""
+
+    after: timedelta
+    task_names: frozenset[str]
+    max_attempts: int = 5
 
 
 def enqueue(session: Session, organization_id: uuid.UUID, task_name: str, *args: Any) -> TaskOutbox:
@@ -46,6 +58,7 @@ def relay(
     *,
     ids: Sequence[uuid.UUID] | None = None,
     limit: int = 500,
+    lost: LostJobs | None = None,
 ) -> int:
     """Publish pending jobs (optionally only ``ids``) and stamp them; returns how many went out.
 
@@ -55,9 +68,20 @@ def relay(
     publish raises stays pending with the error noted and is retried by the next relay.
     Publishing uses the outbox row id as the Celery task id, and tasks skip a job already
     completed (``claim_completion``), so a crash between publish and stamp runs it at most once.
+
+    With ``lost``, jobs published long ago and never completed (the broker lost them) are
+    published again, a bounded number of times.
     """
     with Session(engine, expire_on_commit=False) as session:
-        statement = select(TaskOutbox).where(col(TaskOutbox.dispatched_at).is_(None))
+        pending: Any = col(TaskOutbox.dispatched_at).is_(None)
+        if lost is not None:
+            pending = pending | (
+                col(TaskOutbox.completed_at).is_(None)
+                & (col(TaskOutbox.dispatched_at) < utcnow() - lost.after)
+                & col(TaskOutbox.task_name).in_(sorted(lost.task_names))
+                & (col(TaskOutbox.attempts) < lost.max_attempts)
+            )
+        statement = select(TaskOutbox).where(pending)
         if ids is not None:
             statement = statement.where(col(TaskOutbox.id).in_(list(ids)))
         statement = statement.order_by(col(TaskOutbox.created_at)).limit(limit)

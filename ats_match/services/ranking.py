@@ -132,10 +132,8 @@ def job_ranking(
     scored_total = _scored_count(session, organization_id, requirements, query)
     rows = _scored_page(session, organization_id, requirements, query, scored_total)
     total = scored_total
-    if not query.filtered:
-        unscored_total = _application_count(session, organization_id, job.id) - _scored_count(
-            session, organization_id, requirements, RankingQuery()
-        )
+    if not query.filtered:  # then scored_total counts every score of the version
+        unscored_total = _application_count(session, job) - scored_total
         total += unscored_total
         room = query.limit - len(rows)
         if room > 0 and unscored_total > 0:
@@ -179,15 +177,11 @@ def _scored_count(
     )
 
 
-def _application_count(session: Session, organization_id: uuid.UUID, job_id: uuid.UUID) -> int:
-    statement = (
-        select(func.count())
-        .select_from(Application)
-        .where(
-            col(Application.job_id) == job_id, col(Application.organization_id) == organization_id
-        )
-    )
-    return int(session.exec(statement).one())
+def _application_count(session: Session, job: Job) -> int:
+    """Applications of ``job``, which was found within the tenant (``get_or_404``), so they are
+    the tenant's: counted on the job index alone, index-only at any job size."""
+    statement = select(func.count()).select_from(Application)
+    return int(session.exec(statement.where(col(Application.job_id) == job.id)).one())
 
 
 def _order(query: RankingQuery) -> list[Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import time
 import uuid
 from collections.abc import Iterator
@@ -36,9 +37,15 @@ class Product:
     job_id: uuid.UUID
     key: str
 
-    def deliver(self, app_id: str, tokens: list[str], msg_id: str | None = None) -> uuid.UUID:
+    def deliver(
+        self,
+        app_id: str,
+        tokens: list[str],
+        msg_id: str | None = None,
+        links: list[str] | None = None,
+    ) -> uuid.UUID:
         """POST a signed application webhook the way the ATS does; the stored delivery's id."""
-        body = json.dumps(application_payload(app_id, tokens)).encode()
+        body = json.dumps(application_payload(app_id, tokens, links or [])).encode()
         msg_id = msg_id or f"evt-{app_id}"
         ts = int(time.time())
         response = self.client.post(
@@ -55,7 +62,9 @@ class Product:
         return uuid.UUID(response.json()["delivery_id"])
 
 
-def application_payload(app_id: str, tokens: list[str]) -> dict[str, Any]:
+def application_payload(
+    app_id: str, tokens: list[str], links: list[str] | None = None
+) -> dict[str, Any]:
     return {
         "type": "application.created",
         "data": {
@@ -69,7 +78,8 @@ def application_payload(app_id: str, tokens: list[str]) -> dict[str, Any]:
                         "content_base64": base64.b64encode(t.encode()).decode(),
                     }
                     for i, t in enumerate(tokens)
-                ],
+                ]
+                + [{"url": url} for url in links or []],
             },
             "candidate": {"id": f"cand-{app_id}", "name": "Ada Lovelace", "email": "ada@x.org"},
             "job": {"id": "job-da", "title": "Data Analyst"},
@@ -127,7 +137,8 @@ def product(committed_postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> Ite
         session.commit()
     engine.dispose()
     monkeypatch.setenv("ATS_MATCH_DATABASE_URL", committed_postgres_url)
-    monkeypatch.setenv("ATS_MATCH_BROKER_URL", "memory://")
+    if not os.environ.get("ATS_MATCH_BROKER_URL", "").startswith("redis://"):
+        monkeypatch.setenv("ATS_MATCH_BROKER_URL", "memory://")
     get_settings.cache_clear()
     with TestClient(create_app()) as client:
         yield Product(committed_postgres_url, client, org.id, integration.id, job.id, key)

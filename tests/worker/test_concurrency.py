@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -22,6 +23,7 @@ from ats_match.models import (
     TaskOutbox,
     VerificationResult,
 )
+from ats_match.models.base import utcnow
 from ats_match.services import outbox
 from tests.worker.conftest import Product, genuine_tokens
 from worker import tasks
@@ -154,3 +156,31 @@ def test_a_job_published_twice_runs_once(product: Product) -> None:
     assert all(r.successful() for r in results), [r.traceback for r in results]
     assert _count(product.url, VerificationResult) == 2  # the first run, then this job once
     assert _count(product.url, TaskOutbox, col(TaskOutbox.completed_at).is_not(None)) == 1
+
+
+def test_a_job_the_broker_lost_is_published_again(product: Product) -> None:
+    """Published, never completed, long past the visibility timeout: the periodic relay sends
+    it again (once it ran, it is never sent again)."""
+    delivery = product.deliver("app-5", genuine_tokens(1))
+    engine = db.make_engine(product.url)
+    with Session(engine, expire_on_commit=False) as session:
+        job = session.exec(
+            select(TaskOutbox).where(col(TaskOutbox.task_name) == "ats_match.process_delivery")
+        ).one()
+        job.dispatched_at = utcnow() - timedelta(hours=3)  # published; the message was lost
+        session.add(job)
+        session.commit()
+    sent: list[str] = []
+    lost = outbox.LostJobs(after=timedelta(hours=1), task_names=tasks.STAMPED_TASKS)
+    assert outbox.relay(engine, lambda name, args, job_id: sent.append(job_id), lost=lost) == 1
+    assert sent == [str(job.id)]
+    tasks.process_delivery.apply(args=job.args, task_id=str(job.id))
+    with Session(engine) as session:
+        stale = session.get(TaskOutbox, job.id)
+        assert stale is not None
+        stale.dispatched_at = utcnow() - timedelta(hours=3)
+        session.add(stale)
+        session.commit()
+    assert outbox.relay(engine, lambda *_: sent.append("again"), lost=lost) == 0
+    engine.dispose()
+    assert _count(product.url, Score) == 1 and str(delivery)

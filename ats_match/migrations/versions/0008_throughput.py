@@ -39,9 +39,13 @@ def upgrade() -> None:
     with op.batch_alter_table("score", schema=None) as batch_op:
         batch_op.alter_column("tier", server_default=None)
         batch_op.alter_column("not_evaluable", server_default=None)
-        batch_op.create_index(
-            "ix_score_ranking", ["requirement_set_id", "tier", "normalised"], unique=False
-        )
+    op.create_index(
+        "ix_score_ranking",
+        "score",
+        ["requirement_set_id", "tier", sa.text("normalised DESC"), "not_evaluable"],
+        unique=False,
+        postgresql_include=["organization_id", "qualified"],
+    )
     with op.batch_alter_table("task_outbox", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column(
@@ -53,7 +57,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("task_outbox", schema=None) as batch_op:
         batch_op.drop_column("completed_at")
+    op.drop_index("ix_score_ranking", table_name="score")
     with op.batch_alter_table("score", schema=None) as batch_op:
-        batch_op.drop_index("ix_score_ranking")
         batch_op.drop_column("not_evaluable")
         batch_op.drop_column("tier")
