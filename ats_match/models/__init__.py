@@ -28,6 +28,7 @@ from ats_match.models.integrations import (
 )
 from ats_match.models.tenancy import Organization, Role, User
 from ats_match.models.trust import IssuerRegistry, RegistryKind
+from ats_match.models.wallets import PresentationProtocol, PresentationRequest, ProvenDid
 
 __all__ = [
     "Application",
@@ -43,6 +44,9 @@ __all__ = [
     "Organization",
     "OutboundEvent",
     "OutboundStatus",
+    "PresentationProtocol",
+    "PresentationRequest",
+    "ProvenDid",
     "RegistryKind",
     "RequirementSet",
     "Role",
