@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import time
+import warnings
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
@@ -120,7 +121,9 @@ def request_object(base_url: str, key: VerifierKey, params: RequestParams) -> st
         "exp": min(params.expires_at, now + 600),
     }
     header = {"alg": "EdDSA", "typ": REQUEST_TYP, "kid": f"{verifier_did(base_url)}#{key.fragment}"}
-    return str(jwt.encode(header, claims, key.jose_key(), algorithms=["EdDSA"]))
+    with warnings.catch_warnings():  # joserfc flags "EdDSA" (RFC 9864); wallets expect it
+        warnings.simplefilter("ignore")
+        return str(jwt.encode(header, claims, key.jose_key(), algorithms=["EdDSA"]))
 
 
 def authorization_url(base_url: str, request_uri: str) -> str:

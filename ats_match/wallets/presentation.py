@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import warnings
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -121,7 +122,9 @@ def _verify_jwt(token: str, expected: Expected, fetcher: Fetcher) -> Presentatio
         raise BadHolderProof(f"The VP-JWT's algorithm {alg} does not fit the holder's key.")
     jose_key = _jose_key(resolved)
     try:
-        claims = jwt.decode(token, jose_key, algorithms=[str(alg)]).claims
+        with warnings.catch_warnings():  # joserfc flags "EdDSA" (RFC 9864); wallets still use it
+            warnings.simplefilter("ignore")
+            claims = jwt.decode(token, jose_key, algorithms=[str(alg)]).claims
         jwt.JWTClaimsRegistry(leeway=_LEEWAY).validate(claims)
     except (JoseError, ValueError) as exc:
         raise BadHolderProof(f"The VP-JWT does not verify: {exc}") from exc
