@@ -64,10 +64,35 @@ class Issuer:
 class Wallet:
     key: TestKey = field(default_factory=TestKey.generate)
     credentials: list[Any] = field(default_factory=list)
+    did_web: str | None = None
+    """Hold a did:web (its document served by the test on loopback) instead of a did:key."""
 
     @property
     def did(self) -> str:
-        return self.key.did_key()
+        return self.did_web or self.key.did_key()
+
+    @property
+    def vm(self) -> str:
+        return f"{self.did_web}#auth" if self.did_web else self.key.did_key_vm()
+
+    def did_document(self, *, authentication: bool = True) -> dict[str, Any]:
+        """The did:web document: the key as ``authentication`` (or only ``assertionMethod``)."""
+        assert self.did_web is not None
+        method = {
+            "id": self.vm,
+            "type": "Multikey",
+            "controller": self.did_web,
+            "publicKeyMultibase": self.key.multikey(),
+        }
+        doc: dict[str, Any] = {
+            "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+            "id": self.did_web,
+            "verificationMethod": [method],
+            "assertionMethod": [method["id"]],
+        }
+        if authentication:
+            doc["authentication"] = [method["id"]]
+        return doc
 
     # ---------------------------------------------------------------------- presentations
     def ldp_vp(
@@ -95,7 +120,7 @@ class Wallet:
         options: dict[str, Any] = {
             "type": "Ed25519Signature2020" if v1 else "DataIntegrityProof",
             "created": iso(NOW),
-            "verificationMethod": key.did_key_vm(),
+            "verificationMethod": signer.did_key_vm() if signer else self.vm,
             "proofPurpose": purpose,
             "challenge": challenge,
             "domain": domain,
@@ -129,7 +154,7 @@ class Wallet:
                 "verifiableCredential": self.credentials if credentials is None else credentials,
             },
         }
-        header = {"alg": "EdDSA", "typ": "JWT", "kid": key.did_key_vm()}
+        header = {"alg": "EdDSA", "typ": "JWT", "kid": signer.did_key_vm() if signer else self.vm}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return str(jwt.encode(header, claims, key.jose_key(), algorithms=["EdDSA"]))
