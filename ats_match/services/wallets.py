@@ -160,6 +160,14 @@ def proven_dids_of(session: Session, candidate: Candidate) -> tuple[str, ...]:
     return tuple(sorted(rows))
 
 
+def presented_via(source: str | None) -> str | None:
+    """How a stored credential reached us from a wallet (``oid4vp`` / ``vp_upload``), if it
+    did: its source is ``wallet:<protocol>``."""
+    if source and source.startswith("wallet:"):
+        return source.removeprefix("wallet:")
+    return None
+
+
 def _one_holder(verified: list[Presentation]) -> str | None:
     holders = {v.holder for v in verified if v.holder}
     if len(holders) > 1:

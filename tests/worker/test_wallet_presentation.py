@@ -15,6 +15,7 @@ from ats_match.models import Application, TaskOutbox
 from tests.support.signing import TestKey, ob3_credential, sign_vc_jwt
 from tests.support.wallet import Wallet
 from tests.worker.conftest import Product
+from web.deps import COOKIE_NAME
 from worker import tasks
 from worker.celery_app import celery_app
 
@@ -99,3 +100,15 @@ def test_wallet_presentation_makes_the_holder_proven(product: Product) -> None:
         "Python for Data Analysis": "proven",
         "Statistics with R": "unproven",
     }
+
+    detail = product.client.get(
+        f"/api/v1/applications/{application_id}",
+        headers={"Authorization": f"Bearer {product.key}"},
+    ).json()
+    assert detail["candidate"]["proven_dids"] == [wallet.did]
+    presented = {c["title"]: c["presented"] for c in detail["credentials"]}
+    assert presented["Python for Data Analysis"] == "oid4vp"
+    assert presented["Statistics with R"] is None  # came from the ATS
+    page = product.client.get(f"/applications/{application_id}", cookies={COOKIE_NAME: product.key})
+    assert "presented from a wallet (OpenID4VP)" in page.text
+    assert wallet.did in page.text
