@@ -37,12 +37,14 @@ from ats_match.wallets import oid4vp
 from ats_match.wallets.errors import (
     BadHolderProof,
     HolderNotSubject,
+    NotAPresentation,
     RequestExpired,
     RequestUsed,
 )
 from ats_match.wallets.presentation import Expected, Presentation, verify_presentation
 
 REQUEST_TTL = timedelta(minutes=30)
+MAX_FILES = 20
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,32 @@ def accept(
         _record_proven(session, application.candidate_id, holder, request, protocol)
     _store_and_reverify(session, application, results, holder)
     return Accepted(holder, len(raws), bound)
+
+
+def store_upload(
+    session: Session, request_id: uuid.UUID, files: Sequence[tuple[str, bytes]]
+) -> int:
+    """Plain files uploaded on the candidate's page: stored unbound; the request stays open."""
+    from ats_match.formats import extract_bytes
+    from worker.ingest import store_extraction_forms
+
+    if not files:
+        raise NotAPresentation("Choose at least one credential file to upload.")
+    request = open_request(session, request_id)
+    application = session.get(Application, request.application_id)
+    assert application is not None and application.organization_id == request.organization_id
+    stored = 0
+    for name, data in files[:MAX_FILES]:
+        result = extract_bytes(data, source=f"upload:{name[:200]}")
+        stored += len(store_extraction_forms(session, application, result, data, name[:200]))
+    outbox.enqueue(
+        session,
+        application.organization_id,
+        "ats_match.settle_application",
+        str(application.organization_id),
+        str(application.id),
+    )
+    return stored
 
 
 def proven_dids_of(session: Session, candidate: Candidate) -> tuple[str, ...]:

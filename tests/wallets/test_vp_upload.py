@@ -4,6 +4,7 @@ records the proven DID and stores the credentials, each refusal says why."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -234,3 +235,30 @@ def test_expired_vp_jwt_is_refused(client: TestClient, seeded: Seeded, wallet: W
     response = client.post(path_of(req["url"]) + "/vp", content=token)
     assert response.status_code == 400
     assert response.json()["error"] == "bad_holder_proof"
+
+
+def test_interaction_url_offers_both_protocols(client: TestClient, seeded: Seeded) -> None:
+    """A VCALM interaction URL (``?iuv=1``), as the Learner Credential Wallet reads it."""
+    req = new_request(client, seeded)
+    protocols = client.get(path_of(req["url"]), params={"iuv": "1"}).json()["protocols"]
+    assert protocols["vcapi"] == req["url"] + "/exchange"
+    assert protocols["OID4VP"] == req["openid4vp_url"]
+
+
+def test_plain_file_upload_is_stored_unbound(
+    client: TestClient, seeded: Seeded, wallet: Wallet, database_url: str
+) -> None:
+    req = new_request(client, seeded)
+    badge = json.dumps(wallet.credentials[0]).encode()
+    token = wallet.credentials[1].encode()
+    response = client.post(
+        path_of(req["url"]) + "/files",
+        files=[("files", ("badge.json", badge, "application/json")), ("files", ("b.jwt", token))],
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["credentials"] == 2 and response.json()["holder"] is None
+    assert "not linked" in response.json()["message"]
+    assert _rows(database_url, seeded, ProvenDid) == []
+    # the request is still open: the wallet can prove the holder afterwards
+    vp = wallet.ldp_vp(req["challenge"], req["domain"])
+    assert client.post(path_of(req["url"]) + "/vp", json=vp).status_code == 200

@@ -47,10 +47,16 @@ def create_presentation_request(
 
 
 @router.get("/present/{request_id}", response_class=HTMLResponse)
-def presentation_page(request_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+def presentation_page(
+    request_id: uuid.UUID, request: Request, session: SessionDep, iuv: str | None = None
+) -> Response:
     """The candidate's page: a QR code for an OpenID4VP wallet, the link, and the VC-API
-    exchange for the Learner Credential Wallet."""
+    exchange for the Learner Credential Wallet. With ``?iuv=1`` (a VCALM interaction URL, as
+    LCW reads it) the protocols this request offers, as JSON."""
     view = wallets.public_view(wallets.open_request(session, request_id))
+    if iuv == "1":
+        protocols = {"vcapi": f"{view.url}/exchange", "OID4VP": view.openid4vp_url}
+        return JSONResponse({"protocols": protocols})
     qr = segno.make(view.openid4vp_url, error="m")
     return TEMPLATES.TemplateResponse(
         request,
@@ -118,6 +124,25 @@ async def upload_presentation(request_id: uuid.UUID, request: Request, session: 
     if isinstance(vp, dict) and "verifiablePresentation" in vp:
         vp = vp["verifiablePresentation"]
     return _accept_upload(session, request_id, vp)
+
+
+@router.post("/present/{request_id}/files")
+async def upload_files(request_id: uuid.UUID, request: Request, session: SessionDep) -> Any:
+    """Fallback: credential files (JSON, JWT, baked PNG/SVG) uploaded without a presentation.
+    Stored for the application but bound to nobody; the request stays open for a wallet."""
+    form = await request.form()
+    files = [
+        (str(item.filename or "upload"), await item.read())
+        for item in form.getlist("files")
+        if not isinstance(item, str)
+    ]
+    stored = wallets.store_upload(session, request_id, files)
+    return {
+        "message": f"Thank you: {stored} credential(s) received. Uploaded files are not linked "
+        "to you; present them from your wallet to prove they are yours.",
+        "credentials": stored,
+        "holder": None,
+    }
 
 
 @router.get("/.well-known/did.json")
