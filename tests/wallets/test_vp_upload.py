@@ -262,3 +262,23 @@ def test_plain_file_upload_is_stored_unbound(
     # the request is still open: the wallet can prove the holder afterwards
     vp = wallet.ldp_vp(req["challenge"], req["domain"])
     assert client.post(path_of(req["url"]) + "/vp", json=vp).status_code == 200
+
+
+def test_two_concurrent_answers_one_wins(
+    client: TestClient, seeded: Seeded, wallet: Wallet, database_url: str
+) -> None:
+    """The same presentation sent twice at once: the single-use UPDATE lets exactly one in."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite serialises writers with a lock timeout; the race is PostgreSQL's")
+    req = new_request(client, seeded)
+    vp = wallet.ldp_vp(req["challenge"], req["domain"])
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        codes = sorted(
+            pool.map(
+                lambda _: client.post(path_of(req["url"]) + "/vp", json=vp).status_code, [1, 2]
+            )
+        )
+    assert codes == [200, 409]
+    assert len(_rows(database_url, seeded, ProvenDid)) == 1

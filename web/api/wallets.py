@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
 import segno
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 
@@ -29,6 +29,25 @@ from ats_match.wallets.server_key import verifier_key
 from web.deps import CurrentUser, SessionDep
 
 router = APIRouter(tags=["wallets"])
+
+
+async def _raw_body(request: Request) -> bytes:
+    return await request.body()
+
+
+async def _uploaded_files(request: Request) -> list[tuple[str, bytes]]:
+    form = await request.form()
+    return [
+        (str(item.filename or "upload"), await item.read())
+        for item in form.getlist("files")
+        if not isinstance(item, str)
+    ]
+
+
+# Endpoints are sync (run in the thread pool): their database work, which may wait on a row
+# lock (two answers to one request), must never block the event loop. Bodies are read here.
+RawBody = Annotated[bytes, Depends(_raw_body)]
+UploadedFiles = Annotated[list[tuple[str, bytes]], Depends(_uploaded_files)]
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parents[1] / "templates")
 JAR_MEDIA_TYPE = "application/oauth-authz-req+jwt"
 
@@ -86,9 +105,9 @@ def request_object(request_id: uuid.UUID, session: SessionDep) -> Response:
 
 
 @router.post("/present/{request_id}/response")
-async def direct_post(request_id: uuid.UUID, request: Request, session: SessionDep) -> Response:
+def direct_post(request_id: uuid.UUID, body: RawBody, session: SessionDep) -> Response:
     """OpenID4VP ``direct_post``: ``vp_token`` and ``state``, form-encoded."""
-    form = dict(parse_qsl((await request.body()).decode("utf-8", "replace")))
+    form = dict(parse_qsl(body.decode("utf-8", "replace")))
     open_request = wallets.open_request(session, request_id)
     presentations = oid4vp.presentations_of(form, open_request.state)
     accepted = wallets.accept(
@@ -103,11 +122,11 @@ async def direct_post(request_id: uuid.UUID, request: Request, session: SessionD
 
 
 @router.post("/present/{request_id}/exchange")
-async def vc_api_exchange(request_id: uuid.UUID, request: Request, session: SessionDep) -> Any:
+def vc_api_exchange(request_id: uuid.UUID, raw: RawBody, session: SessionDep) -> Any:
     """VC-API exchange as the Learner Credential Wallet runs it: an empty POST gets the
     Verifiable Presentation Request (DID authentication plus the credentials); a POST with
     ``verifiablePresentation`` answers it."""
-    body = _json_body(await request.body(), allow_empty=True)
+    body = _json_body(raw, allow_empty=True)
     if not isinstance(body, dict) or "verifiablePresentation" not in body:
         view = wallets.public_view(wallets.open_request(session, request_id))
         return {"verifiablePresentationRequest": _vpr(view)}
@@ -115,10 +134,9 @@ async def vc_api_exchange(request_id: uuid.UUID, request: Request, session: Sess
 
 
 @router.post("/present/{request_id}/vp")
-async def upload_presentation(request_id: uuid.UUID, request: Request, session: SessionDep) -> Any:
+def upload_presentation(request_id: uuid.UUID, raw: RawBody, session: SessionDep) -> Any:
     """A W3C Verifiable Presentation uploaded as is: JSON-LD (Data Integrity proof) or a VP-JWT
     (``application/jwt`` or a JSON string)."""
-    raw = await request.body()
     text = raw.decode("utf-8", "replace").strip()
     vp: Any = text if text.startswith("ey") else _json_body(raw)
     if isinstance(vp, dict) and "verifiablePresentation" in vp:
@@ -127,15 +145,9 @@ async def upload_presentation(request_id: uuid.UUID, request: Request, session: 
 
 
 @router.post("/present/{request_id}/files")
-async def upload_files(request_id: uuid.UUID, request: Request, session: SessionDep) -> Any:
+def upload_files(request_id: uuid.UUID, files: UploadedFiles, session: SessionDep) -> Any:
     """Fallback: credential files (JSON, JWT, baked PNG/SVG) uploaded without a presentation.
     Stored for the application but bound to nobody; the request stays open for a wallet."""
-    form = await request.form()
-    files = [
-        (str(item.filename or "upload"), await item.read())
-        for item in form.getlist("files")
-        if not isinstance(item, str)
-    ]
     stored = wallets.store_upload(session, request_id, files)
     return {
         "message": f"Thank you: {stored} credential(s) received. Uploaded files are not linked "
