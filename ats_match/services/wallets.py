@@ -281,13 +281,17 @@ def _store_and_reverify(
     results: list[tuple[bytes, Any]],
     holder: str | None,
 ) -> None:
-    """Store the presented credentials; re-verify earlier ones naming the holder; settle."""
+    """Store the presented credentials; re-verify the candidate's earlier credentials (in any
+    of their applications here) that name the holder; settle this application."""
     from worker.ingest import store_extraction_forms
 
-    existing = session.exec(
-        select(Credential).where(
+    existing = session.exec(  # every application of this candidate in this organisation
+        select(Credential)
+        .join(Application, col(Application.id) == col(Credential.application_id))
+        .where(
             col(Credential.organization_id) == application.organization_id,
-            col(Credential.application_id) == application.id,
+            col(Application.organization_id) == application.organization_id,
+            col(Application.candidate_id) == application.candidate_id,
             col(Credential.error_code).is_(None),
         )
     ).all()

@@ -282,3 +282,41 @@ def test_two_concurrent_answers_one_wins(
         )
     assert codes == [200, 409]
     assert len(_rows(database_url, seeded, ProvenDid)) == 1
+
+
+def test_candidates_other_applications_are_reverified(
+    client: TestClient, seeded: Seeded, wallet: Wallet, database_url: str
+) -> None:
+    """A badge issued to the DID sits in the candidate's application to another job; proving
+    the DID on this application re-queues that badge too."""
+    from ats_match.formats import extract_bytes
+    from ats_match.models import Application, Job
+    from worker.pipeline import store_extraction
+
+    engine = db.make_engine(database_url)
+    with Session(engine, expire_on_commit=False) as session:
+        first = session.get(Application, seeded.best_application_id)
+        assert first is not None
+        job = Job(organization_id=seeded.org_id, title="BI Developer")
+        session.add(job)
+        session.flush()
+        other = Application(
+            organization_id=seeded.org_id, candidate_id=first.candidate_id, job_id=job.id
+        )
+        session.add(other)
+        session.flush()
+        token = wallet.credentials[1].encode()
+        [badge] = store_extraction(session, other, extract_bytes(token), token, "badge.jwt")
+        session.commit()
+    engine.dispose()
+    req = new_request(client, seeded)
+    assert (
+        client.post(
+            path_of(req["url"]) + "/vp", json=wallet.ldp_vp(req["challenge"], req["domain"])
+        ).status_code
+        == 200
+    )
+    jobs = _rows(database_url, seeded, TaskOutbox)
+    assert ["ats_match.process_credential", str(seeded.org_id), str(badge.id)] in [
+        [j.task_name, *j.args] for j in jobs
+    ]
