@@ -21,6 +21,7 @@ from web.api import (
     requirements,
     skills,
     trust,
+    wallets,
     webhooks,
 )
 from web.limits import BodySizeLimit
@@ -47,7 +48,18 @@ def create_app() -> FastAPI:
 
     app.add_middleware(BodySizeLimit, max_bytes=get_settings().max_webhook_body_bytes)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
-    routers = (health, webhooks, jobs, requirements, skills, candidates, admin, trust, dashboard)
+    routers = (
+        health,
+        webhooks,
+        jobs,
+        requirements,
+        skills,
+        candidates,
+        admin,
+        trust,
+        wallets,
+        dashboard,
+    )
     app.include_router(assessments.router)  # Greenhouse Assessment Partner API
     for module in routers:
         app.include_router(module.router)

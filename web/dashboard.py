@@ -16,6 +16,7 @@ from ats_match.models import Application, Job, Score, User
 from ats_match.security import hash_api_key
 from ats_match.services.hiring import latest_requirements
 from ats_match.services.ranking import RankingQuery, RankingSort, application_detail, job_ranking
+from ats_match.services.wallets import proven_dids_of
 from web.deps import COOKIE_NAME, SessionDep, get_current_user
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -161,4 +162,6 @@ def application_page(request: Request, application_id: uuid.UUID, session: Sessi
     if isinstance(user, RedirectResponse):
         return user
     detail = application_detail(session, user.organization_id, application_id)
-    return _page(request, "application", {"user": user, "active": "jobs", **detail.__dict__})
+    proven = proven_dids_of(session, detail.candidate)
+    context = {"user": user, "active": "jobs", "proven_dids": proven, **detail.__dict__}
+    return _page(request, "application", context)

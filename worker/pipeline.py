@@ -221,6 +221,7 @@ class _Verifier:
 
     def __init__(self, session: Session, application: Application) -> None:
         from ats_match.services.trust import issuer_judge_for
+        from ats_match.services.wallets import proven_dids_of
         from ats_match.verification import VerificationContext
 
         self.session = session
@@ -231,6 +232,7 @@ class _Verifier:
             fetcher=fetcher,
             applicant_emails=tuple(candidate.emails),
             applicant_dids=tuple(candidate.dids),
+            proven_dids=proven_dids_of(session, candidate),
             judge_issuer=issuer_judge_for(session, application.organization_id, fetcher),
         )
 

@@ -29,6 +29,7 @@ from ats_match.models.integrations import (
 from ats_match.models.skills import SkillFile, SkillFileKind
 from ats_match.models.tenancy import Organization, Role, User
 from ats_match.models.trust import IssuerRegistry, RegistryKind
+from ats_match.models.wallets import PresentationProtocol, PresentationRequest, ProvenDid
 
 __all__ = [
     "Application",
@@ -44,6 +45,9 @@ __all__ = [
     "Organization",
     "OutboundEvent",
     "OutboundStatus",
+    "PresentationProtocol",
+    "PresentationRequest",
+    "ProvenDid",
     "RegistryKind",
     "RequirementSet",
     "Role",

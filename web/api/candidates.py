@@ -14,6 +14,7 @@ from ats_match.security import require_role
 from ats_match.services import mappings, outbox
 from ats_match.services.ranking import application_detail
 from ats_match.services.verdicts import answers_of_row
+from ats_match.services.wallets import presented_via, proven_dids_of
 from web.deps import CurrentUser, SessionDep
 from worker.evidence import taxonomy_hooks
 
@@ -38,7 +39,10 @@ def get_application(
     detail = application_detail(session, user.organization_id, application_id)
     return {
         "application": detail.application.model_dump(mode="json", exclude={"answers"}),
-        "candidate": detail.candidate.model_dump(mode="json"),
+        "candidate": {
+            **detail.candidate.model_dump(mode="json"),
+            "proven_dids": list(proven_dids_of(session, detail.candidate)),
+        },
         "job": detail.job.model_dump(mode="json"),
         "score": detail.score.model_dump(mode="json") if detail.score else None,
         "credentials": [
@@ -48,6 +52,7 @@ def get_application(
                 "issuer": view.issuer,
                 "format": view.credential.format,
                 "source": view.credential.source,
+                "presented": presented_via(view.credential.source),
                 "error": (
                     {"code": view.credential.error_code, "detail": view.credential.error_detail}
                     if view.credential.error_code
