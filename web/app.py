@@ -11,8 +11,18 @@ from fastapi.staticfiles import StaticFiles
 
 from ats_match.errors import AtsMatchError
 from ats_match.settings import get_settings
-from web import dashboard
-from web.api import admin, assessments, candidates, health, jobs, requirements, trust, webhooks
+from web import actions, dashboard
+from web.api import (
+    admin,
+    assessments,
+    candidates,
+    decisions,
+    health,
+    jobs,
+    requirements,
+    trust,
+    webhooks,
+)
 from web.limits import BodySizeLimit
 
 
@@ -37,7 +47,18 @@ def create_app() -> FastAPI:
 
     app.add_middleware(BodySizeLimit, max_bytes=get_settings().max_webhook_body_bytes)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
-    routers = (health, webhooks, jobs, requirements, candidates, admin, trust, dashboard)
+    routers = (
+        health,
+        webhooks,
+        jobs,
+        requirements,
+        candidates,
+        decisions,
+        admin,
+        trust,
+        actions,
+        dashboard,
+    )
     app.include_router(assessments.router)  # Greenhouse Assessment Partner API
     for module in routers:
         app.include_router(module.router)

@@ -8,44 +8,18 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from sqlmodel import Session, col, func, select
 
-from ats_match.errors import Unauthorized
-from ats_match.models import Application, Job, Score, User
-from ats_match.security import hash_api_key
+from ats_match.errors import Forbidden, Unauthorized
+from ats_match.models import Application, DecisionAction, Job, Role, Score, User
+from ats_match.security import hash_api_key, require_role
+from ats_match.services import decisions
 from ats_match.services.hiring import latest_requirements
 from ats_match.services.ranking import RankingQuery, RankingSort, application_detail, job_ranking
 from web.deps import COOKIE_NAME, SessionDep, get_current_user
+from web.pages import page, verdict_tone  # noqa: F401  (verdict_tone: re-exported)
 
-TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
-_BAD_STATES = {("authenticity", "forged"), ("holder", "mismatch"), ("issuer_trust", "denied")}
-_FLAGGED_VALIDITY = {"expired", "revoked", "suspended", "not_yet_valid"}
-
-
-def verdict_tone(verdict: Any) -> str:
-    """The pill colour of a stored verification: bad for what never counts (forged, someone
-    else's, a denied issuer), ok (amber) for genuine but expired, revoked or not tied to the
-    applicant, pending while something could not be checked, good otherwise."""
-    if any(getattr(verdict, axis) == state for axis, state in _BAD_STATES):
-        return "bad"
-    if verdict.authenticity == "unknown" or verdict.validity == "unknown":
-        return "pending"
-    if verdict.validity in _FLAGGED_VALIDITY or verdict.holder in ("unproven", "unaddressed"):
-        return "ok"
-    return "good"
-
-
-TEMPLATES.env.globals["verdict_tone"] = verdict_tone
 router = APIRouter(include_in_schema=False)
-
-
-def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
-    response = TEMPLATES.TemplateResponse(
-        request, f"pages/{name}.html", context, status_code=status
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _user_or_redirect(request: Request, session: Session) -> User | RedirectResponse:
@@ -57,14 +31,14 @@ def _user_or_redirect(request: Request, session: Session) -> User | RedirectResp
 
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request) -> HTMLResponse:
-    return _page(request, "login", {"user": None})
+    return page(request, "login", {"user": None})
 
 
 @router.post("/login")
 def login(request: Request, session: SessionDep, api_key: Annotated[str, Form()]) -> Response:
     user = session.exec(select(User).where(col(User.api_key_hash) == hash_api_key(api_key))).first()
     if user is None:
-        return _page(request, "login", {"user": None, "error": "That key is not valid."}, 401)
+        return page(request, "login", {"user": None, "error": "That key is not valid."}, 401)
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(
         COOKIE_NAME,
@@ -93,7 +67,7 @@ def jobs_page(request: Request, session: SessionDep) -> Response:
         select(Job).where(col(Job.organization_id) == user.organization_id).order_by(col(Job.title))
     ).all()
     rows = [_job_row(session, user, job) for job in jobs]
-    return _page(request, "jobs", {"user": user, "jobs": rows, "active": "jobs"})
+    return page(request, "jobs", {"user": user, "jobs": rows, "active": "jobs"})
 
 
 def _job_row(session: Session, user: User, job: Job) -> dict[str, Any]:
@@ -126,17 +100,18 @@ def job_page(
     session: SessionDep,
     qualified: bool = False,
     sort: RankingSort = RankingSort.RANK,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> Response:
     user = _user_or_redirect(request, session)
     if isinstance(user, RedirectResponse):
         return user
     query = RankingQuery(
-        limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, sort=sort, only_qualified=qualified
+        limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE, sort=sort, only_qualified=qualified
     )
     ranking = job_ranking(session, user.organization_id, job_id, query)
     pages = max(1, -(-ranking.total // PAGE_SIZE))
-    return _page(
+    ids = [row.application_id for row in ranking.rows]
+    return page(
         request,
         "job",
         {
@@ -149,8 +124,12 @@ def job_page(
             "only_qualified": qualified,
             "sort": sort.value,
             "sorts": [s.value for s in RankingSort],
-            "page": page,
+            "page": page_number,
             "pages": pages,
+            "decisions": decisions.current_decisions(session, user.organization_id, ids),
+            "tags": decisions.tags_of(session, user.organization_id, ids),
+            "back": "?" + str(request.url.query),
+            **_flash(request),
         },
     )
 
@@ -160,5 +139,31 @@ def application_page(request: Request, application_id: uuid.UUID, session: Sessi
     user = _user_or_redirect(request, session)
     if isinstance(user, RedirectResponse):
         return user
-    detail = application_detail(session, user.organization_id, application_id)
-    return _page(request, "application", {"user": user, "active": "jobs", **detail.__dict__})
+    org = user.organization_id
+    detail = application_detail(session, org, application_id)
+    activity = {
+        "history": decisions.history(session, org, application_id),
+        "notes": decisions.notes(session, org, application_id),
+        "tags": decisions.tags_of(session, org, [application_id]).get(application_id, []),
+        "actions": [a.value for a in DecisionAction],
+        "can_decide": _at_least(user, Role.RECRUITER),
+        "can_note": _at_least(user, Role.HIRING_MANAGER),
+    }
+    context = {"user": user, "active": "jobs", **detail.__dict__, **activity, **_flash(request)}
+    return page(request, "application", context)
+
+
+def _at_least(user: User, role: Role) -> bool:
+    try:
+        require_role(user.role, role)
+    except Forbidden:
+        return False
+    return True
+
+
+def _flash(request: Request) -> dict[str, str]:
+    """The outcome of the form just sent (post / redirect / get), from the query string."""
+    return {
+        "done": request.query_params.get("done", "")[:200],
+        "error": request.query_params.get("error", "")[:300],
+    }
