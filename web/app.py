@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from ats_match.errors import AtsMatchError
 from ats_match.settings import get_settings
-from web import actions, dashboard
+from web import actions, dashboard, ranking_page
 from web.api import (
     admin,
     assessments,
@@ -57,6 +57,7 @@ def create_app() -> FastAPI:
         admin,
         trust,
         actions,
+        ranking_page,
         dashboard,
     )
     app.include_router(assessments.router)  # Greenhouse Assessment Partner API

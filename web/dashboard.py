@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
+from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, func, select
 
 from ats_match.errors import Forbidden, Unauthorized
-from ats_match.models import Application, DecisionAction, Job, Role, Score, User
+from ats_match.models import (
+    Application,
+    Candidate,
+    DecisionAction,
+    Integration,
+    Job,
+    Role,
+    Score,
+    User,
+)
 from ats_match.security import hash_api_key, require_role
 from ats_match.services import decisions
 from ats_match.services.hiring import latest_requirements
-from ats_match.services.ranking import RankingQuery, RankingSort, application_detail, job_ranking
+from ats_match.services.ranking import application_detail
+from web import plain
 from web.deps import COOKIE_NAME, SessionDep, get_current_user
 from web.pages import page, verdict_tone  # noqa: F401  (verdict_tone: re-exported)
 
@@ -90,50 +100,6 @@ def _job_row(session: Session, user: User, job: Job) -> dict[str, Any]:
     }
 
 
-PAGE_SIZE = 50
-
-
-@router.get("/jobs/{job_id}", response_class=HTMLResponse)
-def job_page(
-    request: Request,
-    job_id: uuid.UUID,
-    session: SessionDep,
-    qualified: bool = False,
-    sort: RankingSort = RankingSort.RANK,
-    page_number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
-) -> Response:
-    user = _user_or_redirect(request, session)
-    if isinstance(user, RedirectResponse):
-        return user
-    query = RankingQuery(
-        limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE, sort=sort, only_qualified=qualified
-    )
-    ranking = job_ranking(session, user.organization_id, job_id, query)
-    pages = max(1, -(-ranking.total // PAGE_SIZE))
-    ids = [row.application_id for row in ranking.rows]
-    return page(
-        request,
-        "job",
-        {
-            "user": user,
-            "job": ranking.job,
-            "active": "jobs",
-            "requirements": ranking.requirements,
-            "rows": ranking.rows,
-            "total": ranking.total,
-            "only_qualified": qualified,
-            "sort": sort.value,
-            "sorts": [s.value for s in RankingSort],
-            "page": page_number,
-            "pages": pages,
-            "decisions": decisions.current_decisions(session, user.organization_id, ids),
-            "tags": decisions.tags_of(session, user.organization_id, ids),
-            "back": "?" + str(request.url.query),
-            **_flash(request),
-        },
-    )
-
-
 @router.get("/applications/{application_id}", response_class=HTMLResponse)
 def application_page(request: Request, application_id: uuid.UUID, session: SessionDep) -> Response:
     user = _user_or_redirect(request, session)
@@ -148,9 +114,22 @@ def application_page(request: Request, application_id: uuid.UUID, session: Sessi
         "actions": [a.value for a in DecisionAction],
         "can_decide": _at_least(user, Role.RECRUITER),
         "can_note": _at_least(user, Role.HIRING_MANAGER),
+        "today": date.today(),
+        **_ats_link(session, detail.application, detail.candidate),
     }
     context = {"user": user, "active": "jobs", **detail.__dict__, **activity, **_flash(request)}
     return page(request, "application", context)
+
+
+def _ats_link(session: Session, application: Application, candidate: Candidate) -> dict[str, Any]:
+    integration = (
+        session.get(Integration, application.integration_id) if application.integration_id else None
+    )
+    if integration is None:
+        return {"ats_url": None, "ats_name": None}
+    vendor = str(integration.vendor)
+    url = plain.ats_record_url(vendor, integration.settings or {}, application, candidate)
+    return {"ats_url": url, "ats_name": integration.name or vendor.capitalize()}
 
 
 def _at_least(user: User, role: Role) -> bool:

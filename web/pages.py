@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from sqlmodel import Session
 
 from ats_match.models import User
+from web import plain
 from web.deps import get_current_user
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -32,6 +33,7 @@ def verdict_tone(verdict: Any) -> str:
 
 
 TEMPLATES.env.globals["verdict_tone"] = verdict_tone
+TEMPLATES.env.globals["plain"] = plain
 assert TEMPLATES.env.autoescape  # Jinja2Templates escapes .html: every field is text, never HTML
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlmodel import Session
 
@@ -21,6 +22,8 @@ from ats_match.models import (
     Taxonomy,
     VerificationResult,
 )
+from ats_match.verification.answers import Answer
+from ats_match.verification.verdicts import Answers, label_of
 from tests.factories import make_org, make_user
 
 
@@ -69,6 +72,39 @@ def seed_org(session: Session) -> Seeded:
     return Seeded(org.id, key, viewer_key, job.id, ids[0], other_job.id)
 
 
+def _stored_answers() -> dict[str, Any]:
+    """The four answers as the verification pipeline stores them for a genuine, current
+    credential issued to the applicant by a registry-listed issuer."""
+    answers = Answers(
+        authenticity=Answer(status="genuine", reason="The EdDSA signature is valid."),
+        validity=Answer(status="current", reason="In force on the day of checking."),
+        holder=Answer(status="bound", reason="The recipient e-mail matches the applicant."),
+        issuer=Answer(
+            status="trusted",
+            reason="Listed by the organisation's registry.",
+            detail={
+                "id": "did:web:badges.example.edu",
+                "calls_itself": "Example University",
+                "registry": "Acme trusted issuers",
+            },
+        ),
+    )
+    return {
+        "authenticity": "genuine",
+        "validity": "current",
+        "holder": "bound",
+        "issuer_trust": "trusted",
+        "evidence_tier": "cryptographic",
+        "answers": {
+            "authenticity": answers.authenticity.model_dump(mode="json"),
+            "validity": answers.validity.model_dump(mode="json"),
+            "holder": answers.holder.model_dump(mode="json"),
+            "issuer": answers.issuer.model_dump(mode="json"),
+            "label": label_of(answers),
+        },
+    }
+
+
 def _applicant(
     session: Session,
     org_id: uuid.UUID,
@@ -99,7 +135,9 @@ def _applicant(
         raw=b"token",
         form={
             "achievement": {"name": "Python for Data Analysis"},
-            "issuer": {"name": "Example University"},
+            "issuer": {"id": "did:web:badges.example.edu", "name": "Example University"},
+            "issued_at": "2025-06-01T09:00:00Z",
+            "valid_until": "2028-06-01T00:00:00Z",
         },
     )
     session.add(credential)
@@ -117,6 +155,7 @@ def _applicant(
                     "required": True,
                 }
             ],
+            **_stored_answers(),
         )
     )
     session.add(
