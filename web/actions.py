@@ -16,8 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from ats_match.errors import InvalidInput
 from ats_match.models import DecisionAction
 from ats_match.services import decisions
-from web.deps import SessionDep
-from web.pages import signed_in_user
+from web.deps import FormUser, SessionDep
 
 router = APIRouter(include_in_schema=False)
 
@@ -32,10 +31,10 @@ def decide_one(
     request: Request,
     application_id: uuid.UUID,
     session: SessionDep,
+    user: FormUser,
     action: Annotated[DecisionAction, Form()],
     reason: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
-    user = signed_in_user(request, session)
     path = f"/applications/{application_id}"
     try:
         decisions.decide(session, user, [application_id], action, reason)
@@ -49,12 +48,12 @@ def decide_many(
     request: Request,
     job_id: uuid.UUID,
     session: SessionDep,
+    user: FormUser,
     action: Annotated[DecisionAction, Form()],
     application_id: Annotated[list[uuid.UUID] | None, Form()] = None,
     reason: Annotated[str, Form(max_length=1000)] = "",
     back: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    user = signed_in_user(request, session)
     path = f"/jobs/{job_id}"
     keep = back if back.startswith("?") else ""
     try:
@@ -75,9 +74,9 @@ def add_note(
     request: Request,
     application_id: uuid.UUID,
     session: SessionDep,
+    user: FormUser,
     body: Annotated[str, Form(max_length=5000)] = "",
 ) -> Response:
-    user = signed_in_user(request, session)
     path = f"/applications/{application_id}"
     try:
         decisions.add_note(session, user, application_id, body)
@@ -91,9 +90,9 @@ def set_tags(
     request: Request,
     application_id: uuid.UUID,
     session: SessionDep,
+    user: FormUser,
     tags: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    user = signed_in_user(request, session)
     path = f"/applications/{application_id}"
     try:
         decisions.set_tags(session, user, application_id, decisions.parse_tags(tags))

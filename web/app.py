@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from ats_match.errors import AtsMatchError
 from ats_match.settings import get_settings
-from web import actions, dashboard, ranking_page
+from web import actions, dashboard, ranking_page, signin
 from web.api import (
     admin,
     assessments,
@@ -56,6 +56,7 @@ def create_app() -> FastAPI:
         decisions,
         admin,
         trust,
+        signin,
         actions,
         ranking_page,
         dashboard,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, func, select
 
@@ -21,12 +21,12 @@ from ats_match.models import (
     Score,
     User,
 )
-from ats_match.security import hash_api_key, require_role
+from ats_match.security import require_role
 from ats_match.services import decisions
 from ats_match.services.hiring import latest_requirements
 from ats_match.services.ranking import application_detail
 from web import plain
-from web.deps import COOKIE_NAME, SessionDep, get_current_user
+from web.deps import SessionDep, get_current_user
 from web.pages import page, verdict_tone  # noqa: F401  (verdict_tone: re-exported)
 
 router = APIRouter(include_in_schema=False)
@@ -37,35 +37,6 @@ def _user_or_redirect(request: Request, session: Session) -> User | RedirectResp
         return get_current_user(request, session)
     except Unauthorized:
         return RedirectResponse("/login", status_code=303)
-
-
-@router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request) -> HTMLResponse:
-    return page(request, "login", {"user": None})
-
-
-@router.post("/login")
-def login(request: Request, session: SessionDep, api_key: Annotated[str, Form()]) -> Response:
-    user = session.exec(select(User).where(col(User.api_key_hash) == hash_api_key(api_key))).first()
-    if user is None:
-        return page(request, "login", {"user": None, "error": "That key is not valid."}, 401)
-    response = RedirectResponse("/", status_code=303)
-    response.set_cookie(
-        COOKIE_NAME,
-        api_key,
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-        max_age=8 * 3600,
-    )
-    return response
-
-
-@router.post("/logout")
-def logout() -> Response:
-    response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(COOKIE_NAME)
-    return response
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -8,11 +8,8 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from sqlmodel import Session
 
-from ats_match.models import User
 from web import plain
-from web.deps import get_current_user
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 _BAD_STATES = {("authenticity", "forged"), ("holder", "mismatch"), ("issuer_trust", "denied")}
@@ -38,13 +35,12 @@ assert TEMPLATES.env.autoescape  # Jinja2Templates escapes .html: every field is
 
 
 def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    """Render ``pages/<name>.html``; every form on it gets the session's CSRF token."""
+    web_session = getattr(request.state, "web_session", None)
+    if web_session is not None:
+        context.setdefault("csrf_token", web_session.csrf_token)
     response = TEMPLATES.TemplateResponse(
         request, f"pages/{name}.html", context, status_code=status
     )
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def signed_in_user(request: Request, session: Session) -> User:
-    """The signed-in user, or :class:`~ats_match.errors.Unauthorized`."""
-    return get_current_user(request, session)

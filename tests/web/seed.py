@@ -22,9 +22,13 @@ from ats_match.models import (
     Taxonomy,
     VerificationResult,
 )
+from ats_match.services.signin import hash_password
 from ats_match.verification.answers import Answer
 from ats_match.verification.verdicts import Answers, label_of
 from tests.factories import make_org, make_user
+
+SEED_PASSWORD = "correct horse battery staple"
+SEED_HASH = hash_password(SEED_PASSWORD)  # hashed once: argon2 is slow on purpose
 
 
 @dataclass
@@ -35,12 +39,19 @@ class Seeded:
     job_id: uuid.UUID
     best_application_id: uuid.UUID
     other_org_job_id: uuid.UUID
+    email: str = ""
+    viewer_email: str = ""
+    password: str = ""
 
 
 def seed_org(session: Session) -> Seeded:
     org = make_org(session, "Acme")
-    _, key = make_user(session, org, Role.RECRUITER)
-    _, viewer_key = make_user(session, org, Role.VIEWER)
+    recruiter, key = make_user(session, org, Role.RECRUITER)
+    viewer, viewer_key = make_user(session, org, Role.VIEWER)
+    recruiter.name = "Rita Recruiter"
+    for user in (recruiter, viewer):
+        user.password_hash = SEED_HASH
+        session.add(user)
     job = Job(organization_id=org.id, title="Data Analyst")
     session.add(job)
     session.flush()
@@ -69,7 +80,17 @@ def seed_org(session: Session) -> Seeded:
     other_job = Job(organization_id=other.id, title="Secret Role")
     session.add(other_job)
     session.flush()
-    return Seeded(org.id, key, viewer_key, job.id, ids[0], other_job.id)
+    return Seeded(
+        org.id,
+        key,
+        viewer_key,
+        job.id,
+        ids[0],
+        other_job.id,
+        recruiter.email,
+        viewer.email,
+        SEED_PASSWORD,
+    )
 
 
 def _stored_answers() -> dict[str, Any]:

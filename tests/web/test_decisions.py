@@ -13,6 +13,7 @@ from ats_match import db
 from ats_match.models import AuditLog, TaskOutbox
 from tests.support.vendor_server import VendorServer
 from tests.web.ats_link import link_to_greenhouse
+from tests.web.browse import post_form, sign_in
 from tests.web.seed import Seeded
 
 
@@ -144,32 +145,28 @@ def test_a_refused_write_back_is_shown_with_its_reason(
     url = f"/api/v1/applications/{seeded.best_application_id}/decisions"
     client.post(url, json={"action": "advance"}, headers=_auth(seeded.key))
     _run_staged_write_backs(database_url)
-    _sign_in(client, seeded.key)
+    sign_in(client, seeded.email)
     page = client.get(f"/applications/{seeded.best_application_id}").text
     assert "ATS refused" in page and "The ATS did not take it" in page
 
 
-def _sign_in(client: TestClient, key: str) -> None:
-    response = client.post("/login", data={"api_key": key}, follow_redirects=False)
-    assert response.status_code == 303
-
-
 def test_dashboard_forms_decide_note_and_tag(client: TestClient, seeded: Seeded) -> None:
-    _sign_in(client, seeded.key)
+    sign_in(client, seeded.email)
     app_url = f"/applications/{seeded.best_application_id}"
-    refused = client.post(app_url + "/decide", data={"action": "reject"})
+    refused = post_form(client, app_url + "/decide", {"action": "reject"})
     assert "a rejection needs a reason" in refused.text
-    client.post(app_url + "/decide", data={"action": "shortlist", "reason": "Strong"})
-    client.post(app_url + "/notes", data={"body": "Call on Monday"})
-    client.post(app_url + "/tags", data={"tags": "python, remote"})
+    post_form(client, app_url + "/decide", {"action": "shortlist", "reason": "Strong"})
+    post_form(client, app_url + "/notes", {"body": "Call on Monday"})
+    post_form(client, app_url + "/tags", {"tags": "python, remote"})
     page = client.get(app_url).text
     assert 'data-decision="shortlist"' in page and "Call on Monday" in page
     assert '<span class="tag">remote</span>' in page
     job = client.get(f"/jobs/{seeded.job_id}")
     ids = [str(seeded.best_application_id)]
-    done = client.post(
+    done = post_form(
+        client,
         f"/jobs/{seeded.job_id}/decide",
-        data={"action": "reject", "reason": "Filled", "application_id": ids, "back": "?sort=score"},
+        {"action": "reject", "reason": "Filled", "application_id": ids, "back": "?sort=score"},
     )
     assert "Rejected 1" in done.text and 'data-decision="reject"' in done.text
     assert "sort=score" in str(done.url)
@@ -179,14 +176,14 @@ def test_dashboard_forms_decide_note_and_tag(client: TestClient, seeded: Seeded)
 def test_viewer_sees_no_decision_forms_and_cannot_post_them(
     client: TestClient, seeded: Seeded
 ) -> None:
-    _sign_in(client, seeded.viewer_key)
+    sign_in(client, seeded.viewer_email)
     app_url = f"/applications/{seeded.best_application_id}"
     page = client.get(app_url).text
     assert (
         "Record decision" not in page
         and "Apply to selected" not in client.get(f"/jobs/{seeded.job_id}").text
     )
-    response = client.post(
-        app_url + "/decide", data={"action": "shortlist"}, headers={"accept": "text/html"}
+    response = post_form(
+        client, app_url + "/decide", {"action": "shortlist"}, headers={"accept": "text/html"}
     )
     assert response.status_code == 403

@@ -13,13 +13,9 @@ from sqlmodel import Session, col, select
 
 from ats_match import db
 from ats_match.models import Candidate, Credential, VerificationResult
+from tests.web.browse import sign_in
 from tests.web.more_seed import add_signal_applicants
 from tests.web.seed import Seeded
-
-
-def _sign_in(client: TestClient, key: str) -> None:
-    response = client.post("/login", data={"api_key": key}, follow_redirects=False)
-    assert response.status_code == 303
 
 
 def _names(client: TestClient, seeded: Seeded, query: str = "") -> list[str]:
@@ -69,7 +65,7 @@ def _credential_of(session: Session, org_id: uuid.UUID, name: str) -> uuid.UUID:
 @pytest.fixture
 def four(client: TestClient, seeded: Seeded, database_url: str) -> Seeded:
     add_signal_applicants(database_url, seeded.job_id)
-    _sign_in(client, seeded.key)
+    sign_in(client, seeded.email)
     return seeded
 
 

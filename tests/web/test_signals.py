@@ -8,13 +8,9 @@ from fastapi.testclient import TestClient
 from tests.conftest import REPO_ROOT
 from tests.support.vendor_server import VendorServer
 from tests.web.ats_link import link_to_greenhouse
+from tests.web.browse import sign_in
 from tests.web.more_seed import add_signal_applicants
 from tests.web.seed import Seeded
-
-
-def _sign_in(client: TestClient, key: str) -> None:
-    response = client.post("/login", data={"api_key": key}, follow_redirects=False)
-    assert response.status_code == 303
 
 
 def _row(page: str, name: str) -> str:
@@ -26,7 +22,7 @@ def test_a_must_have_being_verified_reads_needs_review(
     client: TestClient, seeded: Seeded, database_url: str
 ) -> None:
     ids = add_signal_applicants(database_url, seeded.job_id)
-    _sign_in(client, seeded.key)
+    sign_in(client, seeded.email)
     page = client.get(f"/jobs/{seeded.job_id}").text
     ada = _row(page, "Ada Lovelace")
     assert "needs review" in ada and "not qualified" not in ada
@@ -52,7 +48,7 @@ def test_a_rescore_keeps_the_previous_ranking_with_a_notice(
         headers={"authorization": f"Bearer {seeded.key}", "content-type": "application/yaml"},
     )
     assert saved.status_code == 201, saved.text
-    _sign_in(client, seeded.key)
+    sign_in(client, seeded.email)
     page = client.get(f"/jobs/{seeded.job_id}").text
     assert "Re-scoring against version 2: 0 of 2 done" in page
     assert "until it finishes" in page
@@ -65,7 +61,7 @@ def test_the_candidate_page_says_it_in_plain_words(
 ) -> None:
     with VendorServer() as vendor:
         link_to_greenhouse(database_url, seeded.org_id, vendor)
-    _sign_in(client, seeded.key)
+    sign_in(client, seeded.email)
     page = client.get(f"/applications/{seeded.best_application_id}").text
     for words in (
         "Genuine: the issuer&#39;s signature checks out",
