@@ -43,7 +43,10 @@ def relay_after_commit(ids: list[uuid.UUID]) -> None:
             outbox.relay(get_engine(), publish, ids=ids)
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+"""Committed when the endpoint returns and before the response is sent ("function" scope):
+with the default request scope a browser following a redirect could ask for the next page
+before the sign-in or decision it just made was committed."""
 
 
 def bearer_key(request: Request) -> str | None:

@@ -96,3 +96,52 @@ def add_signal_applicants(database_url: str, job_id: uuid.UUID) -> dict[str, uui
         session.commit()
     engine.dispose()
     return ids
+
+
+def add_many_scored(database_url: str, job_id: uuid.UUID, count: int) -> None:
+    """``count`` more scored applicants (names "Applicant 001".., scores falling), enough to
+    page through."""
+    engine = db.make_engine(database_url)
+    with Session(engine) as session:
+        reqs = session.exec(
+            select(RequirementSet).where(col(RequirementSet.job_id) == job_id)
+        ).one()
+        org_id = reqs.organization_id
+        for i in range(count):
+            candidate = Candidate(
+                organization_id=org_id, name=f"Applicant {i:03d}", emails=[f"a{i}@x.org"]
+            )
+            session.add(candidate)
+            session.flush()
+            application = Application(
+                organization_id=org_id,
+                candidate_id=candidate.id,
+                job_id=job_id,
+                applied_at=datetime(2026, 10, 1, tzinfo=UTC),
+            )
+            session.add(application)
+            session.flush()
+            score = 30.0 - i * 0.25
+            session.add(
+                Score(
+                    organization_id=org_id,
+                    application_id=application.id,
+                    requirement_set_id=reqs.id,
+                    requirement_set_version=1,
+                    total=score,
+                    max_total=100,
+                    normalised=score,
+                    qualified=False,
+                    shortlisted=False,
+                    knocked_out=False,
+                    tier=2,
+                    explanation={
+                        "summary": f"Not qualified: score {score:.1f} of 100 is below the "
+                        "role's threshold.",
+                        "needs_review": False,
+                        "rules": [],
+                    },
+                )
+            )
+        session.commit()
+    engine.dispose()
