@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, col, func, select
 
@@ -18,13 +18,12 @@ from ats_match.models import (
     Integration,
     Job,
     Role,
-    Score,
     User,
 )
 from ats_match.security import require_role
 from ats_match.services import decisions
 from ats_match.services.hiring import latest_requirements
-from ats_match.services.ranking import application_detail
+from ats_match.services.ranking import RankingQuery, application_detail, job_ranking
 from web import plain
 from web.deps import SessionDep, get_current_user
 from web.pages import page, verdict_tone  # noqa: F401  (verdict_tone: re-exported)
@@ -40,15 +39,18 @@ def _user_or_redirect(request: Request, session: Session) -> User | RedirectResp
 
 
 @router.get("/", response_class=HTMLResponse)
-def jobs_page(request: Request, session: SessionDep) -> Response:
+def jobs_page(
+    request: Request, session: SessionDep, q: Annotated[str, Query(max_length=200)] = ""
+) -> Response:
     user = _user_or_redirect(request, session)
     if isinstance(user, RedirectResponse):
         return user
-    jobs = session.exec(
-        select(Job).where(col(Job.organization_id) == user.organization_id).order_by(col(Job.title))
-    ).all()
+    statement = select(Job).where(col(Job.organization_id) == user.organization_id)
+    if q.strip():
+        statement = statement.where(func.lower(col(Job.title)).contains(q.strip().lower()))
+    jobs = session.exec(statement.order_by(col(Job.title))).all()
     rows = [_job_row(session, user, job) for job in jobs]
-    return page(request, "jobs", {"user": user, "jobs": rows, "active": "jobs"})
+    return page(request, "jobs", {"user": user, "jobs": rows, "active": "jobs", "q": q})
 
 
 def _job_row(session: Session, user: User, job: Job) -> dict[str, Any]:
@@ -56,18 +58,20 @@ def _job_row(session: Session, user: User, job: Job) -> dict[str, Any]:
     applications = session.exec(
         select(func.count()).select_from(Application).where(col(Application.job_id) == job.id)
     ).one()
-    qualified = 0
-    if requirements is not None:
-        qualified = session.exec(
-            select(func.count())
-            .select_from(Score)
-            .where(col(Score.requirement_set_id) == requirements.id, col(Score.qualified))
-        ).one()
+    org = user.organization_id
+
+    def count(query: RankingQuery) -> int:  # limit 0: the counts only, no rows
+        return job_ranking(session, org, job.id, query).total
+
+    decided = decisions.decision_counts(session, org, job.id)
     return {
         "job": job,
         "requirements": requirements,
         "applications": applications,
-        "qualified": qualified,
+        "new": applications - sum(decided.values()),
+        "needs_review": count(RankingQuery(limit=0, needs_review=True)),
+        "qualified": count(RankingQuery(limit=0, only_qualified=True)),
+        "shortlisted": decided[DecisionAction.SHORTLIST.value],
     }
 
 

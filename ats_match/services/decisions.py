@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -333,3 +334,21 @@ def decision_summary(
         summary=summary,
         tags=(f"ats-match-{DecisionAction(decision.action).value}",),
     )
+
+
+def decision_counts(
+    session: Session, organization_id: uuid.UUID, job_id: uuid.UUID
+) -> Counter[str]:
+    """How many of a job's applications stand at each current decision ("undecided" for those
+    with none)."""
+    rows = session.exec(
+        select(ApplicationDecision.application_id, ApplicationDecision.action)
+        .join(Application, col(Application.id) == col(ApplicationDecision.application_id))
+        .where(
+            col(Application.job_id) == job_id,
+            col(ApplicationDecision.organization_id) == organization_id,
+        )
+        .order_by(col(ApplicationDecision.created_at))
+    ).all()
+    current = {app_id: str(action) for app_id, action in rows}
+    return Counter(current.values())

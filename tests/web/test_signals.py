@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from tests.conftest import REPO_ROOT
 from tests.support.vendor_server import VendorServer
 from tests.web.ats_link import link_to_greenhouse
-from tests.web.browse import sign_in
+from tests.web.browse import post_form, sign_in
 from tests.web.more_seed import add_signal_applicants
 from tests.web.seed import Seeded
 
@@ -78,3 +78,16 @@ def test_the_candidate_page_says_it_in_plain_words(
     ):
         assert words in page, words
     assert "jwt_claims" not in page and "<strong>proof</strong>" not in page
+
+
+def test_jobs_list_counts_and_search(client: TestClient, seeded: Seeded, database_url: str) -> None:
+    add_signal_applicants(database_url, seeded.job_id)
+    sign_in(client, seeded.email)
+    post_form(client, f"/applications/{seeded.best_application_id}/decide", {"action": "shortlist"})
+    page = client.get("/").text
+    row = page[page.index("Data Analyst") :]
+    assert 'needs_review=1">1</a>' in row and 'qualified=1">1</a>' in row
+    assert '<td class="num">4</td>' in row and '<td class="num">3</td>' in row  # 4 in, 3 new
+    assert '<td class="num">1</td>' in row  # shortlisted
+    assert "Data Analyst" not in client.get("/?q=nurse").text
+    assert "Data Analyst" in client.get("/?q=analyst").text
