@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from ats_match.errors import AtsMatchError
 from ats_match.settings import get_settings
-from web import dashboard
+from web import actions, dashboard, docs, errors, ranking_page, signin
 from web.api import (
     admin,
     assessments,
     candidates,
+    decisions,
     health,
     jobs,
     requirements,
@@ -32,20 +30,12 @@ def create_app() -> FastAPI:
         title="ats-match",
         version="0.1.0",
         description="Verify candidates' credentials, map them to skills, rank them for roles.",
+        docs_url=None,  # served by web.docs from local assets
+        redoc_url=None,
     )
 
-    @app.exception_handler(AtsMatchError)
-    async def domain_error(request: Request, exc: AtsMatchError) -> Response:
-        if _wants_html(request):
-            return HTMLResponse(
-                f"<h1>{exc.status_code}</h1><p>{html.escape(exc.message)}</p>",
-                status_code=exc.status_code,
-            )
-        body: dict[str, object] = {"error": exc.code, "detail": exc.message}
-        if exc.details:
-            body["errors"] = exc.details
-        return JSONResponse(body, status_code=exc.status_code)
-
+    errors.install(app)
+    docs.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=get_settings().max_webhook_body_bytes)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     routers = (
@@ -55,18 +45,16 @@ def create_app() -> FastAPI:
         requirements,
         skills,
         candidates,
+        decisions,
         admin,
         trust,
         wallets,
+        signin,
+        actions,
+        ranking_page,
         dashboard,
     )
     app.include_router(assessments.router)  # Greenhouse Assessment Partner API
     for module in routers:
         app.include_router(module.router)
     return app
-
-
-def _wants_html(request: Request) -> bool:
-    return not request.url.path.startswith(("/api/", "/webhooks/")) and "text/html" in (
-        request.headers.get("accept", "")
-    )

@@ -3,50 +3,33 @@
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
+from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from sqlmodel import Session, col, func, select
 
-from ats_match.errors import Unauthorized
-from ats_match.models import Application, Job, Score, User
-from ats_match.security import hash_api_key
+from ats_match.errors import Forbidden, Unauthorized
+from ats_match.models import (
+    Application,
+    Candidate,
+    DecisionAction,
+    Integration,
+    Job,
+    Role,
+    User,
+)
+from ats_match.security import require_role
+from ats_match.services import decisions
 from ats_match.services.hiring import latest_requirements
-from ats_match.services.ranking import RankingQuery, RankingSort, application_detail, job_ranking
+from ats_match.services.ranking import RankingQuery, application_detail, job_ranking
 from ats_match.services.wallets import proven_dids_of
-from web.deps import COOKIE_NAME, SessionDep, get_current_user
+from web import plain
+from web.deps import SessionDep, get_current_user
+from web.pages import page, verdict_tone  # noqa: F401  (verdict_tone: re-exported)
 
-TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
-_BAD_STATES = {("authenticity", "forged"), ("holder", "mismatch"), ("issuer_trust", "denied")}
-_FLAGGED_VALIDITY = {"expired", "revoked", "suspended", "not_yet_valid"}
-
-
-def verdict_tone(verdict: Any) -> str:
-    """The pill colour of a stored verification: bad for what never counts (forged, someone
-    else's, a denied issuer), ok (amber) for genuine but expired, revoked or not tied to the
-    applicant, pending while something could not be checked, good otherwise."""
-    if any(getattr(verdict, axis) == state for axis, state in _BAD_STATES):
-        return "bad"
-    if verdict.authenticity == "unknown" or verdict.validity == "unknown":
-        return "pending"
-    if verdict.validity in _FLAGGED_VALIDITY or verdict.holder in ("unproven", "unaddressed"):
-        return "ok"
-    return "good"
-
-
-TEMPLATES.env.globals["verdict_tone"] = verdict_tone
 router = APIRouter(include_in_schema=False)
-
-
-def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
-    response = TEMPLATES.TemplateResponse(
-        request, f"pages/{name}.html", context, status_code=status
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _user_or_redirect(request: Request, session: Session) -> User | RedirectResponse:
@@ -56,45 +39,19 @@ def _user_or_redirect(request: Request, session: Session) -> User | RedirectResp
         return RedirectResponse("/login", status_code=303)
 
 
-@router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request) -> HTMLResponse:
-    return _page(request, "login", {"user": None})
-
-
-@router.post("/login")
-def login(request: Request, session: SessionDep, api_key: Annotated[str, Form()]) -> Response:
-    user = session.exec(select(User).where(col(User.api_key_hash) == hash_api_key(api_key))).first()
-    if user is None:
-        return _page(request, "login", {"user": None, "error": "That key is not valid."}, 401)
-    response = RedirectResponse("/", status_code=303)
-    response.set_cookie(
-        COOKIE_NAME,
-        api_key,
-        httponly=True,
-        samesite="strict",
-        secure=request.url.scheme == "https",
-        max_age=8 * 3600,
-    )
-    return response
-
-
-@router.post("/logout")
-def logout() -> Response:
-    response = RedirectResponse("/login", status_code=303)
-    response.delete_cookie(COOKIE_NAME)
-    return response
-
-
 @router.get("/", response_class=HTMLResponse)
-def jobs_page(request: Request, session: SessionDep) -> Response:
+def jobs_page(
+    request: Request, session: SessionDep, q: Annotated[str, Query(max_length=200)] = ""
+) -> Response:
     user = _user_or_redirect(request, session)
     if isinstance(user, RedirectResponse):
         return user
-    jobs = session.exec(
-        select(Job).where(col(Job.organization_id) == user.organization_id).order_by(col(Job.title))
-    ).all()
+    statement = select(Job).where(col(Job.organization_id) == user.organization_id)
+    if q.strip():
+        statement = statement.where(func.lower(col(Job.title)).contains(q.strip().lower()))
+    jobs = session.exec(statement.order_by(col(Job.title))).all()
     rows = [_job_row(session, user, job) for job in jobs]
-    return _page(request, "jobs", {"user": user, "jobs": rows, "active": "jobs"})
+    return page(request, "jobs", {"user": user, "jobs": rows, "active": "jobs", "q": q})
 
 
 def _job_row(session: Session, user: User, job: Job) -> dict[str, Any]:
@@ -102,58 +59,21 @@ def _job_row(session: Session, user: User, job: Job) -> dict[str, Any]:
     applications = session.exec(
         select(func.count()).select_from(Application).where(col(Application.job_id) == job.id)
     ).one()
-    qualified = 0
-    if requirements is not None:
-        qualified = session.exec(
-            select(func.count())
-            .select_from(Score)
-            .where(col(Score.requirement_set_id) == requirements.id, col(Score.qualified))
-        ).one()
+    org = user.organization_id
+
+    def count(query: RankingQuery) -> int:  # limit 0: the counts only, no rows
+        return job_ranking(session, org, job.id, query).total
+
+    decided = decisions.decision_counts(session, org, job.id)
     return {
         "job": job,
         "requirements": requirements,
         "applications": applications,
-        "qualified": qualified,
+        "new": applications - sum(decided.values()),
+        "needs_review": count(RankingQuery(limit=0, needs_review=True)),
+        "qualified": count(RankingQuery(limit=0, only_qualified=True)),
+        "shortlisted": decided[DecisionAction.SHORTLIST.value],
     }
-
-
-PAGE_SIZE = 50
-
-
-@router.get("/jobs/{job_id}", response_class=HTMLResponse)
-def job_page(
-    request: Request,
-    job_id: uuid.UUID,
-    session: SessionDep,
-    qualified: bool = False,
-    sort: RankingSort = RankingSort.RANK,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-) -> Response:
-    user = _user_or_redirect(request, session)
-    if isinstance(user, RedirectResponse):
-        return user
-    query = RankingQuery(
-        limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, sort=sort, only_qualified=qualified
-    )
-    ranking = job_ranking(session, user.organization_id, job_id, query)
-    pages = max(1, -(-ranking.total // PAGE_SIZE))
-    return _page(
-        request,
-        "job",
-        {
-            "user": user,
-            "job": ranking.job,
-            "active": "jobs",
-            "requirements": ranking.requirements,
-            "rows": ranking.rows,
-            "total": ranking.total,
-            "only_qualified": qualified,
-            "sort": sort.value,
-            "sorts": [s.value for s in RankingSort],
-            "page": page,
-            "pages": pages,
-        },
-    )
 
 
 @router.get("/applications/{application_id}", response_class=HTMLResponse)
@@ -161,7 +81,45 @@ def application_page(request: Request, application_id: uuid.UUID, session: Sessi
     user = _user_or_redirect(request, session)
     if isinstance(user, RedirectResponse):
         return user
-    detail = application_detail(session, user.organization_id, application_id)
-    proven = proven_dids_of(session, detail.candidate)
-    context = {"user": user, "active": "jobs", "proven_dids": proven, **detail.__dict__}
-    return _page(request, "application", context)
+    org = user.organization_id
+    detail = application_detail(session, org, application_id)
+    activity = {
+        "history": decisions.history(session, org, application_id),
+        "notes": decisions.notes(session, org, application_id),
+        "tags": decisions.tags_of(session, org, [application_id]).get(application_id, []),
+        "actions": [a.value for a in DecisionAction],
+        "can_decide": _at_least(user, Role.RECRUITER),
+        "can_note": _at_least(user, Role.HIRING_MANAGER),
+        "today": date.today(),
+        "proven_dids": proven_dids_of(session, detail.candidate),
+        **_ats_link(session, detail.application, detail.candidate),
+    }
+    context = {"user": user, "active": "jobs", **detail.__dict__, **activity, **_flash(request)}
+    return page(request, "application", context)
+
+
+def _ats_link(session: Session, application: Application, candidate: Candidate) -> dict[str, Any]:
+    integration = (
+        session.get(Integration, application.integration_id) if application.integration_id else None
+    )
+    if integration is None:
+        return {"ats_url": None, "ats_name": None}
+    vendor = str(integration.vendor)
+    url = plain.ats_record_url(vendor, integration.settings or {}, application, candidate)
+    return {"ats_url": url, "ats_name": integration.name or vendor.capitalize()}
+
+
+def _at_least(user: User, role: Role) -> bool:
+    try:
+        require_role(user.role, role)
+    except Forbidden:
+        return False
+    return True
+
+
+def _flash(request: Request) -> dict[str, str]:
+    """The outcome of the form just sent (post / redirect / get), from the query string."""
+    return {
+        "done": request.query_params.get("done", "")[:200],
+        "error": request.query_params.get("error", "")[:300],
+    }

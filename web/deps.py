@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import secrets
 import uuid
 from collections.abc import Iterator
 from typing import Annotated
@@ -11,13 +12,14 @@ from fastapi import Depends, Request
 from sqlmodel import Session, col, select
 
 from ats_match.db import get_engine
-from ats_match.errors import Unauthorized
+from ats_match.errors import Forbidden, Unauthorized
 from ats_match.models import User
 from ats_match.security import hash_api_key
-from ats_match.services import outbox
+from ats_match.services import outbox, signin
 from worker.celery_app import publish
 
-COOKIE_NAME = "atsm_key"
+SESSION_COOKIE = "atsm_session"
+"""The signed-in browser's session token (HttpOnly, SameSite=Lax, Secure over https)."""
 
 
 def get_session() -> Iterator[Session]:
@@ -41,24 +43,60 @@ def relay_after_commit(ids: list[uuid.UUID]) -> None:
             outbox.relay(get_engine(), publish, ids=ids)
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+"""Committed when the endpoint returns and before the response is sent ("function" scope):
+with the default request scope a browser following a redirect could ask for the next page
+before the sign-in or decision it just made was committed."""
 
 
-def _presented_key(request: Request) -> str | None:
+def bearer_key(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
         return header[7:].strip()
-    return request.cookies.get(COOKIE_NAME)
+    return None
 
 
 def get_current_user(request: Request, session: SessionDep) -> User:
-    key = _presented_key(request)
-    if not key:
-        raise Unauthorized("send an API key as 'Authorization: Bearer <key>'")
-    user = session.exec(select(User).where(col(User.api_key_hash) == hash_api_key(key))).first()
-    if user is None:
-        raise Unauthorized("unknown API key")
-    return user
+    """The API key's user (``Authorization: Bearer``), else the signed-in browser's; the
+    browser's session row is kept on ``request.state.web_session`` for its CSRF token."""
+    key = bearer_key(request)
+    if key:
+        user = session.exec(select(User).where(col(User.api_key_hash) == hash_api_key(key))).first()
+        if user is None:
+            raise Unauthorized("unknown API key")
+        return user
+    token = request.cookies.get(SESSION_COOKIE)
+    found = signin.session_of(session, token) if token else None
+    if found is None:
+        raise Unauthorized("sign in, or send an API key as 'Authorization: Bearer <key>'")
+    request.state.web_session = found[0]
+    return found[1]
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+async def form_csrf_token(request: Request) -> str:
+    """The ``csrf_token`` field of a posted form (starlette caches the parsed form, so the
+    endpoint's own ``Form()`` fields still read it)."""
+    form = await request.form()
+    return str(form.get("csrf_token") or "")
+
+
+def get_form_user(
+    request: Request,
+    session: SessionDep,
+    csrf_token: Annotated[str, Depends(form_csrf_token)],
+) -> User:
+    """The user behind a dashboard form: signed in, and the form carries the session's CSRF
+    token (an API key in a header is not ambient, so it needs none)."""
+    user = get_current_user(request, session)
+    if bearer_key(request):
+        return user
+    expected = request.state.web_session.csrf_token
+    if not csrf_token or not secrets.compare_digest(csrf_token, expected):
+        raise Forbidden("this form has expired; reload the page and send it again")
+    return user
+
+
+FormUser = Annotated[User, Depends(get_form_user)]

@@ -40,8 +40,9 @@ from ats_match.models import (
     User,
     Vendor,
 )
-from ats_match.security import new_api_key
+from ats_match.security import hash_api_key, new_api_key
 from ats_match.services import outbox
+from ats_match.services.signin import hash_password, password_matches
 from ats_match.settings import get_settings
 from connectors import Attachment
 from rules import loads_requirement_set
@@ -316,8 +317,10 @@ DEMO_JOBS: dict[str, tuple[str, str, tuple[Applicant, ...]]] = {
 
 
 def seed() -> list[str]:
-    """Create the demo tenant and applicants once; every call issues fresh API keys (they are
-    shown, never stored). Returns the lines to print."""
+    """Create the demo tenant and applicants once. The demo users' passwords and API keys are
+    made on the first run and kept (in ``data/demo-passwords.txt`` and ``data/demo-keys.txt``,
+    mode 0600; the database holds only their hashes), so every start prints the same ones.
+    Returns the lines to print."""
     lines: list[str] = []
     with Session(get_engine(), expire_on_commit=False) as session:
         org = session.exec(select(Organization).where(col(Organization.slug) == DEMO_SLUG)).first()
@@ -326,7 +329,11 @@ def seed() -> list[str]:
             session.add(org)
             session.flush()
             lines.append(f"created organisation {org.name}")
-        keys = [_ensure_user(session, org, email, name, role) for email, name, role in DEMO_USERS]
+        known_keys, known_passwords = _known(_KEYS_FILE), _known(_PASSWORDS_FILE)
+        users = [
+            _ensure_user(session, org, email, name, role, known_keys, known_passwords)
+            for email, name, role in DEMO_USERS
+        ]
         integration = _ensure_integration(session, org)
         _ensure_issuer_registry(session, org)
         for external_id, (title, role_file, applicants) in DEMO_JOBS.items():
@@ -337,32 +344,69 @@ def seed() -> list[str]:
         session.commit()
     with contextlib.suppress(Exception):  # the worker's periodic relay sends them otherwise
         outbox.relay(get_engine(), publish, ids=outbox.staged(session))
-    return lines + _key_lines(keys, integration)
+    return lines + _key_lines(users, integration)
 
 
-def _key_lines(keys: list[tuple[str, str]], integration: Integration) -> list[str]:
+_KEYS_FILE, _PASSWORDS_FILE = "demo-keys.txt", "demo-passwords.txt"
+
+
+def _known(name: str) -> dict[str, str]:
+    """``email -> secret`` from a file an earlier run wrote (empty when there is none)."""
+    path = get_settings().data_dir / name
+    if not path.exists():
+        return {}
+    pairs = (line.split("\t", 1) for line in path.read_text().splitlines() if "\t" in line)
+    return {email: secret for email, secret in pairs}
+
+
+def _write_secrets(name: str, pairs: list[tuple[str, str]]) -> Path:
+    path = get_settings().data_dir / name
+    path.write_text("".join(f"{email}\t{secret}\n" for email, secret in pairs))
+    path.chmod(0o600)
+    return path
+
+
+def _key_lines(users: list[tuple[str, str, str]], integration: Integration) -> list[str]:
     settings = get_settings()
-    keyfile = settings.data_dir / "demo-keys.txt"
-    keyfile.write_text("".join(f"{email}\t{key}\n" for email, key in keys))
-    keyfile.chmod(0o600)
+    keyfile = _write_secrets(_KEYS_FILE, [(email, key) for email, key, _ in users])
+    passwords = _write_secrets(_PASSWORDS_FILE, [(email, pw) for email, _, pw in users])
     return [
-        *(f"{email}: {key}" for email, key in keys),
+        f"dashboard: {settings.base_url}/login",
+        *(f"{email}: password {password}  API key {key}" for email, key, password in users),
         f"webhook URL: {settings.base_url}/webhooks/{integration.id}",
-        f"API keys also written to {keyfile}",
+        f"passwords kept in {passwords}, API keys in {keyfile}",
     ]
 
 
 def _ensure_user(
-    session: Session, org: Organization, email: str, name: str, role: Role
-) -> tuple[str, str]:
+    session: Session,
+    org: Organization,
+    email: str,
+    name: str,
+    role: Role,
+    known_keys: dict[str, str],
+    known_passwords: dict[str, str],
+) -> tuple[str, str, str]:
+    """The demo user with the key and password it had (new ones if the kept ones are gone or
+    no longer match); returns (email, API key, password)."""
     user = session.exec(
         select(User).where(col(User.organization_id) == org.id, col(User.email) == email)
     ).first()
     if user is None:
         user = User(organization_id=org.id, email=email, name=name, role=role)
-    key, user.api_key_hash = new_api_key()
+    key = known_keys.get(email, "")
+    if not key or user.api_key_hash != hash_api_key(key):
+        key, user.api_key_hash = new_api_key()
+    password = known_passwords.get(email, "")
+    if not password or not _password_holds(user, password):
+        password = "-".join(secrets.token_urlsafe(4) for _ in range(4))
+        user.password_hash = hash_password(password)
     session.add(user)
-    return email, key
+    return email, key, password
+
+
+def _password_holds(user: User, password: str) -> bool:
+    return bool(user.password_hash) and password_matches(user.password_hash or "", password)
 
 
 def _ensure_integration(session: Session, org: Organization) -> Integration:

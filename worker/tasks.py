@@ -158,3 +158,18 @@ def deliver_due() -> int:
 @celery_app.task(name="ats_match.reverify_due", base=PipelineTask, bind=True)
 def reverify_due(self: Task) -> None:
     _run(self, pipeline.reverify_due)
+
+
+@celery_app.task(name="ats_match.write_back_decision", base=PipelineTask, bind=True)
+def write_back_decision(self: Task, organization_id: str, decision_id: str) -> None:
+    """Write a recruiter's decision to the ATS (retried with backoff while the vendor is down)."""
+    from ats_match.services.decisions import send_write_back
+    from connectors.intake import attachment_fetcher
+
+    _run(
+        self,
+        send_write_back,
+        uuid.UUID(organization_id),
+        uuid.UUID(decision_id),
+        attachment_fetcher(),
+    )

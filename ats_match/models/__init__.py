@@ -30,14 +30,26 @@ from ats_match.models.skills import SkillFile, SkillFileKind
 from ats_match.models.tenancy import Organization, Role, User
 from ats_match.models.trust import IssuerRegistry, RegistryKind
 from ats_match.models.wallets import PresentationProtocol, PresentationRequest, ProvenDid
+from ats_match.models.workspace import (
+    ApplicationDecision,
+    ApplicationNote,
+    ApplicationTag,
+    DecisionAction,
+    WebSession,
+    WriteBackStatus,
+)
 
 __all__ = [
     "Application",
+    "ApplicationDecision",
+    "ApplicationNote",
     "ApplicationStatus",
+    "ApplicationTag",
     "AuditLog",
     "Candidate",
     "CandidateSkill",
     "Credential",
+    "DecisionAction",
     "Integration",
     "IssuerRegistry",
     "Job",
@@ -61,5 +73,7 @@ __all__ = [
     "Vendor",
     "VerificationResult",
     "VerificationStatus",
+    "WebSession",
     "WebhookDelivery",
+    "WriteBackStatus",
 ]

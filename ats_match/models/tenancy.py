@@ -61,6 +61,8 @@ class User(OrgScoped, UserBase, table=True):
     created_at: datetime = created_at_field()
     api_key_hash: str | None = Field(default=None, max_length=128, index=True)
     """sha256 of the user's API key; the key itself is shown once and never stored."""
+    password_hash: str | None = Field(default=None, max_length=200)
+    """argon2id hash for dashboard sign-in; ``None``: this user signs in with an API key only."""
 
 
 class UserPublic(UserBase):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -15,16 +14,13 @@ from sqlmodel import Session, col, func, select
 from ats_match.models import (
     Application,
     Candidate,
-    CandidateSkill,
-    Credential,
     Job,
     RequirementSet,
     Score,
-    Skill,
-    VerificationResult,
 )
-from ats_match.models.credentials import LINK_FORMAT
-from ats_match.repositories import ApplicationRepository, JobRepository
+from ats_match.repositories import JobRepository
+from ats_match.services import ranking_filters as filters
+from ats_match.services import ranking_rows as row_facts
 from ats_match.services.hiring import latest_requirements
 
 
@@ -35,6 +31,8 @@ class RankingSort(StrEnum):
     """Highest score first, whatever the tier."""
     APPLIED = "applied"
     """Earliest application first."""
+    NAME = "name"
+    """Candidate name A-Z."""
 
 
 class Tier(StrEnum):
@@ -58,10 +56,34 @@ class RankingQuery:
     tier: Tier | None = None
     min_score: float | None = None
     with_explanations: bool = False
+    needs_review: bool = False
+    verified_only: bool = False
+    issuer_trusted: bool = False
+    skill: str | None = None
+    search: str | None = None
 
     @property
     def filtered(self) -> bool:
-        return self.only_qualified or self.tier is not None or self.min_score is not None
+        """True when only scored applications can match (the filter reads the score)."""
+        return (
+            self.only_qualified
+            or self.tier is not None
+            or self.min_score is not None
+            or self.needs_review
+        )
+
+    def application_filters(self) -> list[Any]:
+        """Filters on the application itself, for scored and unscored rows alike."""
+        where: list[Any] = []
+        if self.search:
+            where.append(filters.name_matches(self.search))
+        if self.skill:
+            where.append(filters.has_skill(self.skill))
+        if self.verified_only:
+            where.append(filters.verified_only())
+        if self.issuer_trusted:
+            where.append(filters.issuer_trusted())
+        return where
 
 
 @dataclass
@@ -72,6 +94,8 @@ class RankedScore:
     knocked_out: bool
     requirement_set_version: int
     explanation: dict[str, Any] | None = None
+    summary: str = ""
+    needs_review: bool = False
 
 
 @dataclass
@@ -88,6 +112,10 @@ class RankedRow:
     verified: int = 0
     failed: int = 0
     indeterminate: int = 0
+    attached: int = 0
+    """Credentials attached (documents and links that resolved or failed)."""
+    unchecked: int = 0
+    """Attached credentials with no verification yet."""
 
 
 @dataclass
@@ -98,24 +126,8 @@ class JobRanking:
     total: int
     """Applications matching the filters, on every page."""
     query: RankingQuery = field(default_factory=RankingQuery)
-
-
-@dataclass
-class CredentialView:
-    credential: Credential
-    title: str
-    issuer: str | None
-    verdict: VerificationResult | None
-    skills: list[dict[str, Any]] = field(default_factory=list)
-
-
-@dataclass
-class ApplicationDetail:
-    application: Application
-    candidate: Candidate
-    job: Job
-    score: Score | None
-    credentials: list[CredentialView]
+    rescoring: filters.Rescoring | None = None
+    """Set while a re-score runs: the rows are ranked by the previous version meanwhile."""
 
 
 def job_ranking(
@@ -128,23 +140,26 @@ def job_ranking(
     asked for, then those not scored yet. Cost follows the page size, not the job size."""
     query = query or RankingQuery()
     job = JobRepository(session, organization_id).get_or_404(job_id)
-    requirements = latest_requirements(session, organization_id, job.id)
+    latest = latest_requirements(session, organization_id, job.id)
+    requirements, rescoring = filters.ranked_version(session, organization_id, latest)
     scored_total = _scored_count(session, organization_id, requirements, query)
     rows = _scored_page(session, organization_id, requirements, query, scored_total)
     total = scored_total
-    if not query.filtered:  # then scored_total counts every score of the version
-        unscored_total = _application_count(session, job) - scored_total
+    if not query.filtered:
+        unscored_total = _unscored_count(session, organization_id, job.id, requirements, query)
         total += unscored_total
         room = query.limit - len(rows)
         if room > 0 and unscored_total > 0:
             start = max(0, query.offset - scored_total)
-            rows += _unscored_page(session, organization_id, job.id, requirements, start, room)
+            rows += _unscored_page(
+                session, organization_id, job.id, requirements, query, start, room
+            )
     for i, row in enumerate(rows):
         row.rank = query.offset + i + 1
-    _add_verdict_counts(session, rows)
+    row_facts.add_verdict_counts(session, rows)
     if query.with_explanations:
-        _add_explanations(session, requirements, rows)
-    return JobRanking(job, requirements, rows, total, query)
+        row_facts.add_explanations(session, requirements, rows)
+    return JobRanking(job, latest, rows, total, query, rescoring)
 
 
 def _score_filters(
@@ -160,6 +175,8 @@ def _score_filters(
         where.append(col(Score.tier) == TIER_NUMBER[query.tier])
     if query.min_score is not None:
         where.append(col(Score.normalised) >= query.min_score)
+    if query.needs_review:
+        where.append(filters.needs_review())
     return where
 
 
@@ -172,16 +189,49 @@ def _scored_count(
     if requirements is None:
         return 0
     statement = select(func.count()).select_from(Score)
-    return int(
-        session.exec(statement.where(*_score_filters(organization_id, requirements, query))).one()
+    extra = query.application_filters()
+    if extra:
+        statement = statement.join(
+            Application, col(Application.id) == col(Score.application_id)
+        ).join(Candidate, col(Candidate.id) == col(Application.candidate_id))
+    where = [*_score_filters(organization_id, requirements, query), *extra]
+    return int(session.exec(statement.where(*where)).one())
+
+
+def _unscored_where(
+    organization_id: uuid.UUID,
+    job_id: uuid.UUID,
+    requirements: RequirementSet | None,
+    query: RankingQuery,
+) -> list[Any]:
+    where: list[Any] = [
+        col(Application.job_id) == job_id,
+        col(Application.organization_id) == organization_id,
+        *query.application_filters(),
+    ]
+    if requirements is not None:
+        scored = select(Score.id).where(
+            col(Score.application_id) == col(Application.id),
+            col(Score.requirement_set_id) == requirements.id,
+        )
+        where.append(~scored.exists())
+    return where
+
+
+def _unscored_count(
+    session: Session,
+    organization_id: uuid.UUID,
+    job_id: uuid.UUID,
+    requirements: RequirementSet | None,
+    query: RankingQuery,
+) -> int:
+    statement = (
+        select(func.count())
+        .select_from(Application)
+        .join(Candidate, col(Candidate.id) == col(Application.candidate_id))
+        .where(*_unscored_where(organization_id, job_id, requirements, query))
     )
-
-
-def _application_count(session: Session, job: Job) -> int:
-    """Applications of ``job``, which was found within the tenant (``get_or_404``), so they are
-    the tenant's: counted on the job index alone, index-only at any job size."""
-    statement = select(func.count()).select_from(Application)
-    return int(session.exec(statement.where(col(Application.job_id) == job.id)).one())
+    return int(session.exec(statement).one())
 
 
 def _order(query: RankingQuery) -> list[Any]:
@@ -197,6 +247,8 @@ def _order(query: RankingQuery) -> list[Any]:
         return [col(Score.normalised).desc(), *rank]
     if query.sort == RankingSort.APPLIED:
         return [applied_day, *rank]
+    if query.sort == RankingSort.NAME:
+        return [func.lower(col(Candidate.name)), *rank]
     return rank
 
 
@@ -226,16 +278,24 @@ def _scored_page(
             col(Score.shortlisted),
             col(Score.knocked_out),
             col(Score.requirement_set_version),
+            Score.explanation["summary"].as_string(),
+            Score.explanation["needs_review"].as_boolean(),
         )
         .join(Application, col(Application.id) == col(Score.application_id))
         .join(Candidate, col(Candidate.id) == col(Application.candidate_id))
         .where(*_score_filters(organization_id, requirements, query))
+        .where(*query.application_filters())
         .order_by(*_order(query))
         .offset(query.offset)
         .limit(query.limit)
     )
     return [
-        _row(r[:5], RankedScore(r[5], r[6], r[7], r[8], r[9]))
+        _row(
+            r[:5],
+            RankedScore(
+                r[5], r[6], r[7], r[8], r[9], summary=r[10] or "", needs_review=bool(r[11])
+            ),
+        )
         for r in session.execute(statement).all()
     ]
 
@@ -245,24 +305,20 @@ def _unscored_page(
     organization_id: uuid.UUID,
     job_id: uuid.UUID,
     requirements: RequirementSet | None,
+    query: RankingQuery,
     offset: int,
     limit: int,
 ) -> list[RankedRow]:
+    order = [func.lower(col(Candidate.name))] if query.sort == RankingSort.NAME else []
+    applied = func.coalesce(col(Application.applied_at), col(Application.created_at))
     statement = (
         sa.select(*_PAGE_COLUMNS)
         .join(Candidate, col(Candidate.id) == col(Application.candidate_id))
-        .where(
-            col(Application.job_id) == job_id,
-            col(Application.organization_id) == organization_id,
-        )
+        .where(*_unscored_where(organization_id, job_id, requirements, query))
+        .order_by(*order, applied, col(Application.id))
+        .offset(offset)
+        .limit(limit)
     )
-    if requirements is not None:
-        scored = select(Score.id).where(
-            col(Score.application_id) == col(Application.id),
-            col(Score.requirement_set_id) == requirements.id,
-        )
-        statement = statement.where(~scored.exists())
-    statement = statement.order_by(col(Application.id)).offset(offset).limit(limit)
     return [_row(r, None) for r in session.execute(statement).all()]
 
 
@@ -273,122 +329,23 @@ def _row(columns: Any, score: RankedScore | None) -> RankedRow:
     )
 
 
-def _add_verdict_counts(session: Session, rows: list[RankedRow]) -> None:
-    """Count the newest verdict of each credential, for the rows of this page only."""
-    if not rows:
-        return
-    by_id = {row.application_id: row for row in rows}
-    results = session.exec(
-        select(
-            Credential.application_id,
-            VerificationResult.credential_id,
-            VerificationResult.status,
-        )
-        .join(Credential, col(Credential.id) == col(VerificationResult.credential_id))
-        .where(col(Credential.application_id).in_(list(by_id)))
-        .order_by(col(VerificationResult.verified_at), col(VerificationResult.attempt))
-    ).all()
-    newest = {credential_id: (app_id, status) for app_id, credential_id, status in results}
-    counts: dict[uuid.UUID, Counter[str]] = {}
-    for app_id, status in newest.values():
-        counts.setdefault(app_id, Counter())[str(status)] += 1
-    for app_id, counter in counts.items():
-        row = by_id[app_id]
-        row.verified, row.failed = counter["verified"], counter["failed"]
-        row.indeterminate = counter["indeterminate"]
+from ats_match.services.application_view import (  # noqa: E402  (re-exported)
+    ApplicationDetail,
+    CredentialView,
+    application_detail,
+    latest_verdicts,
+)
 
-
-def _add_explanations(
-    session: Session, requirements: RequirementSet | None, rows: list[RankedRow]
-) -> None:
-    scored = {row.application_id: row for row in rows if row.score is not None}
-    if requirements is None or not scored:
-        return
-    found = session.exec(
-        select(Score.application_id, Score.explanation).where(
-            col(Score.requirement_set_id) == requirements.id,
-            col(Score.application_id).in_(list(scored)),
-        )
-    ).all()
-    for app_id, explanation in found:
-        score = scored[app_id].score
-        assert score is not None
-        score.explanation = dict(explanation)
-
-
-def _scores(
-    session: Session, requirements: RequirementSet | None, application_ids: list[uuid.UUID]
-) -> dict[uuid.UUID, Score]:
-    if requirements is None or not application_ids:
-        return {}
-    rows = session.exec(
-        select(Score).where(
-            col(Score.requirement_set_id) == requirements.id,
-            col(Score.application_id).in_(application_ids),
-        )
-    ).all()
-    return {row.application_id: row for row in rows}
-
-
-def latest_verdicts(
-    session: Session, credential_ids: list[uuid.UUID]
-) -> dict[uuid.UUID, VerificationResult]:
-    """The newest verification result of each credential."""
-    if not credential_ids:
-        return {}
-    rows = session.exec(
-        select(VerificationResult)
-        .where(col(VerificationResult.credential_id).in_(credential_ids))
-        .order_by(col(VerificationResult.verified_at), col(VerificationResult.attempt))
-    ).all()
-    return {row.credential_id: row for row in rows}  # later rows overwrite earlier ones
-
-
-def application_detail(
-    session: Session, organization_id: uuid.UUID, application_id: uuid.UUID
-) -> ApplicationDetail:
-    application = ApplicationRepository(session, organization_id).get_or_404(application_id)
-    candidate = session.get(Candidate, application.candidate_id)
-    job = session.get(Job, application.job_id)
-    assert candidate is not None and job is not None
-    requirements = latest_requirements(session, organization_id, job.id)
-    score = _scores(session, requirements, [application.id]).get(application.id)
-    credentials = session.exec(
-        select(Credential)
-        .where(col(Credential.application_id) == application.id)
-        .order_by(col(Credential.created_at))
-    ).all()
-    verdicts = latest_verdicts(session, [c.id for c in credentials])
-    views = [
-        _credential_view(session, c, verdicts.get(c.id))
-        for c in credentials
-        if c.format != LINK_FORMAT or c.error_code or c.id in verdicts  # a platform-backed link
-    ]
-    return ApplicationDetail(application, candidate, job, score, views)
-
-
-def _credential_view(
-    session: Session, credential: Credential, verdict: VerificationResult | None
-) -> CredentialView:
-    form = credential.form or {}
-    achievement = form.get("achievement") or {}
-    issuer = form.get("issuer") or {}
-    title = achievement.get("name") or credential.source or "Attachment"
-    skills = session.exec(
-        select(CandidateSkill, Skill)
-        .where(col(CandidateSkill.credential_id) == credential.id)
-        .where(col(CandidateSkill.skill_id) == col(Skill.id))
-    ).all()
-    skill_views = [
-        {
-            "label": s.label,
-            "uri": s.uri,
-            "confidence": cs.confidence,
-            "method": cs.method,
-            "matched_label": cs.matched_label,
-        }
-        for cs, s in skills
-    ]
-    return CredentialView(
-        credential, str(title), issuer.get("name") or issuer.get("id"), verdict, skill_views
-    )
+__all__ = [
+    "ApplicationDetail",
+    "CredentialView",
+    "JobRanking",
+    "RankedRow",
+    "RankedScore",
+    "RankingQuery",
+    "RankingSort",
+    "Tier",
+    "application_detail",
+    "job_ranking",
+    "latest_verdicts",
+]

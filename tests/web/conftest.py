@@ -19,3 +19,11 @@ def seeded(database_url: str) -> Seeded:
         session.commit()
     engine.dispose()
     return data
+
+
+@pytest.fixture(autouse=True)
+def _fresh_login_limiter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts with no failed sign-ins counted (the limiter is per process)."""
+    from ats_match.services import signin
+
+    monkeypatch.setattr(signin, "LOGIN_LIMITER", signin.LoginLimiter())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlmodel import Session
 
@@ -21,7 +22,13 @@ from ats_match.models import (
     Taxonomy,
     VerificationResult,
 )
+from ats_match.services.signin import hash_password
+from ats_match.verification.answers import Answer
+from ats_match.verification.verdicts import Answers, label_of
 from tests.factories import make_org, make_user
+
+SEED_PASSWORD = "correct horse battery staple"
+SEED_HASH = hash_password(SEED_PASSWORD)  # hashed once: argon2 is slow on purpose
 
 
 @dataclass
@@ -32,12 +39,19 @@ class Seeded:
     job_id: uuid.UUID
     best_application_id: uuid.UUID
     other_org_job_id: uuid.UUID
+    email: str = ""
+    viewer_email: str = ""
+    password: str = ""
 
 
 def seed_org(session: Session) -> Seeded:
     org = make_org(session, "Acme")
-    _, key = make_user(session, org, Role.RECRUITER)
-    _, viewer_key = make_user(session, org, Role.VIEWER)
+    recruiter, key = make_user(session, org, Role.RECRUITER)
+    viewer, viewer_key = make_user(session, org, Role.VIEWER)
+    recruiter.name = "Rita Recruiter"
+    for user in (recruiter, viewer):
+        user.password_hash = SEED_HASH
+        session.add(user)
     job = Job(organization_id=org.id, title="Data Analyst")
     session.add(job)
     session.flush()
@@ -66,7 +80,50 @@ def seed_org(session: Session) -> Seeded:
     other_job = Job(organization_id=other.id, title="Secret Role")
     session.add(other_job)
     session.flush()
-    return Seeded(org.id, key, viewer_key, job.id, ids[0], other_job.id)
+    return Seeded(
+        org.id,
+        key,
+        viewer_key,
+        job.id,
+        ids[0],
+        other_job.id,
+        recruiter.email,
+        viewer.email,
+        SEED_PASSWORD,
+    )
+
+
+def _stored_answers() -> dict[str, Any]:
+    """The four answers as the verification pipeline stores them for a genuine, current
+    credential issued to the applicant by a registry-listed issuer."""
+    answers = Answers(
+        authenticity=Answer(status="genuine", reason="The EdDSA signature is valid."),
+        validity=Answer(status="current", reason="In force on the day of checking."),
+        holder=Answer(status="bound", reason="The recipient e-mail matches the applicant."),
+        issuer=Answer(
+            status="trusted",
+            reason="Listed by the organisation's registry.",
+            detail={
+                "id": "did:web:badges.example.edu",
+                "calls_itself": "Example University",
+                "registry": "Acme trusted issuers",
+            },
+        ),
+    )
+    return {
+        "authenticity": "genuine",
+        "validity": "current",
+        "holder": "bound",
+        "issuer_trust": "trusted",
+        "evidence_tier": "cryptographic",
+        "answers": {
+            "authenticity": answers.authenticity.model_dump(mode="json"),
+            "validity": answers.validity.model_dump(mode="json"),
+            "holder": answers.holder.model_dump(mode="json"),
+            "issuer": answers.issuer.model_dump(mode="json"),
+            "label": label_of(answers),
+        },
+    }
 
 
 def _applicant(
@@ -99,7 +156,9 @@ def _applicant(
         raw=b"token",
         form={
             "achievement": {"name": "Python for Data Analysis"},
-            "issuer": {"name": "Example University"},
+            "issuer": {"id": "did:web:badges.example.edu", "name": "Example University"},
+            "issued_at": "2025-06-01T09:00:00Z",
+            "valid_until": "2028-06-01T00:00:00Z",
         },
     )
     session.add(credential)
@@ -117,6 +176,7 @@ def _applicant(
                     "required": True,
                 }
             ],
+            **_stored_answers(),
         )
     )
     session.add(

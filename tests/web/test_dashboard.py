@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from tests.web.browse import form_token, sign_in
 from tests.web.seed import Seeded
-
-
-def _sign_in(client: TestClient, key: str) -> None:
-    response = client.post("/login", data={"api_key": key}, follow_redirects=False)
-    assert response.status_code == 303
 
 
 def test_pages_redirect_to_sign_in(client: TestClient) -> None:
@@ -17,14 +13,17 @@ def test_pages_redirect_to_sign_in(client: TestClient) -> None:
     assert response.status_code == 303 and response.headers["location"] == "/login"
 
 
-def test_wrong_key_is_refused_with_a_message(client: TestClient) -> None:
-    response = client.post("/login", data={"api_key": "atsm_nope"})
+def test_a_wrong_password_is_refused_with_a_message(client: TestClient, seeded: Seeded) -> None:
+    token = form_token(client, "/login")
+    response = client.post(
+        "/login", data={"email": seeded.email, "password": "nope" * 4, "csrf_token": token}
+    )
     assert response.status_code == 401
-    assert "not valid" in response.text
+    assert "do not match" in response.text
 
 
 def test_job_page_ranks_candidates_best_first(client: TestClient, seeded: Seeded) -> None:
-    _sign_in(client, seeded.key)
+    sign_in(client, seeded.email)
     jobs = client.get("/")
     assert "Data Analyst" in jobs.text and "Secret Role" not in jobs.text
     page = client.get(f"/jobs/{seeded.job_id}").text
@@ -37,7 +36,7 @@ def test_job_page_ranks_candidates_best_first(client: TestClient, seeded: Seeded
 def test_application_page_explains_checks_skills_and_points(
     client: TestClient, seeded: Seeded
 ) -> None:
-    _sign_in(client, seeded.key)
+    sign_in(client, seeded.email)
     page = client.get(f"/applications/{seeded.best_application_id}").text
     assert "The EdDSA signature is valid." in page
     assert "Python (computer programming) (93%)" in page
@@ -45,6 +44,6 @@ def test_application_page_explains_checks_skills_and_points(
 
 
 def test_another_organisations_job_is_not_found(client: TestClient, seeded: Seeded) -> None:
-    _sign_in(client, seeded.key)
+    sign_in(client, seeded.email)
     response = client.get(f"/jobs/{seeded.other_org_job_id}", headers={"accept": "text/html"})
     assert response.status_code == 404

@@ -65,7 +65,10 @@ def test_filters_and_sorts_are_applied_before_the_page(scored: Product) -> None:
     assert all(r["explanation"]["rules"] for r in _get(scored, limit=2)[0])
 
 
-def test_a_new_version_lists_everyone_unscored_until_rescored(scored: Product) -> None:
+def test_a_new_version_keeps_the_previous_ranking_until_rescored(scored: Product) -> None:
+    """During a re-score the ranking a recruiter reads stays the previous version's (with a
+    notice), instead of everyone turning "not scored" in arbitrary order."""
+    before, _ = _get(scored, limit=500)
     body = (REPO_ROOT / "rules/examples/data_analyst.yaml").read_text()
     loads_requirement_set(body)  # the example is valid as it is
     response = scored.client.post(
@@ -75,9 +78,13 @@ def test_a_new_version_lists_everyone_unscored_until_rescored(scored: Product) -
     )
     assert response.status_code == 201, response.text
     rows, total = _get(scored, limit=500)
-    assert total == 7 and all(r["score"] is None for r in rows)
-    assert [r["application_id"] for r in rows] == sorted(r["application_id"] for r in rows)
-    assert _get(scored, qualified=True)[1] == 0
+    assert total == 7 and all(r["requirement_set_version"] == 1 for r in rows)
+    assert [r["application_id"] for r in rows] == [r["application_id"] for r in before]
+    notice = scored.client.get(
+        f"/api/v1/jobs/{scored.job_id}/ranking",
+        headers={"authorization": f"Bearer {scored.key}"},
+    ).headers["x-rescoring"]
+    assert notice == "version 2: 0 of 7 done; ranked by version 1"
 
     tasks.rescore_job(str(scored.organization_id), str(scored.job_id))
     engine = db.make_engine(scored.url)

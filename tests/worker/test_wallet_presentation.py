@@ -15,7 +15,6 @@ from ats_match.models import Application, TaskOutbox
 from tests.support.signing import TestKey, ob3_credential, sign_vc_jwt
 from tests.support.wallet import Wallet
 from tests.worker.conftest import Product
-from web.deps import COOKIE_NAME
 from worker import tasks
 from worker.celery_app import celery_app
 
@@ -109,6 +108,30 @@ def test_wallet_presentation_makes_the_holder_proven(product: Product) -> None:
     presented = {c["title"]: c["presented"] for c in detail["credentials"]}
     assert presented["Python for Data Analysis"] == "oid4vp"
     assert presented["Statistics with R"] is None  # came from the ATS
-    page = product.client.get(f"/applications/{application_id}", cookies={COOKIE_NAME: product.key})
+    _sign_in_as_the_products_user(product)
+    page = product.client.get(f"/applications/{application_id}")
     assert "presented from a wallet (OpenID4VP)" in page.text
     assert wallet.did in page.text
+
+
+def _sign_in_as_the_products_user(product: Product) -> None:
+    """Give the product's API-key user a password and sign in through the dashboard form."""
+    from sqlmodel import Session, select
+
+    from ats_match import db
+    from ats_match.models import User
+    from ats_match.services.signin import hash_password
+    from tests.web.browse import sign_in
+
+    engine = db.make_engine(product.url)
+    with Session(engine) as session:
+        user = session.exec(
+            select(User).where(User.organization_id == product.organization_id)
+        ).first()
+        assert user is not None
+        user.password_hash = hash_password("correct horse battery staple")
+        email = user.email
+        session.add(user)
+        session.commit()
+    engine.dispose()
+    sign_in(product.client, email)

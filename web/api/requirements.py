@@ -195,10 +195,16 @@ def ranking(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
     explain: bool = True,
+    needs_review: bool = False,
+    verified_only: bool = False,
+    issuer_trusted: bool = False,
+    skill: Annotated[str | None, Query(max_length=200)] = None,
+    q: Annotated[str | None, Query(max_length=200, description="name or e-mail contains")] = None,
 ) -> list[RankedApplication]:
     """One page of the job's applications ranked by their stored scores (scored first, then
     those not scored yet), each with its explanation unless ``explain=false``. The number of
-    matching applications is in the ``X-Total-Count`` header."""
+    matching applications is in the ``X-Total-Count`` header. While a new version is being
+    applied the previous version's ranking is returned and ``X-Rescoring`` says so."""
     result = job_ranking(
         session,
         user.organization_id,
@@ -211,9 +217,19 @@ def ranking(
             tier=tier,
             min_score=min_score,
             with_explanations=explain,
+            needs_review=needs_review,
+            verified_only=verified_only,
+            issuer_trusted=issuer_trusted,
+            skill=skill or None,
+            search=q or None,
         ),
     )
     response.headers["X-Total-Count"] = str(result.total)
+    if result.rescoring is not None:  # ranked by the previous version until the re-score ends
+        response.headers["X-Rescoring"] = (
+            f"version {result.rescoring.version}: {result.rescoring.done} of "
+            f"{result.rescoring.total} done; ranked by version {result.rescoring.shown_version}"
+        )
     return [
         RankedApplication(
             rank=row.rank,

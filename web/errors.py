@@ -1,0 +1,80 @@
+"""Error pages: HTML with the site's layout and a way on for browsers, JSON for the API.
+
+Domain errors, unknown paths and refused query strings all answer a browser (``Accept:
+text/html``, outside ``/api/`` and ``/webhooks/``) with the same styled page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
+
+from ats_match.errors import AtsMatchError
+from web.pages import TEMPLATES
+
+TITLES = {
+    400: "Bad request",
+    401: "Please sign in",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Not allowed",
+    409: "Conflict",
+    413: "Too large",
+    422: "That request could not be read",
+    429: "Too many attempts",
+    500: "Something went wrong",
+    502: "The ATS refused",
+}
+
+
+def wants_html(request: Request) -> bool:
+    return not request.url.path.startswith(("/api/", "/webhooks/", "/partners/")) and (
+        "text/html" in request.headers.get("accept", "")
+    )
+
+
+def error_page(request: Request, status: int, message: str) -> Response:
+    context: dict[str, Any] = {
+        "user": None,
+        "status": status,
+        "heading": TITLES.get(status, "Something went wrong"),
+        "message": message,
+    }
+    response = TEMPLATES.TemplateResponse(request, "pages/error.html", context, status_code=status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(AtsMatchError)
+    async def domain_error(request: Request, exc: AtsMatchError) -> Response:
+        if wants_html(request):
+            return error_page(request, exc.status_code, exc.message)
+        body: dict[str, object] = {"error": exc.code, "detail": exc.message}
+        if exc.details:
+            body["errors"] = exc.details
+        return JSONResponse(body, status_code=exc.status_code)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if wants_html(request):
+            detail = exc.detail if isinstance(exc.detail, str) else ""
+            words = {404: "There is no page at this address."}.get(exc.status_code, detail)
+            return error_page(request, exc.status_code, words)
+        return await http_exception_handler(request, exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        if wants_html(request):
+            fields = ", ".join(
+                str(e.get("loc", ["", "?"])[-1]) for e in exc.errors() if isinstance(e, dict)
+            )
+            return error_page(request, 422, f"These values could not be read: {fields}.")
+        return await request_validation_exception_handler(request, exc)
