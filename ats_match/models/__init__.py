@@ -21,6 +21,7 @@ from ats_match.models.hiring import (
 from ats_match.models.integrations import (
     Integration,
     OutboundEvent,
+    DeliveryStatus,
     OutboundStatus,
     TaskOutbox,
     Vendor,
@@ -42,6 +43,7 @@ __all__ = [
     "MappingOverride",
     "Organization",
     "OutboundEvent",
+    "DeliveryStatus",
     "OutboundStatus",
     "RegistryKind",
     "RequirementSet",

@@ -1,0 +1,58 @@
+"""The web process's delivery relay: one thread publishing stored deliveries in batches.
+
+A request only wakes it (an ``Event.set``); the thread relays everything waiting in one query,
+a few broker messages (one per organisation and batch) and one UPDATE, so the broker publish is
+off the request path and amortised across deliveries. A delivery the relay misses (the process
+died, the broker was down) is published by the worker's periodic relay.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import threading
+
+from ats_match.db import get_ingest_engine
+from ats_match.services import inbox
+
+IDLE_SECONDS = 2.0
+"""Also relay this often without a wake-up (deliveries stored by another process)."""
+
+log = logging.getLogger(__name__)
+
+
+class DeliveryRelay:
+    def __init__(self) -> None:
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def wake(self) -> None:
+        self._ensure_started()
+        self._wake.set()
+
+    def _ensure_started(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._loop, name="delivery-relay", daemon=True
+                )
+                self._thread.start()
+
+    def _loop(self) -> None:
+        from worker.celery_app import publish
+
+        while True:
+            self._wake.wait(IDLE_SECONDS)
+            self._wake.clear()
+            with contextlib.suppress(Exception):  # the worker's periodic relay covers outages
+                while inbox.relay_deliveries(get_ingest_engine(), publish) >= 500:
+                    pass
+
+
+@functools.lru_cache(maxsize=1)
+def delivery_relay() -> DeliveryRelay:
+    return DeliveryRelay()
