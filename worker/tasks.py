@@ -151,7 +151,13 @@ def rescore_job(self: Task, organization_id: str, job_id: str) -> None:
 def deliver_event(organization_id: str, event_id: str) -> None:
     """Send one result event to its ATS; failures are rescheduled by ``deliver_due``."""
     with unit_of_work() as session:
-        notify.deliver(session, uuid.UUID(organization_id), uuid.UUID(event_id), pipeline.post_json)
+        notify.deliver(
+            session,
+            uuid.UUID(organization_id),
+            uuid.UUID(event_id),
+            pipeline.post_json,
+            pipeline.shared_fetcher(),
+        )
 
 
 @celery_app.task(name="ats_match.deliver_due")
@@ -160,7 +166,9 @@ def deliver_due() -> int:
     with unit_of_work() as session:
         due = notify.due_events(session)
         for event in due:
-            notify.deliver(session, event.organization_id, event.id, pipeline.post_json)
+            notify.deliver(
+                session, event.organization_id, event.id, pipeline.post_json, pipeline.shared_fetcher()
+            )
     return len(due)
 
 

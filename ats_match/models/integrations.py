@@ -185,6 +185,8 @@ class OutboundEvent(OrgScoped, table=True):
     last_error: str | None = Field(default=None, max_length=2000)
     created_at: datetime = created_at_field()
     sent_at: datetime | None = datetime_field()
+    written_back_at: datetime | None = datetime_field()
+    """When the vendor write-back succeeded (done once, even if the webhook is retried)."""
 
 
 class TaskOutbox(OrgScoped, table=True):

@@ -43,6 +43,14 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("dispatched_at", ats_match.models.base.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("conflict_of", sa.Uuid(), nullable=True))
         batch_op.create_index("ix_webhook_delivery_status", ["status"], unique=False)
+    with op.batch_alter_table("outbound_event", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "written_back_at",
+                ats_match.models.base.UTCDateTime(timezone=True),
+                nullable=True,
+            )
+        )
     # Deliveries stored before this revision were queued through task_outbox: never relay them
     # again from the inbox; their outcome follows from handled_at / error.
     op.execute("UPDATE webhook_delivery SET dispatched_at = received_at")
@@ -94,6 +102,8 @@ def _decrypt_stored_secrets() -> None:
 
 def downgrade() -> None:
     _decrypt_stored_secrets()
+    with op.batch_alter_table("outbound_event", schema=None) as batch_op:
+        batch_op.drop_column("written_back_at")
     op.drop_index("ix_webhook_delivery_undispatched", table_name="webhook_delivery")
     with op.batch_alter_table("webhook_delivery", schema=None) as batch_op:
         batch_op.drop_index("ix_webhook_delivery_status")
