@@ -45,6 +45,15 @@ class GenericConnector(Connector):
     def event_type(self, headers: Mapping[str, str], payload: Mapping[str, Any]) -> str:
         return str(payload.get("type") or "application.created")
 
+    def describes_application(self, payload: Mapping[str, Any]) -> bool:
+        """An ``application.*`` event must carry its application (else 422, stored as
+        rejected); other event types are acknowledged and recorded."""
+        event = str(payload.get("type") or "application.created")
+        found = self.parse_application(payload) is not None
+        if not found and event.startswith("application."):
+            raise InvalidInput(f"a '{event}' event needs data.application, data.candidate, data.job")
+        return found
+
     def parse_application(self, payload: Mapping[str, Any]) -> ApplicationPayload | None:
         data = payload.get("data", payload)
         if not isinstance(data, Mapping) or "application" not in data:

@@ -16,7 +16,7 @@ def parse_object(body: bytes, max_depth: int) -> dict[str, Any]:
     try:
         payload = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
-        if "recursion" in str(exc).lower():
+        if "recursion" in str(exc).lower() or "depth" in str(exc).lower():
             raise InvalidInput(f"body is nested deeper than {max_depth} levels") from exc
         raise InvalidInput(f"body is not JSON: {exc}") from exc
     if not isinstance(payload, dict):

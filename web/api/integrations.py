@@ -177,11 +177,10 @@ def _delivery(row: WebhookDelivery) -> DeliveryOut:
         body, encoding = row.body.decode(), "utf-8"
     except UnicodeDecodeError:
         body, encoding = base64.b64encode(row.body).decode(), "base64"
-    return DeliveryOut(
-        **row.model_dump(exclude={"body", "organization_id", "integration_id", "body_sha256"}),
-        body=body,
-        body_encoding=encoding,
-    )
+    dropped = {"body", "organization_id", "integration_id", "body_sha256"}
+    fields = row.model_dump(exclude=dropped, warnings=False)
+    fields["status"] = DeliveryStatus(fields["status"])
+    return DeliveryOut(**fields, body=body, body_encoding=encoding)
 
 
 @router.get("/integrations/{integration_id}/events", response_model=list[EventOut])
