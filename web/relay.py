@@ -8,7 +8,6 @@ died, the broker was down) is published by the worker's periodic relay.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import logging
 import threading
@@ -16,8 +15,9 @@ import threading
 from ats_match.db import get_ingest_engine
 from ats_match.services import inbox
 
-IDLE_SECONDS = 2.0
-"""Also relay this often without a wake-up (deliveries stored by another process)."""
+RETRY_SECONDS = 5.0
+"""After a failed publish (broker down), try again this often until it goes through; idle
+otherwise (rows another process stored are that process's, or the worker's periodic relay's)."""
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +45,17 @@ class DeliveryRelay:
     def _loop(self) -> None:
         from worker.celery_app import publish
 
+        failing = False
         while True:
-            self._wake.wait(IDLE_SECONDS)
+            self._wake.wait(RETRY_SECONDS if failing else None)
             self._wake.clear()
-            with contextlib.suppress(Exception):  # the worker's periodic relay covers outages
-                while inbox.relay_deliveries(get_ingest_engine(), publish) >= 500:
-                    pass
+            try:
+                while inbox.relay_deliveries(get_ingest_engine(), publish, raise_errors=True):
+                    pass  # until nothing is waiting: one pass relays up to 500
+                failing = False
+            except Exception:
+                failing = True
+                log.warning("delivery relay: publish failed; retrying", exc_info=True)
 
 
 @functools.lru_cache(maxsize=1)

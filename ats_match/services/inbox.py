@@ -181,11 +181,15 @@ def record_failure(engine: Engine, delivery_id: uuid.UUID, reason: str) -> None:
 BatchPublisher = Callable[[str, list[Any], str], None]
 
 
-def relay_deliveries(engine: Engine, publish: BatchPublisher, *, limit: int = 500) -> int:
+def relay_deliveries(
+    engine: Engine, publish: BatchPublisher, *, limit: int = 500, raise_errors: bool = False
+) -> int:
     """Publish the deliveries still waiting, one job per organisation and batch; returns how
     many went out. Rows are claimed with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL), so the relays
     of several server processes never publish one twice; the job is idempotent anyway (the
-    worker locks the delivery and skips it once handled)."""
+    worker locks the delivery and skips it once handled). A failed publish leaves the rest
+    waiting; with ``raise_errors`` it is raised after what went out is stamped."""
+    failure: Exception | None = None
     with Session(engine) as session:
         rows = session.exec(
             select(WebhookDelivery.id, WebhookDelivery.organization_id)
@@ -206,7 +210,8 @@ def relay_deliveries(engine: Engine, publish: BatchPublisher, *, limit: int = 50
         for organization_id, ids in batches.items():
             try:
                 publish(PROCESS_TASK, [str(organization_id), [str(i) for i in ids]], str(ids[0]))
-            except Exception:
+            except Exception as exc:
+                failure = exc
                 break  # the broker is down: these stay waiting for the next relay
             sent.extend(ids)
         if sent:
@@ -214,6 +219,8 @@ def relay_deliveries(engine: Engine, publish: BatchPublisher, *, limit: int = 50
                 sa.update(_TABLE).where(_TABLE.c.id.in_(sent)).values(dispatched_at=utcnow())
             )
         session.commit()
+    if failure is not None and raise_errors:
+        raise failure
     return len(sent)
 
 
