@@ -51,13 +51,17 @@ def get_engine() -> Engine:
 
 @lru_cache(maxsize=4)
 def _ingest_engine_for(url: str) -> Engine:
-    options: dict[str, Any] = {} if url.startswith("sqlite") else {"pool_size": 20}
+    options: dict[str, Any] = {"isolation_level": "AUTOCOMMIT"}
+    if not url.startswith("sqlite"):
+        options["pool_size"] = 20
     return make_engine(url, pre_ping=False, **options)
 
 
 def get_ingest_engine() -> Engine:
-    """The webhook endpoint's engine: no pre-ping ``SELECT 1`` per checkout (the endpoint retries
-    once on a connection the server dropped) and a pool sized for the request threads."""
+    """The webhook endpoint's engine: autocommit (the inbox INSERT is one statement: it is its
+    own transaction, with no BEGIN / COMMIT round trips), no pre-ping ``SELECT 1`` per checkout
+    (the endpoint retries once on a connection the server dropped) and a pool sized for the
+    request threads."""
     return _ingest_engine_for(get_settings().resolved_database_url)
 
 

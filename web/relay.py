@@ -11,13 +11,17 @@ from __future__ import annotations
 import functools
 import logging
 import threading
+import time
 
-from ats_match.db import get_ingest_engine
+from ats_match.db import get_engine
 from ats_match.services import inbox
 
 RETRY_SECONDS = 5.0
 """After a failed publish (broker down), try again this often until it goes through; idle
 otherwise (rows another process stored are that process's, or the worker's periodic relay's)."""
+
+COALESCE_SECONDS = 0.05
+"""After a wake-up, wait this long so concurrent deliveries go out in one broker message."""
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +52,10 @@ class DeliveryRelay:
         failing = False
         while True:
             self._wake.wait(RETRY_SECONDS if failing else None)
+            time.sleep(COALESCE_SECONDS)  # let a burst of deliveries share one batch
             self._wake.clear()
             try:
-                while inbox.relay_deliveries(get_ingest_engine(), publish, raise_errors=True):
+                while inbox.relay_deliveries(get_engine(), publish, raise_errors=True):
                     pass  # until nothing is waiting: one pass relays up to 500
                 failing = False
             except Exception:

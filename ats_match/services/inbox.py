@@ -8,6 +8,7 @@ body it is a conflict, kept beside the original under a derived key and shown to
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 from collections.abc import Callable, Sequence
@@ -105,14 +106,19 @@ def _insert(
         "dispatched_at": None if is_job else now,
         "conflict_of": conflict_of,
     }
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = (
+    return connection.execute(_insert_statement(connection.dialect.name), values).scalar()
+
+
+@functools.cache
+def _insert_statement(dialect_name: str) -> Any:
+    """Built once per dialect (its compiled form is cached by SQLAlchemy): the values come as
+    parameters, so a delivery costs no statement construction."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return (
         dialect.insert(_TABLE)
-        .values(**values)
         .on_conflict_do_nothing(index_elements=["integration_id", "external_id"])
         .returning(_TABLE.c.id)
     )
-    return connection.execute(statement).scalar()
 
 
 def _existing(connection: Connection, integration_id: uuid.UUID, external_id: str) -> Any:
