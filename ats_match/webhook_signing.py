@@ -78,5 +78,9 @@ def verify(secrets_: Iterable[str], headers_: Mapping[str, str], body: bytes) ->
 def matches(secret: str, msg_id: str, timestamp: int, body: bytes, offered: str) -> bool:
     """Whether any of the space-separated signatures in ``offered`` is ``secret``'s (the library
     checks; the timestamp must be within its tolerance)."""
-    signed = {"webhook-id": msg_id, "webhook-timestamp": str(timestamp), "webhook-signature": offered}
+    signed = {
+        "webhook-id": msg_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": offered,
+    }
     return verify((secret,), signed, body)

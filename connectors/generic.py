@@ -16,8 +16,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from ats_match.errors import BadSignature, InvalidInput
 from ats_match import webhook_signing
+from ats_match.errors import BadSignature, InvalidInput
 from connectors.base import ApplicationPayload, Attachment, Connector
 
 SIGNATURE_HEADERS = ("webhook-id", "webhook-timestamp", "webhook-signature")
@@ -51,7 +51,9 @@ class GenericConnector(Connector):
         event = str(payload.get("type") or "application.created")
         found = self.parse_application(payload) is not None
         if not found and event.startswith("application."):
-            raise InvalidInput(f"a '{event}' event needs data.application, data.candidate, data.job")
+            raise InvalidInput(
+                f"a '{event}' event needs data.application, data.candidate, data.job"
+            )
         return found
 
     def parse_application(self, payload: Mapping[str, Any]) -> ApplicationPayload | None:

@@ -167,7 +167,11 @@ def deliver_due() -> int:
         due = notify.due_events(session)
         for event in due:
             notify.deliver(
-                session, event.organization_id, event.id, pipeline.post_json, pipeline.shared_fetcher()
+                session,
+                event.organization_id,
+                event.id,
+                pipeline.post_json,
+                pipeline.shared_fetcher(),
             )
     return len(due)
 

@@ -38,7 +38,9 @@ _lock = threading.Lock()
 _entries: dict[uuid.UUID, tuple[float, IntegrationView | None]] = {}
 
 
-def get(engine: Engine, integration_id: uuid.UUID, *, fresh: bool = False) -> IntegrationView | None:
+def get(
+    engine: Engine, integration_id: uuid.UUID, *, fresh: bool = False
+) -> IntegrationView | None:
     """The integration's view (``None`` if there is none), from the cache unless ``fresh``."""
     now = time.monotonic()
     if not fresh:

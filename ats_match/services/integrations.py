@@ -64,7 +64,9 @@ def rotate_secret(
     return secret
 
 
-def update(session: Session, actor: User, integration: Integration, changes: dict[str, Any]) -> None:
+def update(
+    session: Session, actor: User, integration: Integration, changes: dict[str, Any]
+) -> None:
     """Apply the admin's changes (name, subscriber URL, API key, settings, active)."""
     for name, value in changes.items():
         setattr(integration, name, value)

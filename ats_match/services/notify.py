@@ -157,7 +157,9 @@ def _write_back(
     from connectors.intake import attachment_fetcher, write_back
 
     try:
-        write_back(integration, ResultSummary.from_event(event.payload), fetcher or attachment_fetcher())
+        write_back(
+            integration, ResultSummary.from_event(event.payload), fetcher or attachment_fetcher()
+        )
     except Exception as exc:  # a vendor refusal or outage is a failed attempt, retried
         return _describe(exc, "vendor write-back")
     event.written_back_at = utcnow()

@@ -35,7 +35,9 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
     return status
 
 
-async def _connection(job: dict[str, Any], queue: list[bytes], out: list[tuple[float, int]]) -> None:
+async def _connection(
+    job: dict[str, Any], queue: list[bytes], out: list[tuple[float, int]]
+) -> None:
     reader, writer = await asyncio.open_connection(job["host"], job["port"])
     try:
         while queue:

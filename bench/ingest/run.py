@@ -56,11 +56,15 @@ def main() -> None:
     backends = ["postgres", "sqlite"] if args.backend == "both" else [args.backend]
     results = [run_backend(b, args) for b in backends]
     print()
-    print(f"{'backend':10} {'accepted/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms/dlv':>11} "
-          f"{'inbox=sent':>11}")
+    print(
+        f"{'backend':10} {'accepted/s':>11} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms/dlv':>11} "
+        f"{'inbox=sent':>11}"
+    )
     for r in results:
-        print(f"{r['backend']:10} {r['rate']:11.0f} {r['p50']:8.1f} {r['p99']:8.1f} "
-              f"{r['cpu_ms']:11.3f} {str(r['exactly_once']):>11}")
+        print(
+            f"{r['backend']:10} {r['rate']:11.0f} {r['p50']:8.1f} {r['p99']:8.1f} "
+            f"{r['cpu_ms']:11.3f} {r['exactly_once']!s:>11}"
+        )
     print(BASELINE)
     print("targets (PostgreSQL): >= 1,000/s, p99 < 50 ms, <= 1 ms server CPU/delivery")
     print(json.dumps(results))
@@ -118,8 +122,15 @@ def _deliveries(secret: str, n: int, prefix: str) -> list[tuple[dict[str, str], 
             {
                 "type": "application.created",
                 "data": {
-                    "application": {"id": f"{prefix}-{run}-{i}", "applied_at": "2026-12-01T10:00:00Z"},
-                    "candidate": {"id": f"c-{run}-{i}", "name": "Ada Lovelace", "email": "ada@x.org"},
+                    "application": {
+                        "id": f"{prefix}-{run}-{i}",
+                        "applied_at": "2026-12-01T10:00:00Z",
+                    },
+                    "candidate": {
+                        "id": f"c-{run}-{i}",
+                        "name": "Ada Lovelace",
+                        "email": "ada@x.org",
+                    },
                     "job": {"id": "job-da", "title": "Data Analyst"},
                 },
             }
@@ -131,11 +142,18 @@ def _deliveries(secret: str, n: int, prefix: str) -> list[tuple[dict[str, str], 
 
 
 def _send(port: int, path: str, requests: list[Any], concurrency: int) -> dict[str, Any]:
-    job = {"host": "127.0.0.1", "port": port, "path": path, "requests": requests,
-           "concurrency": concurrency}
+    job = {
+        "host": "127.0.0.1",
+        "port": port,
+        "path": path,
+        "requests": requests,
+        "concurrency": concurrency,
+    }
     done = subprocess.run(
         [sys.executable, str(Path(__file__).with_name("client.py"))],
-        input=json.dumps(job).encode(), capture_output=True, check=True,
+        input=json.dumps(job).encode(),
+        capture_output=True,
+        check=True,
     )
     return dict(json.loads(done.stdout))
 
@@ -144,13 +162,28 @@ def _send(port: int, path: str, requests: list[Any], concurrency: int) -> dict[s
 @contextmanager
 def _server(url: str, broker: str, data_dir: str, workers: int) -> Iterator[int]:
     port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "ATS_MATCH_DATABASE_URL": url,
-           "ATS_MATCH_BROKER_URL": broker, "ATS_MATCH_DATA_DIR": data_dir}
-    argv = [sys.executable, "-m", "ats_match.cli.main", "serve", "--port", str(port),
-            "--workers", str(workers), "--no-access-log"]
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "ATS_MATCH_DATABASE_URL": url,
+        "ATS_MATCH_BROKER_URL": broker,
+        "ATS_MATCH_DATA_DIR": data_dir,
+    }
+    argv = [
+        sys.executable,
+        "-m",
+        "ats_match.cli.main",
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--no-access-log",
+    ]
     log = open(Path(data_dir) / "server.log", "wb")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT,
-                               start_new_session=True, cwd=ROOT)
+    process = subprocess.Popen(
+        argv, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT
+    )
     _SERVERS[port] = process.pid
     try:
         _wait_healthy(port, process)
@@ -259,8 +292,14 @@ def _admin_key(url: str) -> str:
         session.add(org)
         session.flush()
         key, key_hash = new_api_key()
-        session.add(User(organization_id=org.id, email="admin@bench.example", role=Role.ADMIN,
-                         api_key_hash=key_hash))
+        session.add(
+            User(
+                organization_id=org.id,
+                email="admin@bench.example",
+                role=Role.ADMIN,
+                api_key_hash=key_hash,
+            )
+        )
         session.commit()
     engine.dispose()
     return key
@@ -295,7 +334,9 @@ def _wait_relayed(url: str, timeout: float = 30.0) -> None:
 def _count(url: str) -> int:
     engine = db.make_engine(url)
     with engine.connect() as connection:
-        found = int(connection.execute(sa.text("SELECT count(*) FROM webhook_delivery")).scalar_one())
+        found = int(
+            connection.execute(sa.text("SELECT count(*) FROM webhook_delivery")).scalar_one()
+        )
     engine.dispose()
     return found
 

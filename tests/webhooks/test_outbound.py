@@ -58,9 +58,7 @@ def _score_it(url: str, integration_id: str) -> uuid.UUID:
     engine = db.make_engine(url)
     with Session(engine, expire_on_commit=False) as session:
         application = session.exec(
-            select(Application).where(
-                col(Application.integration_id) == uuid.UUID(integration_id)
-            )
+            select(Application).where(col(Application.integration_id) == uuid.UUID(integration_id))
         ).one()
         reqs = RequirementSet(
             organization_id=application.organization_id,
@@ -113,7 +111,7 @@ def test_score_event_carries_external_ids_is_signed_and_written_back(
 
         tasks.deliver_event.apply(args=[created["organization_id"], str(event_id)]).get()
 
-        [(path, headers, body)] = receiver.posts
+        [(_, headers, body)] = receiver.posts
         # a vendor's own (non-whsec_) secret signs as its UTF-8 bytes
         data = Webhook(created["webhook_secret"].encode()).verify(body, headers)["data"]
         assert data["candidate_external_id"] == created["candidate"]
@@ -151,9 +149,11 @@ def test_a_blocked_subscriber_is_visible_and_can_be_redelivered(
         again = admin.client.post(f"{events}/{event_id}/redeliver", headers=admin.auth)
         assert again.status_code == 202 and again.json()["status"] == "pending"
         tasks.deliver_event.apply(args=[created["organization_id"], str(event_id)]).get()
-        [(_, headers, body)] = receiver.posts
+        [(_, _, body)] = receiver.posts
         assert json.loads(body)["id"] == str(event_id)  # the same event id: receivers dedupe
     [sent] = admin.client.get(events, headers=admin.auth).json()
     assert sent["status"] == "sent"
     # the write-back ran once, not once per attempt
-    assert len(vendor.calls("POST", f"/v1/candidates/{created['candidate']}/activity_feed/notes")) == 1
+    assert (
+        len(vendor.calls("POST", f"/v1/candidates/{created['candidate']}/activity_feed/notes")) == 1
+    )

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ats_match.models import DeliveryStatus, WebhookDelivery
+from ats_match.models import WebhookDelivery
 from tests.connectors.helpers import hex_hmac, raw_fixture
 from tests.webhooks.conftest import Admin, standard_headers
 
@@ -149,6 +149,8 @@ def test_greenhouse_ping_is_answered_200_and_recorded(admin: Admin) -> None:
 
 def test_bad_signature_stores_nothing(admin: Admin) -> None:
     integration, _ = _generic(admin)
-    response = _post(admin, integration, "whsec_" + "d3Jvbmctc2VjcmV0LXdyb25nLXNlY3JldA==", APPLICATION)
+    response = _post(
+        admin, integration, "whsec_" + "d3Jvbmctc2VjcmV0LXdyb25nLXNlY3JldA==", APPLICATION
+    )
     assert response.status_code == 401
     assert admin.rows(WebhookDelivery, integration_id=uuid.UUID(integration)) == []

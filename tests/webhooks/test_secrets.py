@@ -89,7 +89,9 @@ def test_a_legacy_url_safe_secret_still_verifies(admin: Admin) -> None:
 
 def test_settings_refuse_a_placeholder_or_malformed_key_in_production() -> None:
     with pytest.raises(ValueError, match="placeholder"):
-        Settings(environment=Environment.PRODUCTION, secret_key="x" * 40, encryption_keys=["changethis"])
+        Settings(
+            environment=Environment.PRODUCTION, secret_key="x" * 40, encryption_keys=["changethis"]
+        )
     with pytest.raises(ValueError, match="Fernet key"):
         Settings(environment=Environment.TESTING, encryption_keys=["not-a-key"])
     good = Fernet.generate_key().decode()

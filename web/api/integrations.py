@@ -147,7 +147,9 @@ def patch_integration(
 
 
 @router.delete("/integrations/{integration_id}", status_code=204)
-def delete_integration(integration_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> Response:
+def delete_integration(
+    integration_id: uuid.UUID, session: SessionDep, user: CurrentUser
+) -> Response:
     """Disable: deliveries are refused from now on; the logs are kept."""
     require_role(user.role, Role.ADMIN)
     integrations.disable(session, user, integrations.get(session, user, integration_id))

@@ -137,7 +137,9 @@ def _store(engine: Any, incoming: inbox.Incoming) -> inbox.Stored:
     raise AssertionError("unreachable")
 
 
-def _answer(connector: Connector, stored: inbox.Stored) -> tuple[int, dict[str, Any], dict[str, str]]:
+def _answer(
+    connector: Connector, stored: inbox.Stored
+) -> tuple[int, dict[str, Any], dict[str, str]]:
     ack = {
         "delivery_id": str(stored.delivery_id),
         "duplicate": stored.duplicate,
@@ -149,5 +151,9 @@ def _answer(connector: Connector, stored: inbox.Stored) -> tuple[int, dict[str, 
     if stored.status == DeliveryStatus.CONFLICT:
         conflict = Conflict(stored.reason or "event id reused with another body")
         extra = {"conflict_of": str(stored.conflict_of)} if stored.conflict_of else {}
-        return conflict.status_code, {"error": conflict.code, "detail": conflict.message, **ack, **extra}, {}
+        return (
+            conflict.status_code,
+            {"error": conflict.code, "detail": conflict.message, **ack, **extra},
+            {},
+        )
     return connector.success_status, ack, {}

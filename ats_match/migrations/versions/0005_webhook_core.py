@@ -30,9 +30,17 @@ def upgrade() -> None:
             sa.Column("previous_webhook_secret", sa.String(length=4000), nullable=True)
         )
         batch_op.add_column(
-            sa.Column("previous_secret_expires_at", ats_match.models.base.UTCDateTime(timezone=True), nullable=True)
+            sa.Column(
+                "previous_secret_expires_at",
+                ats_match.models.base.UTCDateTime(timezone=True),
+                nullable=True,
+            )
         )
-        batch_op.add_column(sa.Column("disabled_at", ats_match.models.base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(
+            sa.Column(
+                "disabled_at", ats_match.models.base.UTCDateTime(timezone=True), nullable=True
+            )
+        )
     with op.batch_alter_table("webhook_delivery", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("status", sa.String(length=32), nullable=False, server_default="received")
@@ -40,7 +48,11 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("body_sha256", sa.String(length=64), nullable=False, server_default="")
         )
-        batch_op.add_column(sa.Column("dispatched_at", ats_match.models.base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(
+            sa.Column(
+                "dispatched_at", ats_match.models.base.UTCDateTime(timezone=True), nullable=True
+            )
+        )
         batch_op.add_column(sa.Column("conflict_of", sa.Uuid(), nullable=True))
         batch_op.create_index("ix_webhook_delivery_status", ["status"], unique=False)
     with op.batch_alter_table("outbound_event", schema=None) as batch_op:
