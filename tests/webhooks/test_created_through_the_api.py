@@ -46,7 +46,7 @@ def test_generated_secret_signs_a_delivery_that_is_accepted_and_processed(admin:
     assert str(row.id) == response.json()["delivery_id"]
     assert row.status == DeliveryStatus.RECEIVED and row.body == body
     _run_job(str(row.id), str(row.organization_id))
-    [application] = admin.rows(Application, external_id="app-77")
+    [application] = admin.rows(Application, external_id="app-77", integration_id=row.integration_id)
     [candidate] = admin.rows(Candidate, id=application.candidate_id)
     assert candidate.name == "Grace Hopper"
     [handled] = admin.rows(WebhookDelivery, id=row.id)
@@ -75,7 +75,11 @@ def test_greenhouse_integration_created_through_the_api(admin: Admin, vendor: Ve
     assert [a.json()["duplicate"] for a in answers] == [False, True, True]
     [row] = admin.rows(WebhookDelivery, integration_id=uuid.UUID(created["id"]))
     _run_job(str(row.id), str(row.organization_id))
-    [candidate] = admin.rows(Candidate, external_id=case.candidate_external_id)
+    [candidate] = admin.rows(
+        Candidate,
+        external_id=case.candidate_external_id,
+        integration_id=uuid.UUID(created["id"]),
+    )
     assert candidate.name == case.candidate_name
 
 

@@ -63,6 +63,24 @@ async def receive(request: Request) -> Response:
 router.add_route("/webhooks/{integration_id}", receive, methods=["POST"])
 
 
+@router.post(
+    "/webhooks/{integration_id}",
+    status_code=202,
+    response_model=DeliveryAck,
+    responses={
+        200: {"description": "accepted (vendors that count only 200, e.g. Greenhouse)"},
+        401: {"description": "bad signature"},
+        409: {"description": "event id reused with another body (stored as a conflict)"},
+        413: {"description": "body too large"},
+        422: {"description": "not JSON, too deep, or an application that cannot be mapped"},
+    },
+    summary="Receive an ATS delivery",
+)
+async def documented_receive(integration_id: uuid.UUID, request: Request) -> Response:
+    """The OpenAPI description of :func:`receive` (the plain route above answers first)."""
+    return await receive(request)
+
+
 def accept(
     integration_id: uuid.UUID, headers: Mapping[str, str], body: bytes
 ) -> tuple[int, dict[str, Any], dict[str, str]]:
