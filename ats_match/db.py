@@ -20,9 +20,9 @@ from ats_match.settings import get_settings
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, pre_ping: bool = True, **options: Any) -> Engine:
     """An engine for ``url``; SQLite gets WAL, a busy timeout and enforced foreign keys."""
-    kwargs: dict[str, Any] = {"pool_pre_ping": True}
+    kwargs: dict[str, Any] = {"pool_pre_ping": pre_ping, **options}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
     engine = create_engine(url, **kwargs)
@@ -47,6 +47,22 @@ def _engine_for(url: str) -> Engine:
 def get_engine() -> Engine:
     """The process-wide engine for the configured database."""
     return _engine_for(get_settings().resolved_database_url)
+
+
+@lru_cache(maxsize=4)
+def _ingest_engine_for(url: str) -> Engine:
+    options: dict[str, Any] = {"isolation_level": "AUTOCOMMIT"}
+    if not url.startswith("sqlite"):
+        options["pool_size"] = 20
+    return make_engine(url, pre_ping=False, **options)
+
+
+def get_ingest_engine() -> Engine:
+    """The webhook endpoint's engine: autocommit (the inbox INSERT is one statement: it is its
+    own transaction, with no BEGIN / COMMIT round trips), no pre-ping ``SELECT 1`` per checkout
+    (the endpoint retries once on a connection the server dropped) and a pool sized for the
+    request threads."""
+    return _ingest_engine_for(get_settings().resolved_database_url)
 
 
 @contextmanager

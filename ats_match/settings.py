@@ -14,6 +14,8 @@ from typing import Annotated, Self
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from ats_match.crypto import derived_key, valid_fernet_key
+
 PLACEHOLDER_SECRETS = frozenset({"", "changethis", "change-me", "dev-insecure-secret", "secret"})
 DEV_SECRET = "dev-insecure-secret"  # noqa: S105 - the development placeholder, refused elsewhere
 
@@ -39,6 +41,9 @@ class Settings(BaseSettings):
     broker_visibility_timeout: int = 3600
     """Seconds before Redis hands an unacknowledged job (its worker died) to another worker."""
     secret_key: str = DEV_SECRET
+    encryption_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    """Fernet keys for secrets at rest (comma-separated; the first encrypts, all decrypt, so a
+    key is rotated by putting the new one first). Empty: derived from ``secret_key``."""
     base_url: str = "http://127.0.0.1:8000"
 
     # Network discipline: hosts (or CIDRs) that may be fetched even though they are private or
@@ -64,9 +69,10 @@ class Settings(BaseSettings):
     @classmethod
     def _split_lists(cls, data: object) -> object:
         if isinstance(data, dict):
-            hosts = data.get("fetch_allow_hosts")
-            if isinstance(hosts, str):
-                data["fetch_allow_hosts"] = [h.strip() for h in hosts.split(",") if h.strip()]
+            for name in ("fetch_allow_hosts", "encryption_keys"):
+                value = data.get(name)
+                if isinstance(value, str):
+                    data[name] = [h.strip() for h in value.split(",") if h.strip()]
         return data
 
     @model_validator(mode="after")
@@ -75,7 +81,20 @@ class Settings(BaseSettings):
             raise ValueError(
                 "ATS_MATCH_SECRET_KEY is a placeholder; set a long random value in production"
             )
+        for key in self.encryption_keys:
+            if self.environment == Environment.PRODUCTION and key in PLACEHOLDER_SECRETS:
+                raise ValueError("ATS_MATCH_ENCRYPTION_KEYS holds a placeholder key")
+            if not valid_fernet_key(key):
+                raise ValueError(
+                    "each ATS_MATCH_ENCRYPTION_KEYS entry must be a Fernet key "
+                    "(32 url-safe base64-encoded bytes: Fernet.generate_key())"
+                )
         return self
+
+    @property
+    def resolved_encryption_keys(self) -> list[str]:
+        """The keys that encrypt (first) and decrypt secrets at rest."""
+        return self.encryption_keys or [derived_key(self.secret_key)]
 
     @property
     def resolved_database_url(self) -> str:

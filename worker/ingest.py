@@ -19,6 +19,7 @@ from ats_match.models import (
     Application,
     Candidate,
     Credential,
+    DeliveryStatus,
     Integration,
     Job,
     WebhookDelivery,
@@ -53,7 +54,7 @@ def ingest_delivery(
     integration = scoped(session, Integration, organization_id, delivery.integration_id)
     assert integration is not None
     payload = application_from_delivery(integration, delivery, attachment_fetcher())  # vendor hook
-    mark_handled(delivery)
+    mark_handled(delivery, status=DeliveryStatus.IGNORED if payload is None else None)
     session.add(delivery)
     if payload is None:
         return None

@@ -19,8 +19,9 @@ from celery import Task
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from ats_match.db import get_engine, unit_of_work
+from ats_match.errors import AtsMatchError
 from ats_match.models import AuditLog
-from ats_match.services import notify, outbox
+from ats_match.services import inbox, notify, outbox
 from ats_match.settings import get_settings
 from worker import pipeline
 from worker.celery_app import celery_app, publish
@@ -59,7 +60,10 @@ def _relay_staged(staged: list[uuid.UUID]) -> None:
 def _run(task: Task, stage: Any, *args: Any) -> None:
     """Run a pipeline stage in a unit of work unless this job already ran, then publish the jobs
     it staged."""
-    job_id = task.request.id
+    _run_job(task.request.id, stage, *args)
+
+
+def _run_job(job_id: str | None, stage: Any, *args: Any) -> None:
     try:
         with unit_of_work() as session:
             if outbox.already_completed(session, job_id):
@@ -101,16 +105,41 @@ STAMPED_TASKS = frozenset(
 
 @celery_app.task(name="ats_match.relay_outbox")
 def relay_outbox() -> int:
-    """Publish jobs left in the outbox (e.g. while the broker was down), and again those the
-    broker lost (published, never completed, well past the visibility timeout)."""
+    """Publish jobs left in the outbox (e.g. while the broker was down), again those the broker
+    lost (published, never completed, well past the visibility timeout), and deliveries left in
+    the inbox (the server process that stored them died before its relay ran)."""
     timeout = timedelta(seconds=get_settings().broker_visibility_timeout)
     lost = outbox.LostJobs(after=max(timeout * 2, timedelta(minutes=30)), task_names=STAMPED_TASKS)
-    return outbox.relay(get_engine(), publish, lost=lost)
+    return outbox.relay(get_engine(), publish, lost=lost) + inbox.relay_deliveries(
+        get_engine(), publish
+    )
 
 
 @celery_app.task(name="ats_match.process_delivery", base=PipelineTask, bind=True)
 def process_delivery(self: Task, organization_id: str, delivery_id: str) -> None:
-    _run(self, pipeline.process_delivery, uuid.UUID(organization_id), uuid.UUID(delivery_id))
+    """Ingest one delivery; a domain error (unmappable, vendor refused, not ready) is stored as
+    the delivery's reason instead of vanishing with a failed task."""
+    _ingest(self.request.id, organization_id, delivery_id)
+
+
+def _ingest(job_id: str | None, organization_id: str, delivery_id: str) -> None:
+    try:
+        _run_job(
+            job_id, pipeline.process_delivery, uuid.UUID(organization_id), uuid.UUID(delivery_id)
+        )
+    except AtsMatchError as exc:
+        inbox.record_failure(get_engine(), uuid.UUID(delivery_id), f"{exc.code}: {exc.message}")
+
+
+@celery_app.task(name=inbox.PROCESS_TASK, base=PipelineTask)
+def process_deliveries(organization_id: str, delivery_ids: list[str]) -> None:
+    """The relay's batch: each delivery in its own transaction; one that fails transiently is
+    handed to its own ``process_delivery`` job, retried with backoff, the rest go on."""
+    for delivery_id in delivery_ids:
+        try:
+            _ingest(None, organization_id, delivery_id)
+        except Exception:
+            process_delivery.apply_async(args=[organization_id, delivery_id], countdown=2)
 
 
 @celery_app.task(name="ats_match.process_credential", base=PipelineTask, bind=True)
@@ -142,7 +171,13 @@ def rescore_job(self: Task, organization_id: str, job_id: str) -> None:
 def deliver_event(organization_id: str, event_id: str) -> None:
     """Send one result event to its ATS; failures are rescheduled by ``deliver_due``."""
     with unit_of_work() as session:
-        notify.deliver(session, uuid.UUID(organization_id), uuid.UUID(event_id), pipeline.post_json)
+        notify.deliver(
+            session,
+            uuid.UUID(organization_id),
+            uuid.UUID(event_id),
+            pipeline.post_json,
+            pipeline.shared_fetcher(),
+        )
 
 
 @celery_app.task(name="ats_match.deliver_due")
@@ -151,7 +186,13 @@ def deliver_due() -> int:
     with unit_of_work() as session:
         due = notify.due_events(session)
         for event in due:
-            notify.deliver(session, event.organization_id, event.id, pipeline.post_json)
+            notify.deliver(
+                session,
+                event.organization_id,
+                event.id,
+                pipeline.post_json,
+                pipeline.shared_fetcher(),
+            )
     return len(due)
 
 

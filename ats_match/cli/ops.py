@@ -26,11 +26,23 @@ def db_upgrade(revision: str = "head") -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(help="Server processes sharing the port (e.g. one per core).")
+    ] = 1,
+    access_log: Annotated[bool, typer.Option(help="Log one line per request.")] = True,
 ) -> None:
     """Serve the JSON API, the webhooks and the dashboard."""
     import uvicorn
 
-    uvicorn.run("web.app:create_app", factory=True, host=host, port=port, log_level="info")
+    uvicorn.run(
+        "web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=access_log,
+        log_level="info",
+    )
 
 
 def worker(

@@ -19,6 +19,7 @@ from ats_match.models.hiring import (
     RequirementSet,
 )
 from ats_match.models.integrations import (
+    DeliveryStatus,
     Integration,
     OutboundEvent,
     OutboundStatus,
@@ -50,6 +51,7 @@ __all__ = [
     "CandidateSkill",
     "Credential",
     "DecisionAction",
+    "DeliveryStatus",
     "Integration",
     "IssuerRegistry",
     "Job",

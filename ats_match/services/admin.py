@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from typing import Any
 
@@ -60,6 +59,9 @@ def rotate_key(session: Session, actor: User, user_id: uuid.UUID) -> str:
 
 
 def create_integration(session: Session, actor: User, data: IntegrationCreate) -> Integration:
+    from ats_match.services.integrations import require_connector
+
+    require_connector(data.vendor)
     integration = Integration.model_validate(
         data, update={"organization_id": actor.organization_id}
     )
@@ -76,7 +78,10 @@ def create_integration(session: Session, actor: User, data: IntegrationCreate) -
 
 
 def generate_webhook_secret() -> str:
-    return "whsec_" + secrets.token_urlsafe(32)
+    """``whsec_`` + standard base64, the form Standard Webhooks libraries decode."""
+    from ats_match.webhook_signing import generate_secret
+
+    return generate_secret()
 
 
 def set_issuer_trust(

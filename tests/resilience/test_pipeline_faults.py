@@ -25,7 +25,7 @@ from ats_match.models import (
     Score,
     VerificationResult,
 )
-from ats_match.services import outbox
+from ats_match.services import inbox, outbox
 from ats_match.settings import get_settings
 from tests.conftest import REDIS_HOST, REDIS_PORT, need_service
 from tests.support.issuer_server import IssuerServer
@@ -123,7 +123,9 @@ def _counts(url: str) -> dict[str, Any]:
 
 
 def _scored(product: Product) -> int:
-    outbox.relay(db.get_engine(), publish)  # what the periodic relay does
+    # what the periodic relay does: jobs left in the outbox, deliveries left in the inbox
+    outbox.relay(db.get_engine(), publish)
+    inbox.relay_deliveries(db.get_engine(), publish)
     return int(_counts(product.url)["scored"])
 
 

@@ -1,4 +1,5 @@
-"""Administration API: users, integrations, issuer trust (admin role)."""
+"""Administration API: users and issuer trust (admin role); integrations in
+:mod:`web.api.integrations`."""
 
 from __future__ import annotations
 
@@ -8,30 +9,20 @@ from collections.abc import Sequence
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from ats_match.models import Integration, Role, User
-from ats_match.models.integrations import IntegrationBase, IntegrationCreate, IntegrationPublic
+from ats_match.models import Role, User
 from ats_match.models.tenancy import UserCreate, UserPublic
-from ats_match.repositories import IntegrationRepository, UserRepository
+from ats_match.repositories import UserRepository
 from ats_match.security import require_role
 from ats_match.services import admin
+from web.api import integrations
 from web.deps import CurrentUser, SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["admin"])
+router.include_router(integrations.router)
 
 
 class UserWithKey(UserPublic):
     api_key: str = Field(description="Shown once; only its hash is stored.")
-
-
-class IntegrationIn(IntegrationBase):
-    webhook_secret: str | None = Field(
-        default=None, min_length=16, description="Leave empty to have one generated."
-    )
-
-
-class IntegrationWithSecret(IntegrationPublic):
-    webhook_secret: str
-    webhook_url: str
 
 
 class IssuerTrust(BaseModel):
@@ -65,31 +56,6 @@ def rotate_key(user_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> Us
     key = admin.rotate_key(session, user, user_id)
     target = UserRepository(session, user.organization_id).get_or_404(user_id)
     return UserWithKey.model_validate({**target.model_dump(), "api_key": key})
-
-
-@router.get("/integrations", response_model=list[IntegrationPublic])
-def list_integrations(session: SessionDep, user: CurrentUser) -> Sequence[Integration]:
-    require_role(user.role, Role.ADMIN)
-    return IntegrationRepository(session, user.organization_id).list(limit=1000)
-
-
-@router.post("/integrations", response_model=IntegrationWithSecret, status_code=201)
-def create_integration(
-    data: IntegrationIn, session: SessionDep, user: CurrentUser
-) -> IntegrationWithSecret:
-    require_role(user.role, Role.ADMIN)
-    secret = data.webhook_secret or admin.generate_webhook_secret()
-    create = IntegrationCreate(**data.model_dump(exclude={"webhook_secret"}), webhook_secret=secret)
-    integration = admin.create_integration(session, user, create)
-    from ats_match.settings import get_settings
-
-    return IntegrationWithSecret.model_validate(
-        {
-            **integration.model_dump(),
-            "webhook_secret": secret,
-            "webhook_url": f"{get_settings().base_url}/webhooks/{integration.id}",
-        }
-    )
 
 
 @router.put("/issuer-trust", response_model=IssuerTrust)

@@ -1,88 +1,177 @@
-"""Inbound ATS webhooks: verify the signature, store the raw delivery, acknowledge, enqueue.
+"""Inbound ATS webhooks: the minimum before the acknowledgement.
 
-The 202 goes out only after the delivery row has committed; a redelivery of the same event id
-is acknowledged again and enqueues nothing.
+Per delivery: the body read within the size limit, parsed within the depth limit, the
+signature checked over the raw bytes against the integration's cached secrets, and one
+``INSERT … ON CONFLICT DO NOTHING`` (the inbox row is the job) committed; then the answer, with
+the vendor's own success code. The relay publishes the stored jobs in batches afterwards. The
+synchronous database work runs in a worker thread, never on the event loop.
+
+Outcomes: stored for the worker (2xx), an event we do not act on (2xx, recorded as ignored), a
+redelivery (2xx, ``duplicate: true``), an application that cannot be mapped (422, stored with its
+reason), an event id reused with another body (409, stored as a conflict).
 """
 
 from __future__ import annotations
 
-import json
 import uuid
+from collections.abc import Mapping
+from typing import Any
 
-from fastapi import APIRouter, BackgroundTasks, Request
+import orjson
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
 from pydantic import BaseModel
-from sqlmodel import Session
+from sqlalchemy.exc import DBAPIError
+from starlette.concurrency import run_in_threadpool
 
-from ats_match.db import get_engine
-from ats_match.errors import InvalidInput, NotFound, PayloadTooLarge
-from ats_match.models import Integration
-from ats_match.services import outbox
-from ats_match.services.inbox import record_delivery
+from ats_match.db import get_ingest_engine
+from ats_match.errors import AtsMatchError, BadSignature, Conflict, InvalidInput, NotFound
+from ats_match.models import DeliveryStatus
+from ats_match.services import inbox, integration_cache
+from ats_match.services.payloads import parse_object
 from ats_match.settings import get_settings
-from connectors import get_connector
-from web.deps import relay_after_commit
+from connectors import Connector, get_connector
+from web.relay import delivery_relay
+from web.request_body import read_body
 
-router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+router = APIRouter(tags=["webhooks"])
+
+_DROPPED_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
 
 
 class DeliveryAck(BaseModel):
     delivery_id: uuid.UUID
     duplicate: bool
+    status: DeliveryStatus
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"body is larger than {limit} bytes")
-    body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > limit:
-            raise PayloadTooLarge(f"body is larger than {limit} bytes")
-    return bytes(body)
-
-
-@router.post("/{integration_id}", status_code=202, response_model=DeliveryAck)
-async def receive(
-    integration_id: uuid.UUID, request: Request, background: BackgroundTasks
-) -> DeliveryAck:
-    body = await _read_body(request, get_settings().max_webhook_body_bytes)
+async def receive(request: Request) -> Response:
+    """``POST /webhooks/{integration_id}``: a plain Starlette route (no dependency solving or
+    response-model validation on the hot path; the answer shape is :class:`DeliveryAck`)."""
+    try:
+        integration_id = uuid.UUID(request.path_params["integration_id"])
+    except ValueError:
+        raise NotFound("no active integration with this id") from None
+    body = await read_body(request, get_settings().max_webhook_body_bytes)
     headers = {k.lower(): v for k, v in request.headers.items()}
-    with Session(get_engine(), expire_on_commit=False) as session:
-        integration = session.get(Integration, integration_id)
-        if integration is None or not integration.active:
-            raise NotFound("no active integration with this id")
-        connector = get_connector(integration.vendor)
-        connector.verify_signature(headers, body, (integration.webhook_secret,))
+    status, content, extra = await run_in_threadpool(accept, integration_id, headers, body)
+    if content.get("status") == DeliveryStatus.RECEIVED and not content.get("duplicate"):
+        delivery_relay().wake()  # the broker publish is batched by the relay, off this path
+    return Response(orjson.dumps(content), status, extra, media_type="application/json")
+
+
+router.add_route("/webhooks/{integration_id}", receive, methods=["POST"])
+
+
+@router.post(
+    "/webhooks/{integration_id}",
+    status_code=202,
+    response_model=DeliveryAck,
+    responses={
+        200: {"description": "accepted (vendors that count only 200, e.g. Greenhouse)"},
+        401: {"description": "bad signature"},
+        409: {"description": "event id reused with another body (stored as a conflict)"},
+        413: {"description": "body too large"},
+        422: {"description": "not JSON, too deep, or an application that cannot be mapped"},
+    },
+    summary="Receive an ATS delivery",
+)
+async def documented_receive(integration_id: uuid.UUID, request: Request) -> Response:
+    """The OpenAPI description of :func:`receive` (the plain route above answers first)."""
+    return await receive(request)
+
+
+def accept(
+    integration_id: uuid.UUID, headers: Mapping[str, str], body: bytes
+) -> tuple[int, dict[str, Any], dict[str, str]]:
+    """The synchronous request path (runs in a thread): (status, JSON body, extra headers)."""
+    engine = get_ingest_engine()
+    view = integration_cache.get(engine, integration_id)
+    if view is None or not view.active:
+        raise NotFound("no active integration with this id")
+    connector = _connector(view.vendor)
+    handshake = connector.handshake(headers, body)
+    if handshake is not None:
+        return 200, {"handshake": True}, dict(handshake)
+    payload = parse_object(body, get_settings().max_json_depth)
+    try:
+        connector.verify_signature(headers, body, view.secrets)
+    except BadSignature:
+        if view.fresh:
+            raise
+        view = integration_cache.get(engine, integration_id, fresh=True)  # rotated elsewhere?
+        if view is None or not view.active:
+            raise NotFound("no active integration with this id") from None
+        connector.verify_signature(headers, body, view.secrets)
+    incoming = _classify(connector, view, headers, body, payload)
+    stored = _store(engine, incoming)
+    return _answer(connector, stored)
+
+
+def _connector(vendor: str) -> Connector:
+    try:
+        return get_connector(vendor)
+    except LookupError as exc:
+        raise InvalidInput(str(exc)) from exc
+
+
+def _classify(
+    connector: Connector,
+    view: integration_cache.IntegrationView,
+    headers: Mapping[str, str],
+    body: bytes,
+    payload: Mapping[str, Any],
+) -> inbox.Incoming:
+    """Is this an application for the worker, an event we only record, or one we refuse?"""
+    status, reason = DeliveryStatus.RECEIVED, None
+    try:
+        if not connector.describes_application(payload):
+            status = DeliveryStatus.IGNORED
+            reason = "not an application event: acknowledged and recorded"
+    except AtsMatchError as exc:  # it names an application we cannot map
+        status, reason = DeliveryStatus.REJECTED, exc.message
+    return inbox.Incoming(
+        organization_id=view.organization_id,
+        integration_id=view.id,
+        external_id=connector.event_id(headers, body)[:300],
+        event_type=connector.event_type(headers, payload),
+        headers={k: v for k, v in headers.items() if k not in _DROPPED_HEADERS},
+        body=body,
+        status=status,
+        reason=reason,
+    )
+
+
+def _store(engine: Any, incoming: inbox.Incoming) -> inbox.Stored:
+    for attempt in (1, 2):
         try:
-            payload = json.loads(body)
-        except ValueError as exc:
-            raise InvalidInput(f"body is not JSON: {exc}") from exc
-        if not isinstance(payload, dict):
-            raise InvalidInput("body must be a JSON object")
-        delivery, created = record_delivery(
-            session,
-            organization_id=integration.organization_id,
-            integration_id=integration.id,
-            external_id=connector.event_id(headers, body),
-            event_type=connector.event_type(headers, payload),
-            headers=_safe_headers(headers),
-            body=body,
+            with engine.connect() as connection:  # autocommit: durable before we answer
+                return inbox.store(connection, incoming)
+        except DBAPIError as exc:
+            # No pre-ping per request: a connection the server dropped fails once, is
+            # invalidated by the pool, and the insert is tried again on a fresh one.
+            if attempt == 2 or not exc.connection_invalidated:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _answer(
+    connector: Connector, stored: inbox.Stored
+) -> tuple[int, dict[str, Any], dict[str, str]]:
+    ack = {
+        "delivery_id": str(stored.delivery_id),
+        "duplicate": stored.duplicate,
+        "status": stored.status.value,
+    }
+    if stored.status == DeliveryStatus.REJECTED:
+        error = InvalidInput(stored.reason or "the delivery cannot be mapped to an application")
+        return error.status_code, {"error": error.code, "detail": error.message, **ack}, {}
+    if stored.status == DeliveryStatus.CONFLICT:
+        conflict = Conflict(stored.reason or "event id reused with another body")
+        extra = {"conflict_of": str(stored.conflict_of)} if stored.conflict_of else {}
+        return (
+            conflict.status_code,
+            {"error": conflict.code, "detail": conflict.message, **ack, **extra},
+            {},
         )
-        if created:
-            outbox.enqueue(
-                session,
-                integration.organization_id,
-                "ats_match.process_delivery",
-                str(integration.organization_id),
-                str(delivery.id),
-            )
-        session.commit()  # durable before we acknowledge
-    background.add_task(relay_after_commit, outbox.staged(session))
-    return DeliveryAck(delivery_id=delivery.id, duplicate=not created)
-
-
-def _safe_headers(headers: dict[str, str]) -> dict[str, str]:
-    """Headers worth keeping for audit; credentials and cookies are dropped."""
-    dropped = {"authorization", "cookie", "proxy-authorization"}
-    return {k: v for k, v in headers.items() if k not in dropped}
+    return connector.success_status, ack, {}

@@ -1,0 +1,215 @@
+"""Integration admin API (admin role): create, read, PATCH (rotate the secret, change the
+subscriber URL, disable), DELETE (disable); the inbound delivery log with raw bodies and
+outcomes; outbound events with manual redelivery."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel, Field
+
+from ats_match.models import (
+    DeliveryStatus,
+    Integration,
+    OutboundEvent,
+    OutboundStatus,
+    Role,
+    WebhookDelivery,
+)
+from ats_match.models.integrations import (
+    IntegrationBase,
+    IntegrationCreate,
+    IntegrationPublic,
+    IntegrationUpdate,
+)
+from ats_match.repositories import IntegrationRepository
+from ats_match.security import require_role
+from ats_match.services import admin, integrations
+from ats_match.settings import get_settings
+from web.deps import CurrentUser, SessionDep
+
+router = APIRouter(tags=["integrations"])
+
+
+class IntegrationIn(IntegrationBase):
+    webhook_secret: str | None = Field(
+        default=None, min_length=16, description="Leave empty to have one generated."
+    )
+    api_token: str | None = Field(default=None, max_length=2000)
+    settings: dict[str, Any] = Field(default_factory=dict)
+
+
+class IntegrationDetail(IntegrationPublic):
+    webhook_url: str
+    setup_steps: list[str]
+
+
+class IntegrationWithSecret(IntegrationDetail):
+    webhook_secret: str = Field(description="Shown when created or rotated; stored encrypted.")
+
+
+class DeliveryOut(BaseModel):
+    id: uuid.UUID
+    external_id: str
+    event_type: str
+    status: DeliveryStatus
+    error: str | None
+    received_at: datetime
+    handled_at: datetime | None
+    dispatched_at: datetime | None
+    conflict_of: uuid.UUID | None
+    attempts: int
+    headers: dict[str, Any]
+    body: str
+    body_encoding: str = Field(description="'utf-8', or 'base64' for bytes that are not text")
+
+
+class EventOut(BaseModel):
+    id: uuid.UUID
+    event_type: str
+    status: OutboundStatus
+    attempts: int
+    last_error: str | None
+    next_attempt_at: datetime | None
+    created_at: datetime
+    sent_at: datetime | None
+    payload: dict[str, Any]
+
+
+def _detail(integration: Integration, secret: str | None = None) -> dict[str, Any]:
+    from connectors import get_connector
+
+    url = f"{get_settings().base_url}/webhooks/{integration.id}"
+    steps = get_connector(str(getattr(integration.vendor, "value", integration.vendor))).setup_steps
+    shown = secret or "(the integration secret)"
+    data = {
+        **IntegrationPublic.model_validate(integration).model_dump(),
+        "webhook_url": url,
+        "setup_steps": [s.format(webhook_url=url, secret=shown) for s in steps],
+    }
+    return {**data, "webhook_secret": secret} if secret else data
+
+
+@router.get("/integrations", response_model=list[IntegrationPublic])
+def list_integrations(session: SessionDep, user: CurrentUser) -> Sequence[Integration]:
+    require_role(user.role, Role.ADMIN)
+    return IntegrationRepository(session, user.organization_id).list(limit=1000)
+
+
+@router.post("/integrations", response_model=IntegrationWithSecret, status_code=201)
+def create_integration(
+    data: IntegrationIn, session: SessionDep, user: CurrentUser
+) -> dict[str, Any]:
+    require_role(user.role, Role.ADMIN)
+    secret = data.webhook_secret or admin.generate_webhook_secret()
+    create = IntegrationCreate(**data.model_dump(exclude={"webhook_secret"}), webhook_secret=secret)
+    return _detail(admin.create_integration(session, user, create), secret)
+
+
+@router.get("/integrations/{integration_id}", response_model=IntegrationDetail)
+def get_integration(
+    integration_id: uuid.UUID, session: SessionDep, user: CurrentUser
+) -> dict[str, Any]:
+    require_role(user.role, Role.ADMIN)
+    return _detail(integrations.get(session, user, integration_id))
+
+
+@router.patch(
+    "/integrations/{integration_id}",
+    response_model=IntegrationWithSecret | IntegrationDetail,
+)
+def patch_integration(
+    integration_id: uuid.UUID, data: IntegrationUpdate, session: SessionDep, user: CurrentUser
+) -> dict[str, Any]:
+    """Change fields; ``rotate_secret`` (or a new ``webhook_secret``) rotates with an overlap
+    window of ``overlap_seconds`` during which the previous secret is still accepted."""
+    require_role(user.role, Role.ADMIN)
+    integration = integrations.get(session, user, integration_id)
+    fields = {"name", "outbound_url", "active", "api_token", "settings"}
+    changes = data.model_dump(include=fields, exclude_unset=True)
+    if changes:
+        integrations.update(session, user, integration, changes)
+    secret = None
+    if data.rotate_secret or data.webhook_secret:
+        secret = integrations.rotate_secret(
+            session,
+            user,
+            integration,
+            new_secret=data.webhook_secret,
+            overlap=timedelta(seconds=data.overlap_seconds),
+        )
+    return _detail(integration, secret)
+
+
+@router.delete("/integrations/{integration_id}", status_code=204)
+def delete_integration(
+    integration_id: uuid.UUID, session: SessionDep, user: CurrentUser
+) -> Response:
+    """Disable: deliveries are refused from now on; the logs are kept."""
+    require_role(user.role, Role.ADMIN)
+    integrations.disable(session, user, integrations.get(session, user, integration_id))
+    return Response(status_code=204)
+
+
+@router.get("/integrations/{integration_id}/deliveries", response_model=list[DeliveryOut])
+def list_deliveries(
+    integration_id: uuid.UUID,
+    session: SessionDep,
+    user: CurrentUser,
+    status: DeliveryStatus | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[DeliveryOut]:
+    """The inbound delivery log: raw bodies, headers kept, outcome and reason."""
+    require_role(user.role, Role.ADMIN)
+    integrations.get(session, user, integration_id)
+    rows = integrations.deliveries(
+        session, user, integration_id, status=status, limit=min(limit, 500), offset=offset
+    )
+    return [_delivery(row) for row in rows]
+
+
+def _delivery(row: WebhookDelivery) -> DeliveryOut:
+    try:
+        body, encoding = row.body.decode(), "utf-8"
+    except UnicodeDecodeError:
+        body, encoding = base64.b64encode(row.body).decode(), "base64"
+    dropped = {"body", "organization_id", "integration_id", "body_sha256"}
+    fields = row.model_dump(exclude=dropped, warnings=False)
+    fields["status"] = DeliveryStatus(fields["status"])
+    return DeliveryOut(**fields, body=body, body_encoding=encoding)
+
+
+@router.get("/integrations/{integration_id}/events", response_model=list[EventOut])
+def list_events(
+    integration_id: uuid.UUID,
+    session: SessionDep,
+    user: CurrentUser,
+    status: OutboundStatus | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Sequence[OutboundEvent]:
+    """Outbound result events: sent, pending (with the next attempt), failed, blocked."""
+    require_role(user.role, Role.ADMIN)
+    integrations.get(session, user, integration_id)
+    return integrations.events(
+        session, user, integration_id, status=status, limit=min(limit, 500), offset=offset
+    )
+
+
+@router.post(
+    "/integrations/{integration_id}/events/{event_id}/redeliver",
+    response_model=EventOut,
+    status_code=202,
+)
+def redeliver_event(
+    integration_id: uuid.UUID, event_id: uuid.UUID, session: SessionDep, user: CurrentUser
+) -> OutboundEvent:
+    require_role(user.role, Role.ADMIN)
+    integrations.get(session, user, integration_id)
+    return integrations.redeliver(session, user, integration_id, event_id)
