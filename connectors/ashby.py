@@ -10,8 +10,6 @@ with a JSON body and Basic auth (API key as the user name).
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, ClassVar
@@ -32,6 +30,7 @@ from connectors.base import (
 from connectors.common import (
     api_config,
     check_any,
+    envelope_id,
     items,
     mapping,
     parse_time,
@@ -68,13 +67,7 @@ class AshbyConnector(Connector, ResultWriter):
         check_any([digest.lower()], body, secrets)
 
     def event_id(self, headers: Mapping[str, str], body: bytes) -> str:
-        try:
-            envelope = json.loads(body)
-        except ValueError:
-            envelope = None
-        if isinstance(envelope, Mapping) and envelope.get("webhookActionId"):
-            return str(envelope["webhookActionId"])
-        return hashlib.sha256(body).hexdigest()
+        return envelope_id(body, "webhookActionId")
 
     def event_type(self, headers: Mapping[str, str], payload: Mapping[str, Any]) -> str:
         return str(payload.get("action") or "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import mimetypes
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -16,6 +17,26 @@ from connectors.base import Attachment
 from connectors.vendor_http import VendorConfig
 
 Digest = Callable[[bytes, bytes], str]
+
+
+def body_digest(body: bytes) -> str:
+    """The inbox key of a delivery whose vendor sends no event id: redeliveries are identical."""
+    return hashlib.sha256(body).hexdigest()
+
+
+def envelope(body: bytes) -> Mapping[str, Any]:
+    """The delivery's JSON object, or an empty mapping when the body is not one."""
+    try:
+        found = json.loads(body)
+    except ValueError:
+        return {}
+    return found if isinstance(found, Mapping) else {}
+
+
+def envelope_id(body: bytes, key: str) -> str:
+    """The envelope's ``key`` as the event id, else the body's digest."""
+    value = envelope(body).get(key)
+    return str(value) if value else body_digest(body)
 
 
 def hex_hmac(key: bytes, message: bytes) -> str:

@@ -10,7 +10,6 @@ downloads the files at once.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
@@ -29,6 +28,7 @@ from connectors.base import (
 )
 from connectors.common import (
     api_config,
+    body_digest,
     check_any,
     full_name,
     items,
@@ -78,7 +78,7 @@ class GreenhouseConnector(Connector, ResultWriter):
         check_any([digest.lower()], body, secrets)
 
     def event_id(self, headers: Mapping[str, str], body: bytes) -> str:
-        return headers.get("greenhouse-event-id") or hashlib.sha256(body).hexdigest()
+        return headers.get("greenhouse-event-id") or body_digest(body)
 
     def event_type(self, headers: Mapping[str, str], payload: Mapping[str, Any]) -> str:
         return str(payload.get("action") or "")

@@ -10,7 +10,6 @@ delivery is only an authenticated "go and read" trigger: everything is read back
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -31,8 +30,10 @@ from connectors.base import (
 )
 from connectors.common import (
     api_config,
+    body_digest,
     check_any,
     check_fresh,
+    envelope,
     full_name,
     items,
     mapping,
@@ -87,16 +88,12 @@ class LeverConnector(Connector, ResultWriter):
         check_fresh(triggered / 1000, self._now(), TOLERANCE_SECONDS, "triggeredAt")
 
     def event_id(self, headers: Mapping[str, str], body: bytes) -> str:
-        try:
-            envelope = json.loads(body)
-        except ValueError:
-            envelope = None
-        if isinstance(envelope, Mapping):
-            if envelope.get("id"):
-                return str(envelope["id"])
-            if envelope.get("token") and envelope.get("triggeredAt"):
-                return f"{envelope['token']}:{envelope['triggeredAt']}"
-        return hashlib.sha256(body).hexdigest()
+        found = envelope(body)
+        if found.get("id"):
+            return str(found["id"])
+        if found.get("token") and found.get("triggeredAt"):
+            return f"{found['token']}:{found['triggeredAt']}"
+        return body_digest(body)
 
     def event_type(self, headers: Mapping[str, str], payload: Mapping[str, Any]) -> str:
         return str(payload.get("event") or "")

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
@@ -33,6 +32,7 @@ from connectors.base import (
 )
 from connectors.common import (
     api_config,
+    body_digest,
     check_any,
     full_name,
     items,
@@ -90,7 +90,7 @@ class TeamtailorConnector(Connector, ResultWriter):
         raise BadSignature("signature does not match the payload")
 
     def event_id(self, headers: Mapping[str, str], body: bytes) -> str:
-        return hashlib.sha256(body).hexdigest()
+        return body_digest(body)
 
     def event_type(self, headers: Mapping[str, str], payload: Mapping[str, Any]) -> str:
         inner = payload.get("payload")

@@ -9,8 +9,6 @@ S3 link downloaded at once.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
@@ -26,6 +24,7 @@ from connectors.base import (
 from connectors.common import (
     api_config,
     check_any,
+    envelope_id,
     full_name,
     items,
     mapping,
@@ -64,13 +63,7 @@ class WorkableConnector(Connector, ResultWriter):
         check_any([headers.get("x-workable-signature", "").lower()], body, secrets)
 
     def event_id(self, headers: Mapping[str, str], body: bytes) -> str:
-        try:
-            envelope = json.loads(body)
-        except ValueError:
-            envelope = None
-        if isinstance(envelope, Mapping) and envelope.get("id"):
-            return str(envelope["id"])
-        return hashlib.sha256(body).hexdigest()
+        return envelope_id(body, "id")
 
     def event_type(self, headers: Mapping[str, str], payload: Mapping[str, Any]) -> str:
         return str(payload.get("event_type") or "")
