@@ -20,7 +20,7 @@ from ats_match.verification.answers import Authenticity, EvidenceTier, Holder, V
 from ats_match.verification.platforms import LinkFacts
 from ats_match.verification.report import Check, CheckStatus, VerificationReport
 from ats_match.verification.validity import parse_time
-from ats_match.verification.verdicts import _validity_words, build_report
+from ats_match.verification.verdicts import build_report, validity_words
 
 LINK_FORMAT_NAME = "platform-link"
 
@@ -95,7 +95,7 @@ def report_for_link(
     )
     report.evidence_tier = facts.status
     if facts.status == EvidenceTier.PLATFORM_PAGE:
-        words = _validity_words(report.validity)
+        words = validity_words(report.validity)
         report.label = f"Verification page on {facts.platform or 'the platform'}" + (
             f" · {words}" if words else ""
         )

@@ -348,9 +348,8 @@ def _one_proof(
 
 
 def _refuse_early(proof: dict[str, Any], issuer: str, now: datetime) -> str | None:
-    """Reasons to refuse a proof before fetching or canonicalising anything."""
-    if di.suite_of(proof) is None:
-        return f"proof type {proof.get('type')!r} {proof.get('cryptosuite') or ''} is not supported"
+    """Reasons to refuse a proof (of a supported suite) before fetching or canonicalising
+    anything."""
     if proof.get("proofPurpose") != "assertionMethod":
         return f"proof purpose {proof.get('proofPurpose')!r} is not assertionMethod"
     method = proof.get("verificationMethod")

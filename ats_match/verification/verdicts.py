@@ -286,7 +286,7 @@ def label_of(answers: Answers) -> str:
         again = " (retrying)" if auth.detail.get("retry") else ""
         return f"Could not check{' yet' if again else ''}: {_sentence(auth.reason)}{again}"
     parts = ["Genuine"]
-    validity = _validity_words(answers.validity)
+    validity = validity_words(answers.validity)
     if validity:
         parts.append(validity)
     holder = _HOLDER_WORDS.get(answers.holder.status)
@@ -306,7 +306,7 @@ _HOLDER_WORDS: dict[str, str] = {
 }
 
 
-def _validity_words(answer: Answer) -> str:
+def validity_words(answer: Answer) -> str:
     status = answer.status
     when = _day(answer.detail.get("date"))
     if status == Validity.EXPIRED:
