@@ -1,0 +1,67 @@
+"""Conditions judged on a candidate's whole record rather than on one piece of evidence.
+
+What: a ``stack`` (holds a pathway's level N, or every part that composes it) or a ``focus``
+(how many genuine credentials fall within the role's skill families, whether they progress)
+cannot be answered credential by credential the way a ``skill`` or ``credential`` leaf is: they
+look at how the candidate's credentials relate to each other. A schema node of such a kind
+implements :class:`CandidateLevelNode`; compiling it gives a :class:`CandidateLevelCheck`, which
+every evaluation path (the explained oracle and the fast ranking path) calls once per candidate.
+
+Why a protocol of its own: the evaluators stay ignorant of what a stack or a focus is, and a new
+candidate-level condition is added without touching them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol, runtime_checkable
+
+from rules.inputs import CandidateEvidence
+from rules.results import EvidenceItem
+
+
+@dataclass(frozen=True)
+class CandidateAssessment:
+    """What a candidate-level condition found for one candidate."""
+
+    value: float
+    """Like a leaf's best value: 1 met, 0 < v < 1 partly met (the fraction), 0 undecided
+    (needs review), -1 unmet."""
+    evidence: tuple[EvidenceItem, ...]
+    """The credentials it counted and those it did not, each with its reason."""
+    reason: str
+    """One sentence a recruiter understands, e.g. "3 related credentials building from
+    foundation to advanced; 9 unrelated not counted"."""
+
+
+@runtime_checkable
+class CandidateLevelCheck(Protocol):
+    """A compiled candidate-level condition. Must be pure and deterministic: adding evidence
+    never lowers its value, and the order of credentials never matters."""
+
+    kind: str
+    """The condition's key in the requirement set (``stack``, ``focus``)."""
+    label: str
+    """What recruiters see for the condition."""
+
+    def assess(self, candidate: CandidateEvidence, reference: date) -> CandidateAssessment: ...
+
+
+@dataclass(frozen=True)
+class CompileContext:
+    """Organisation data a requirement set refers to by id (an employer's pathways, the skill
+    families of the taxonomy), handed to compilation. Evaluators pass it through unread; the
+    candidate-level conditions own what its fields hold."""
+
+    pathways: Mapping[str, object] = field(default_factory=dict)
+    skill_families: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """Skill URI -> the ESCO skill-family URIs it falls under."""
+
+
+@runtime_checkable
+class CandidateLevelNode(Protocol):
+    """A requirement-set schema node whose condition is judged on the whole candidate."""
+
+    def compile_check(self, context: CompileContext) -> CandidateLevelCheck: ...
