@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from ats_match.settings import get_settings
-from web import actions, dashboard, docs, errors, ranking_page, signin
+from web import actions, dashboard, docs, errors, ranking_page, signin, sso
 from web.api import (
     admin,
     assessments,
@@ -50,6 +50,7 @@ def create_app() -> FastAPI:
         trust,
         wallets,
         signin,
+        sso,
         actions,
         ranking_page,
         dashboard,

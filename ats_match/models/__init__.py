@@ -28,6 +28,7 @@ from ats_match.models.integrations import (
     WebhookDelivery,
 )
 from ats_match.models.skills import SkillFile, SkillFileKind
+from ats_match.models.sso import SsoConnection
 from ats_match.models.tenancy import Organization, Role, User
 from ats_match.models.trust import IssuerRegistry, RegistryKind
 from ats_match.models.wallets import PresentationProtocol, PresentationRequest, ProvenDid
@@ -69,6 +70,7 @@ __all__ = [
     "Skill",
     "SkillFile",
     "SkillFileKind",
+    "SsoConnection",
     "TaskOutbox",
     "Taxonomy",
     "User",
