@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from ats_match.settings import get_settings
-from web import actions, dashboard, docs, errors, ranking_page, signin, sso
+from web import actions, admin_pages, dashboard, docs, errors, ranking_page, signin, sso
 from web.api import (
     admin,
     assessments,
@@ -53,6 +53,7 @@ def create_app() -> FastAPI:
         sso,
         actions,
         ranking_page,
+        admin_pages,
         dashboard,
     )
     app.include_router(assessments.router)  # Greenhouse Assessment Partner API

@@ -30,7 +30,6 @@ from ats_match.models.integrations import (
 from ats_match.repositories import IntegrationRepository
 from ats_match.security import require_role
 from ats_match.services import admin, integrations
-from ats_match.settings import get_settings
 from web.deps import CurrentUser, SessionDep
 
 router = APIRouter(tags=["integrations"])
@@ -82,15 +81,9 @@ class EventOut(BaseModel):
 
 
 def _detail(integration: Integration, secret: str | None = None) -> dict[str, Any]:
-    from connectors import get_connector
-
-    url = f"{get_settings().base_url}/webhooks/{integration.id}"
-    steps = get_connector(str(getattr(integration.vendor, "value", integration.vendor))).setup_steps
-    shown = secret or "(the integration secret)"
     data = {
         **IntegrationPublic.model_validate(integration).model_dump(),
-        "webhook_url": url,
-        "setup_steps": [s.format(webhook_url=url, secret=shown) for s in steps],
+        **integrations.setup_view(integration, secret),
     }
     return {**data, "webhook_secret": secret} if secret else data
 
