@@ -163,6 +163,8 @@ def _deciding(cond: ConditionResult) -> EvidenceItem | None:
 
 def condition_phrase(cond: ConditionResult) -> str:
     """Why a condition came out as it did, without its label."""
+    if cond.reason is not None:
+        return cond.reason
     if cond.kind in ("skill", "credential"):
         item = _deciding(cond)
         if item is None:
