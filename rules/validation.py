@@ -176,6 +176,8 @@ class TaxonomyHooks:
     known_skill: KnownSkill
     resolve_label: ResolveLabel
     narrower: Callable[[str], list[str]]
+    broader: Callable[[str], list[str]] = lambda uri: []
+    """The skill's broader concepts (what ``focus`` groups skills by)."""
 
 
 def taxonomy_hooks(catalog: SkillCatalog) -> TaxonomyHooks:
@@ -189,4 +191,13 @@ def taxonomy_hooks(catalog: SkillCatalog) -> TaxonomyHooks:
         known_skill=catalog.__contains__,
         resolve_label=resolve,
         narrower=lambda uri: [s.uri for s in catalog.narrower(uri)],
+        broader=_broader_of(catalog),
     )
+
+
+def _broader_of(catalog: SkillCatalog) -> Callable[[str], list[str]]:
+    """``catalog.broader`` as URIs, when the catalog has broader links at all."""
+    broader = getattr(catalog, "broader", None)
+    if broader is None:
+        return lambda uri: []
+    return lambda uri: [s.uri for s in broader(uri)]

@@ -22,6 +22,8 @@ from ats_match.models import (
 from ats_match.models.credentials import LINK_FORMAT
 from ats_match.services.ranking import latest_verdicts
 from rules import CandidateEvidence, CredentialEvidence, ResultValue, SkillEvidence
+from rules.candidate_level import CompileContext
+from rules.families import SkillFamilies
 from rules.inputs import Association
 from rules.relations import (
     accreditors_of,
@@ -182,6 +184,12 @@ def taxonomy_hooks() -> TaxonomyHooks:
     from ats_match.taxonomy import default_taxonomy
 
     return hooks_of(default_taxonomy())
+
+
+@lru_cache(maxsize=1)
+def skill_context() -> CompileContext:
+    """What ``focus`` conditions group skills by: the default taxonomy's broader links."""
+    return CompileContext(skill_families=SkillFamilies(taxonomy_hooks().broader))
 
 
 @lru_cache(maxsize=1)
