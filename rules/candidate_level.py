@@ -52,6 +52,15 @@ class CandidateLevelCheck(Protocol):
     def assess(self, candidate: CandidateEvidence, reference: date) -> CandidateAssessment: ...
 
 
+@runtime_checkable
+class ValueOnlyCheck(Protocol):
+    """A candidate-level check that can also give its value alone, without building the
+    evidence and the sentence; the fast and batch paths call it when it is there. Must equal
+    ``assess(candidate, reference).value``."""
+
+    def value(self, candidate: CandidateEvidence, reference: date) -> float: ...
+
+
 @dataclass(frozen=True)
 class CompileContext:
     """Organisation data a requirement set refers to by id (an employer's pathways, the skill

@@ -40,7 +40,12 @@ import numpy.typing as npt
 
 from rules import codegen, explain
 from rules.acceptance import ACCEPTED, DISCOUNTED, REJECTED, Acceptance, compile_acceptance
-from rules.candidate_level import CandidateLevelCheck, CandidateLevelNode, CompileContext
+from rules.candidate_level import (
+    CandidateLevelCheck,
+    CandidateLevelNode,
+    CompileContext,
+    ValueOnlyCheck,
+)
 from rules.inputs import CandidateEvidence, CredentialEvidence, SkillEvidence
 from rules.results import ConditionResult, Evaluation, EvidenceItem, Outcome, RuleResult
 from rules.schema import (
@@ -416,6 +421,13 @@ class CheckNode(LeafNode):
         self.check, self.label, self.kind, self.reference = check, label, check.kind, reference
         self.idx = -1
         """Its slot, after every leaf's (set when the set's compilation is done)."""
+        value_only = check.value if isinstance(check, ValueOnlyCheck) else None
+        self.candidate_value: Callable[[CandidateEvidence], float] = (
+            partial(value_only, reference=reference)
+            if value_only is not None
+            else lambda cand: check.assess(cand, reference).value
+        )
+        """The fast paths' reading: the value alone (equal to ``assess(...).value``)."""
 
     def explain(
         self, cand: CandidateEvidence, creds: dict[str, CredentialEvidence]
@@ -741,7 +753,7 @@ class CompiledRequirementSet:
         """
         best = self.leaf_values(cand)
         for check in self.checks:
-            best[check.idx] = check.check.assess(cand, self.reference_date).value
+            best[check.idx] = check.candidate_value(cand)
         leaf_rule, single, weights, musts = (
             self.leaf_rule,
             self._rule_single,
@@ -822,10 +834,7 @@ class CompiledRequirementSet:
         plan.fill(cands, buf, width, ids, applied)
         # leaves x candidates, so that each leaf's codes are contiguous
         codes = np.frombuffer(buf, dtype=np.uint8).reshape(m, width).T.copy()
-        assessed = {
-            check.idx: [check.check.assess(cand, self.reference_date).value for cand in cands]
-            for check in self.checks
-        }
+        assessed = {check.idx: list(map(check.candidate_value, cands)) for check in self.checks}
         hi, lo = np.zeros(m), np.zeros(m)
         inexact = np.zeros(m, dtype=bool)
         columns: list[npt.NDArray[np.float64]] = []

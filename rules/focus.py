@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from rules.candidate_level import CandidateAssessment, CompileContext
-from rules.inputs import CandidateEvidence
+from rules.inputs import CandidateEvidence, CredentialEvidence
 from rules.record_check import CredentialJudge, Judged, aliases
 from rules.schema import EvidenceFilters, FocusNode
 from rules.stacks import pathway_from
@@ -69,19 +69,18 @@ class FocusCondition:
         return False
 
     def related_credentials(
-        self, candidate: CandidateEvidence, judged: Sequence[Judged], min_confidence: float
-    ) -> tuple[list[Judged], list[Judged]]:
+        self, candidate: CandidateEvidence, min_confidence: float
+    ) -> tuple[list[CredentialEvidence], list[CredentialEvidence]]:
         """(related, unrelated), each sorted by credential id."""
         skills: dict[str, set[str]] = {}
         for s in candidate.skills:
             if s.credential_id and s.confidence >= min_confidence:
                 skills.setdefault(s.credential_id, set()).add(s.skill_uri)
-        related: list[Judged] = []
-        unrelated: list[Judged] = []
-        for j in sorted(judged, key=lambda j: j.credential.credential_id):
-            c = j.credential
+        related: list[CredentialEvidence] = []
+        unrelated: list[CredentialEvidence] = []
+        for c in sorted(candidate.credentials, key=lambda c: c.credential_id):
             uris = skills.get(c.credential_id, set()) | set(c.alignments)
-            (related if self._related(uris) else unrelated).append(j)
+            (related if self._related(uris) else unrelated).append(c)
         return related, unrelated
 
     # progression ------------------------------------------------------------------------------
@@ -120,25 +119,33 @@ class FocusCondition:
         return not self.progressive or self.progression(chosen, candidate) is not None
 
     # assessment -------------------------------------------------------------------------------
-    def assess(self, candidate: CandidateEvidence, reference: date) -> CandidateAssessment:
-        judged = self.judge.judge(candidate, reference)
+    def _decide(
+        self, candidate: CandidateEvidence, reference: date, explained: bool
+    ) -> tuple[float, list[Judged], list[Judged], list[Judged]]:
+        """(value, the credentials that decided it, related, unrelated)."""
         leaf = self.judge.leaf(reference)
-        related, unrelated = self.related_credentials(
-            candidate, judged, leaf.filters.min_confidence
-        )
+        near, far = self.related_credentials(candidate, leaf.filters.min_confidence)
+        related = self.judge.judge(near, reference, explained)
+        # the unrelated are judged only to be shown; they never count
+        unrelated = self.judge.judge(far, reference) if explained else []
         full = [j for j in related if j.value >= 1.0]
         counted = [j for j in related if j.value > 0]
         possible = [j for j in related if j.value >= 0]
-        value, chosen = REJECT, counted
         for level_value, group in (
             (1.0, full),
             (1.0 - leaf.filters.penalty, counted),
             (PENDING, possible),
         ):
             if self._enough(group, candidate):
-                value, chosen = level_value, group
-                break
-        items = [j.item for j in related] + [
+                return level_value, group, related, unrelated
+        return REJECT, counted, related, unrelated
+
+    def value(self, candidate: CandidateEvidence, reference: date) -> float:
+        return self._decide(candidate, reference, explained=False)[0]
+
+    def assess(self, candidate: CandidateEvidence, reference: date) -> CandidateAssessment:
+        value, chosen, related, unrelated = self._decide(candidate, reference, explained=True)
+        items = [j.item for j in related if j.item is not None] + [
             j.item.model_copy(
                 update={
                     "check": "unrelated",
@@ -148,6 +155,7 @@ class FocusCondition:
                 }
             )
             for j in unrelated
+            if j.item is not None
         ]
         return CandidateAssessment(
             value=value,

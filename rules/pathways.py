@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from rules.inputs import Association, CandidateEvidence
+from rules.inputs import Association, CandidateEvidence, CredentialEvidence
 from rules.record_check import Judged, StepMatcher
 from rules.schema import Pathway, PathwayStep
 
@@ -73,6 +73,26 @@ class CompiledPathway:
         self.level_ids = [
             [s.achievement_id for s in lv.achievements if s.achievement_id] for lv in pathway.levels
         ]
+        steps = [m for level in (*self.achievements, *self.parts) for m in level]
+        self.step_ids = frozenset(m.achievement_id for m in steps if m.achievement_id)
+        self.patterned = [m for m in steps if m.name_re is not None]
+        self.whole_ids = frozenset(i for ids in self.level_ids for i in ids)
+
+    def on_track(
+        self, candidate: CandidateEvidence, aliases: Mapping[str, frozenset[str]]
+    ) -> list[CredentialEvidence]:
+        """The credentials that may show a level: a step's achievement or name, or a part
+        the CLR associations state of a level's achievement. Only these need judging."""
+        wanted = self.step_ids
+        if candidate.associations:
+            stated = stated_parts(candidate.associations)
+            wanted = wanted.union(*(stated.get(w, frozenset()) for w in self.whole_ids))
+        found = []
+        for c in candidate.credentials:
+            ids = aliases.get(c.credential_id, frozenset())
+            if not wanted.isdisjoint(ids) or any(m.matches(c, ids) for m in self.patterned):
+                found.append(c)
+        return found
 
     def level_name(self, number: int) -> str:
         return f"level {number} ({self.level_labels[number - 1]})"

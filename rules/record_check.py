@@ -33,7 +33,8 @@ class Judged:
     credential: CredentialEvidence
     value: float
     reason: str
-    item: EvidenceItem
+    item: EvidenceItem | None
+    """What the explanation shows (None on the value-only path)."""
 
 
 class CredentialJudge:
@@ -50,11 +51,17 @@ class CredentialJudge:
             found = self._leaves[reference] = Leaf(0, _ANY, filters, reference, frozenset(), "")
         return found
 
-    def judge(self, candidate: CandidateEvidence, reference: date) -> list[Judged]:
-        """Every credential of the candidate, judged (in the candidate's order)."""
+    def judge(
+        self, credentials: Sequence[CredentialEvidence], reference: date, explained: bool = True
+    ) -> list[Judged]:
+        """Each credential judged (in the given order); with its reason and evidence item
+        when ``explained``, else by the leaf's value-only twin."""
         leaf = self.leaf(reference)
+        if not explained:
+            value_of = leaf.value
+            return [Judged(c, value_of(c, None), "", None) for c in credentials]
         judged = []
-        for c in candidate.credentials:
+        for c in credentials:
             value, reason = leaf.assess(c, None)
             item = explain.evidence_item(leaf, c, None, value, reason)
             judged.append(Judged(c, value, reason, item))
@@ -78,6 +85,11 @@ def aliases(candidate: CandidateEvidence) -> dict[str, frozenset[str]]:
         elif a.kind == "replacedBy":
             links.setdefault(a.target, set()).add(a.source)
     found: dict[str, frozenset[str]] = {}
+    if not links:
+        for c in candidate.credentials:
+            ids = {c.achievement_id, *c.related} if c.related else {c.achievement_id}
+            found[c.credential_id] = frozenset(i for i in ids if i is not None)
+        return found
     for c in candidate.credentials:
         ids = {c.achievement_id, *c.related} - {None}
         todo = list(ids)

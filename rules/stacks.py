@@ -42,9 +42,18 @@ class StackCondition:
         self.label = f"{self.pathway.label}: {self.pathway.level_name(minimum)}{above}"
         self.judge = CredentialJudge([node.stack, *context.layers])
 
-    def assess(self, candidate: CandidateEvidence, reference: date) -> CandidateAssessment:
-        judged = self.judge.judge(candidate, reference)
+    def value(self, candidate: CandidateEvidence, reference: date) -> float:
         known = aliases(candidate)
+        track = self.pathway.on_track(candidate, known)
+        if not track:
+            return REJECT
+        judged = self.judge.judge(track, reference, explained=False)
+        holdings = self.pathway.holdings(judged, known, candidate)
+        return max(h.value for h in holdings[self.minimum - 1 :])
+
+    def assess(self, candidate: CandidateEvidence, reference: date) -> CandidateAssessment:
+        known = aliases(candidate)
+        judged = self.judge.judge(self.pathway.on_track(candidate, known), reference)
         holdings = self.pathway.holdings(judged, known, candidate)
         wanted = holdings[self.minimum - 1 :]
         best = max(wanted, key=lambda h: (h.value, h.number))
@@ -54,7 +63,7 @@ class StackCondition:
         )
         return CandidateAssessment(
             value=best.value,
-            evidence=tuple(j.item for j in on_track),
+            evidence=tuple(j.item for j in on_track if j.item is not None),
             reason=self._reason(best, holdings, on_track),
         )
 
