@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from rules.acceptance import AcceptPolicy
 from rules.candidate_level import CandidateAssessment, CompileContext
 from rules.inputs import CandidateEvidence, CredentialEvidence
 from rules.record_check import CredentialJudge, Judged, aliases
@@ -27,6 +28,12 @@ from rules.schema import EvidenceFilters, FocusNode
 from rules.stacks import pathway_from
 
 REJECT, PENDING = -1.0, 0.0
+HISTORY_COUNTS = EvidenceFilters(
+    still_valid=False, accept=AcceptPolicy(validity=["current", "expired"])
+)
+"""A track's history is depth: an expired credential still shows the step it took (a revoked
+or suspended one does not). Set ``still_valid`` or ``accept.validity`` on the focus or its
+requirement to differ; only the set's defaults come after this."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +59,9 @@ class FocusCondition:
             if spec.within_years
             else None
         )
-        self.judge = CredentialJudge([spec, recency, *context.layers])
+        # the set's defaults (the last layer) yield to HISTORY_COUNTS; the requirement's do not
+        layers = [*context.layers[:-1], HISTORY_COUNTS, *context.layers[-1:]]
+        self.judge = CredentialJudge([spec, recency, *layers])
         self.families = _role_families(spec.families, context)
         self.skill_families = context.skill_families
         self.pathway = pathway_from(context, spec.pathway) if spec.pathway else None
@@ -177,8 +186,10 @@ class FocusCondition:
         step = self.progression(counted, candidate) if counted else None
         if step is not None:
             head += f" building {step.words}"
-        elif self.progressive and n:
+        elif self.progressive and n > 1:
             head += " that do not build on each other"
+        elif self.progressive and n == 1:
+            head += ", nothing to build on"
         parts = [head]
         if value == PENDING:
             parts.append(f"{len(chosen) - n} more could count once verified")
@@ -190,7 +201,8 @@ class FocusCondition:
         if dropped:
             why = ", ".join(sorted({j.reason.replace("_", " ") for j in dropped}))
             parts.append(f"{len(dropped)} related not counted ({why})")
-        parts.append(f"{len(unrelated)} unrelated not counted")
+        if unrelated:
+            parts.append(f"{len(unrelated)} unrelated not counted")
         return "; ".join(parts)
 
 

@@ -154,6 +154,20 @@ def test_pathway_order_ranks_the_credentials() -> None:
     assert rule.outcome == "met" and "from Foundational to Professional" in rule.sentence
 
 
+def test_expired_credentials_still_show_depth_unless_the_focus_wants_current_ones() -> None:
+    c = record(
+        ("a", SQL, None, "2020-01-01"), ("b", PY, None, "2022-06-01"), ("c", R, None, "2025-01-01")
+    )
+    expired = [x.model_copy(update={"valid_until": date(2024, 1, 1)}) for x in c.credentials[:2]]
+    c = c.model_copy(update={"credentials": [*expired, c.credentials[2]]})
+    rs = focus_set()
+    rs = rs.model_copy(update={"defaults": rs.defaults.model_copy(update={"still_valid": True})})
+    assert depth(explain(rs, c, context=FAMILIES)).outcome == "met"
+    current_only = focus_set(still_valid=True)
+    rule = depth(explain(current_only, c, context=FAMILIES))
+    assert rule.outcome == "unmet" and "2 related not counted (expired)" in rule.sentence
+
+
 def test_within_years_and_verification_decide_what_counts() -> None:
     rs = focus_set(within_years=2)
     c = record(
