@@ -57,10 +57,7 @@ class StackCondition:
         holdings = self.pathway.holdings(judged, known, candidate)
         wanted = holdings[self.minimum - 1 :]
         best = max(wanted, key=lambda h: (h.value, h.number))
-        on_track = sorted(
-            (j for j in judged if self.pathway.levels_of(j, known[j.credential.credential_id])),
-            key=lambda j: j.credential.credential_id,
-        )
+        on_track = sorted(judged, key=lambda j: j.credential.credential_id)
         return CandidateAssessment(
             value=best.value,
             evidence=tuple(j.item for j in on_track if j.item is not None),
