@@ -1,6 +1,6 @@
 """The demo organisation that ``ats-match run`` and ``ats-match seed-demo`` create.
 
-It is a real tenant: three jobs using the example requirement sets of ``rules/examples/``, and
+It is a real tenant: four jobs using the example requirement sets of ``rules/examples/``, and
 applicants whose credentials are genuine Open Badges 3.0 VC-JWTs signed by demo issuers
 (``did:key``, so they verify offline). They go through the same pipeline as webhook deliveries:
 stored here, then verified, mapped to ESCO and scored by the worker.
@@ -95,6 +95,8 @@ class Badge:
     expired: bool = False
     holder: str | None = None
     """Issue to another e-mail than the applicant's (the recipient check must fail)."""
+    evidence: str | None = None
+    """The name of the OB evidence attached (a project, a portfolio), if any."""
 
 
 @dataclass(frozen=True)
@@ -240,6 +242,69 @@ DEMO_JOBS: dict[str, tuple[str, str, tuple[Applicant, ...]]] = {
                         "Python scripting",
                         "Automating tasks with Python scripts.",
                         ("ccd0a1d9-afda-43d9-b901-96344886e14d",),
+                    ),
+                ),
+            ),
+        ),
+    ),
+    "demo-cloud-track": (
+        "Cloud Engineer (progressive track)",
+        "cloud_progressive.yaml",
+        (
+            Applicant(
+                "Priya Raman",
+                "priya@demo.example",
+                (
+                    Badge(
+                        AWS,
+                        "AWS Certified Cloud Practitioner",
+                        "Cloud concepts, security and billing.",
+                        ("11430d93-c835-48ed-8e70-285fa69c9ae6",),
+                        months_ago=40,
+                    ),
+                    Badge(
+                        AWS,
+                        "AWS Certified Solutions Architect - Associate",
+                        "Designs resilient architectures on AWS.",
+                        (
+                            "11430d93-c835-48ed-8e70-285fa69c9ae6",
+                            "4da4587a-fd0b-4ca2-886c-c42a1562d432",
+                        ),
+                        months_ago=24,
+                    ),
+                    Badge(
+                        AWS,
+                        "AWS Certified Solutions Architect - Professional",
+                        "Designs and deploys complex systems on AWS.",
+                        (
+                            "11430d93-c835-48ed-8e70-285fa69c9ae6",
+                            "6195c5f7-a4fb-425d-a3dd-c4467c4471a3",
+                            "5ef0c719-5bcb-49f8-b8eb-824388225333",
+                        ),
+                        months_ago=6,
+                        evidence="Multi-region deployment project",
+                    ),
+                ),
+            ),
+            Applicant(
+                "Carl Becker",
+                "carl@demo.example",
+                (
+                    Badge(
+                        AWS,
+                        "AWS Certified Cloud Practitioner",
+                        "Cloud concepts, security and billing.",
+                        ("11430d93-c835-48ed-8e70-285fa69c9ae6",),
+                    ),
+                    *(
+                        Badge(UNIVERSITY, name, "A short online course.")
+                        for name in (
+                            "Excel Power User",
+                            "Agile Foundations",
+                            "Photoshop Basics",
+                            "Public Speaking",
+                            "Time Management",
+                        )
                     ),
                 ),
             ),
@@ -553,6 +618,8 @@ def _sign(badge: Badge, email: str, now: datetime) -> str:
             "achievement": _achievement(badge),
         },
     }
+    if badge.evidence:
+        vc["evidence"] = [{"type": ["Evidence"], "name": badge.evidence}]
     if badge.expired:
         vc["validUntil"] = _iso(now - timedelta(days=60))
     claims: dict[str, Any] = {
