@@ -20,9 +20,11 @@ from rules.schema import (
     AnyOfNode,
     CredentialNode,
     EvidenceFilters,
+    FocusNode,
     RequirementSet,
     SkillNode,
     children,
+    walk,
 )
 
 KnownSkill = Callable[[str], bool]
@@ -102,7 +104,36 @@ def check_requirement_set(
                     resolve_label,
                 )
             )
+        issues.extend(_focus_issues(req, base, rs, known_skill))
     return issues
+
+
+def _focus_issues(
+    req: AnyNode, base: str, rs: RequirementSet, known_skill: KnownSkill | None
+) -> list[Issue]:
+    """A focus whose families the taxonomy does not know (a warning: a skill group need not
+    be a skill), or with nothing to relate credentials to."""
+    found: list[Issue] = []
+    has_skills = any(isinstance(n, SkillNode) for r in rs.requirements for n in walk(r))
+    for node in walk(req):
+        if not isinstance(node, FocusNode):
+            continue
+        families = node.focus.families or []
+        for uri in families:
+            if known_skill is not None and not known_skill(uri):
+                found.append(
+                    Issue("warning", f"{base}.focus.families", f"{uri!r} is not in the taxonomy")
+                )
+        if not families and not has_skills:
+            found.append(
+                Issue(
+                    "warning",
+                    f"{base}.focus",
+                    "the set has no skill conditions and the focus names no families, so no "
+                    "credential can be related and it is never met",
+                )
+            )
+    return found
 
 
 def leaf_filters(leaf: SkillNode | CredentialNode) -> EvidenceFilters:

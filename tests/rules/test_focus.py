@@ -188,3 +188,15 @@ def test_within_years_and_verification_decide_what_counts() -> None:
     )
     rule = depth(explain(rs, pending, context=FAMILIES))
     assert rule.outcome == "not_evaluable" and "1 more could count once verified" in rule.sentence
+
+
+def test_save_time_warnings_for_a_focus() -> None:
+    from rules import check_requirement_set
+
+    rs = focus_set(families=[DATA, "urn:nowhere"])
+    issues = check_requirement_set(rs, known_skill=lambda uri: uri != "urn:nowhere")
+    assert [(i.severity, i.field) for i in issues] == [
+        ("warning", "requirements[1].focus.families")
+    ]
+    alone = rset({"id": "depth", "weight": 10, "focus": {"min_related": 2}})
+    assert "never met" in str(check_requirement_set(alone)[0])
