@@ -24,6 +24,7 @@ class LabelIndex:
         self.normed: list[str] = []
         self.uris: list[str] = []
         self.from_synonym: list[bool] = []
+        self.weight: list[float] = []
         for skill in taxonomy:
             for label in skill.labels:
                 self._add(label, skill.uri, synonym=False)
@@ -39,24 +40,45 @@ class LabelIndex:
         self.uris.append(uri)
         self.from_synonym.append(synonym)
 
+    @classmethod
+    def from_parts(
+        cls,
+        *,
+        texts: list[str],
+        normed: list[str],
+        uris: list[str],
+        postings: dict[str, list[int]],
+        weight: list[float],
+    ) -> LabelIndex:
+        """An index from what :meth:`_build_postings` computed before (the shipped default's
+        index, see :mod:`ats_match.taxonomy.index_store`), without re-tokenising any label."""
+        index = cls.__new__(cls)
+        index.texts, index.normed, index.uris = texts, normed, uris
+        index.from_synonym = [False] * len(texts)
+        index._set_postings(postings)
+        index.weight = weight
+        return index
+
     def _build_postings(self) -> None:
         postings: dict[str, list[int]] = defaultdict(list)
-        self.weight: list[float] = []
         token_lists = [normalised_tokens(text) for text in self.normed]
         for i, toks in enumerate(token_lists):
             for tok in set(toks):
                 postings[tok].append(i)
+        self._set_postings(dict(postings))
+        self.weight = [
+            math.sqrt(sum(self.idf[t] ** 2 for t in sorted(set(toks)))) for toks in token_lists
+        ]
+
+    def _set_postings(self, postings: dict[str, list[int]]) -> None:
         n = len(self.normed) or 1
         self.idf = {tok: math.log(n / len(ids)) + 1.0 for tok, ids in postings.items()}
         self.max_idf = math.log(n) + 1.0
-        self.postings = dict(postings)
+        self.postings = postings
         self._sets: dict[str, frozenset[int]] = {}
         self.by_initial: dict[str, list[str]] = defaultdict(list)
         for tok in self.postings:
             self.by_initial[tok[0]].append(tok)
-        self.weight = [
-            math.sqrt(sum(self.idf[t] ** 2 for t in sorted(set(toks)))) for toks in token_lists
-        ]
 
     def resolve(self, token: str) -> str | None:
         """The token itself if indexed, else the closest indexed spelling (typos), else None."""
