@@ -23,6 +23,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz
 
 from ats_match.taxonomy.calibration import Isotonic
+from ats_match.taxonomy.domains import assign, default_centroids
 from ats_match.taxonomy.index import LabelIndex
 from ats_match.taxonomy.semantic import Embedder, Matrix, SkillVectors
 from ats_match.taxonomy.text import credential_core, normalise
@@ -30,6 +31,7 @@ from ats_match.taxonomy.text import credential_core, normalise
 MODEL_DATA = "scorer.json"
 SEMANTIC_SHORTLIST = 30
 LEXICAL_SHORTLIST = 20
+CONTEXT_SHORTLIST = 15
 FEATURES = (
     "sim_text",
     "sim_name",
@@ -40,6 +42,8 @@ FEATURES = (
     "label_exact",
     "overlap_x_meaning",
     "context_behind_best",
+    "domain_fit",
+    "overlap_x_domain",
 )
 
 
@@ -62,13 +66,17 @@ class Candidate:
 
 @dataclass(frozen=True)
 class ScoringModel:
-    """Linear weights over standardised features, then isotonic calibration."""
+    """Linear weights over standardised features, then isotonic calibration of the score plus
+    ``margin`` times its distance behind the query's best candidate (whether a skill is right
+    depends on how it compares with the credential's other candidates, not only on its score).
+    """
 
     weights: tuple[float, ...]
     bias: float
     mean: tuple[float, ...]
     scale: tuple[float, ...]
     calibration: Isotonic
+    margin: float = 0.0
 
     def raw(self, features: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """The linear ranking score per row."""
@@ -76,8 +84,10 @@ class ScoringModel:
         return np.asarray(z @ np.asarray(self.weights) + self.bias, dtype=np.float64)
 
     def confidence(self, features: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        """Calibrated probability that each candidate is a skill the credential certifies."""
-        return self.calibration(self.raw(features))
+        """Calibrated probability that each candidate (rows: one credential's candidates) is a
+        skill the credential certifies."""
+        raw = self.raw(features)
+        return self.calibration(calibration_input(raw, raw.max(initial=0.0), self.margin))
 
     def as_dict(self) -> dict[str, object]:
         """For ``data/scorer.json``."""
@@ -88,6 +98,7 @@ class ScoringModel:
             "mean": [round(m, 6) for m in self.mean],
             "scale": [round(s, 6) for s in self.scale],
             "calibration": self.calibration.as_dict(),
+            "margin": round(self.margin, 6),
         }
 
     @classmethod
@@ -109,7 +120,15 @@ class ScoringModel:
             floats("mean"),
             floats("scale"),
             Isotonic(tuple(cal["xs"]), tuple(cal["ys"])),
+            float(margin) if isinstance(margin := data.get("margin", 0.0), int | float) else 0.0,
         )
+
+
+def calibration_input(
+    raw: npt.NDArray[np.float64], best: float | npt.NDArray[np.float64], margin: float
+) -> npt.NDArray[np.float64]:
+    """What the isotonic map reads: the score, less ``margin`` times its gap to the best."""
+    return np.asarray(raw + margin * (raw - best), dtype=np.float64)
 
 
 @lru_cache(maxsize=1)
@@ -132,6 +151,11 @@ class CandidateFinder:
         self.vectors = vectors
         self.embedder = embedder
         self.index = index
+        centroids = default_centroids()
+        if centroids is None:  # package data without domains: one domain, no sense check
+            centroids = np.zeros((1, embedder.dim), dtype=np.float32)
+        self.centroids = centroids
+        self.domain = assign(vectors.matrix, centroids)
 
     def find(self, queries: Sequence[Query]) -> list[list[Candidate]]:
         """Candidates with features for each query, in query order."""
@@ -151,8 +175,11 @@ class CandidateFinder:
         sim_text = texts @ matrix.T
         sim_name = names @ matrix.T
         sim_context = contexts @ matrix.T
+        # How far each skill's domain is from the description's nearest domain (0 = the same).
+        domain_context = contexts @ self.centroids.T
+        domain_fit = domain_context - domain_context.max(axis=1, keepdims=True)
         return [
-            self._candidates(core, sim_text[i], sim_name[i], sim_context[i])
+            self._candidates(core, sim_text[i], sim_name[i], sim_context[i], domain_fit[i])
             for i, core in enumerate(cores)
         ]
 
@@ -173,12 +200,22 @@ class CandidateFinder:
         return found
 
     def _candidates(
-        self, core: str, sim_text: Matrix, sim_name: Matrix, sim_context: Matrix
+        self,
+        core: str,
+        sim_text: Matrix,
+        sim_name: Matrix,
+        sim_context: Matrix,
+        domain_fit: Matrix,
     ) -> list[Candidate]:
         k = min(SEMANTIC_SHORTLIST, sim_text.shape[0])
         if k == 0:
             return []
         top = np.argpartition(-sim_text, k - 1)[:k]
+        if sim_context.any():
+            # The description alone proposes candidates too: a misleading name ("Waterfall
+            # Abseiling") pulls the whole text's neighbours away from what it certifies.
+            c = min(CONTEXT_SHORTLIST, sim_context.shape[0])
+            top = np.concatenate([top, np.argpartition(-sim_context, c - 1)[:c]])
         lexical = self._lexical(core)
         best = float(sim_text[top].max())
         # With no context every skill is equally far from it: the feature is then 0.
@@ -188,6 +225,7 @@ class CandidateFinder:
         for r in dict.fromkeys([*top.tolist(), *lexical]):
             overlap, fuzzy, exact, label = lexical.get(r, (0.0, 0.0, 0.0, None))
             text = float(sim_text[r])
+            fit = float(domain_fit[self.domain[r]])
             features = (
                 text,
                 float(sim_name[r]),
@@ -198,6 +236,8 @@ class CandidateFinder:
                 exact,
                 overlap * text,
                 float(sim_context[r]) - best_context,
+                fit,
+                overlap * fit,
             )
             out.append(Candidate(uris[r], features, label))
         return out

@@ -18,7 +18,13 @@ import numpy.typing as npt
 
 from ats_match.taxonomy.calibration import Isotonic
 from ats_match.taxonomy.eval_set import DEV_SET, LabelledCredential, load_credentials
-from ats_match.taxonomy.scoring import MODEL_DATA, CandidateFinder, Query, ScoringModel
+from ats_match.taxonomy.scoring import (
+    MODEL_DATA,
+    CandidateFinder,
+    Query,
+    ScoringModel,
+    calibration_input,
+)
 
 Floats = npt.NDArray[np.float64]
 _FOLDS = 5
@@ -64,7 +70,7 @@ def fit_ranker(
     improves; the logistic fit's weights serve only where they rank better."""
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
     z = (x - mean) / scale
-    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1], True])
+    starts = _starts(group)
     w = np.zeros(z.shape[1])
     w[0] = 1.0
     best = _objective(z @ w, y, starts)
@@ -82,6 +88,41 @@ def fit_ranker(
     return w, 0.0, mean, scale
 
 
+def _log_loss(p: Floats, y: Floats) -> float:
+    p = np.clip(p, 1e-4, 1 - 1e-4)
+    return float(-(y * np.log(p) + (1 - y) * np.log(1 - p)).mean())
+
+
+def fit_calibration(
+    out_of_fold: Floats, y: Floats, group: npt.NDArray[np.int64]
+) -> tuple[Isotonic, float]:
+    """Isotonic calibration of out-of-fold scores, with the weight of each candidate's gap to
+    its credential's best candidate chosen (by log loss on the candidates the matcher would
+    give: each credential's best three) from a small grid."""
+    best = np.maximum.reduceat(out_of_fold, _starts(group)[:-1])[
+        np.unique(group, return_inverse=True)[1]
+    ]
+    given = _rank_in_group(out_of_fold, group) < 3
+    fits = []
+    for margin in (0.0, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0):
+        u = calibration_input(out_of_fold, best, margin)
+        iso = Isotonic.fit(u.tolist(), (y > 0).tolist())
+        fits.append((_log_loss(iso(u[given]), y[given]), margin, iso))
+    _, margin, iso = min(fits, key=lambda f: (f[0], f[1]))
+    return iso, margin
+
+
+def _starts(group: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    return np.flatnonzero(np.r_[True, group[1:] != group[:-1], True])
+
+
+def _rank_in_group(score: Floats, group: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    rank = np.zeros(len(score), dtype=np.int64)
+    for lo, hi in itertools.pairwise(_starts(group)):
+        rank[lo + np.argsort(-score[lo:hi], kind="stable")] = np.arange(hi - lo)
+    return rank
+
+
 def fit(x: Floats, y: Floats, group: npt.NDArray[np.int64]) -> ScoringModel:
     """Ranking weights on all of ``x``; isotonic calibration on the scores each example got
     from weights fitted on the other folds."""
@@ -90,9 +131,14 @@ def fit(x: Floats, y: Floats, group: npt.NDArray[np.int64]) -> ScoringModel:
         held = group % _FOLDS == fold
         out_of_fold[held] = _raw(x[held], fit_ranker(x[~held], y[~held], group[~held]))
     w, b, mean, scale = fit_ranker(x, y, group)
-    calibration = Isotonic.fit(out_of_fold.tolist(), (y > 0).tolist())
+    calibration, margin = fit_calibration(out_of_fold, y, group)
     return ScoringModel(
-        tuple(map(float, w)), b, tuple(map(float, mean)), tuple(map(float, scale)), calibration
+        tuple(map(float, w)),
+        b,
+        tuple(map(float, mean)),
+        tuple(map(float, scale)),
+        calibration,
+        margin,
     )
 
 
