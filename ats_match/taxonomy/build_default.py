@@ -105,12 +105,10 @@ def main(argv: list[str] | None = None, *, with_vectors: bool = True) -> list[st
 
     lines.append(build_index())
     if with_vectors:
-        from ats_match.taxonomy.domains import build_domains
         from ats_match.taxonomy.semantic import build_vectors
         from ats_match.taxonomy.tune import build_model
 
         lines.append(build_vectors())
-        lines.append(build_domains())
         lines.append(build_model())
     return lines
 

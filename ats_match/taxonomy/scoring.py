@@ -23,7 +23,6 @@ import numpy.typing as npt
 from rapidfuzz import fuzz
 
 from ats_match.taxonomy.calibration import Isotonic
-from ats_match.taxonomy.domains import assign, default_centroids
 from ats_match.taxonomy.index import LabelIndex
 from ats_match.taxonomy.semantic import Embedder, Matrix, SkillVectors
 from ats_match.taxonomy.text import credential_core, normalise
@@ -31,7 +30,6 @@ from ats_match.taxonomy.text import credential_core, normalise
 MODEL_DATA = "scorer.json"
 SEMANTIC_SHORTLIST = 30
 LEXICAL_SHORTLIST = 20
-CONTEXT_SHORTLIST = 15
 FEATURES = (
     "sim_text",
     "sim_name",
@@ -42,8 +40,6 @@ FEATURES = (
     "label_exact",
     "overlap_x_meaning",
     "context_behind_best",
-    "domain_fit",
-    "overlap_x_domain",
 )
 
 
@@ -151,11 +147,6 @@ class CandidateFinder:
         self.vectors = vectors
         self.embedder = embedder
         self.index = index
-        centroids = default_centroids()
-        if centroids is None:  # package data without domains: one domain, no sense check
-            centroids = np.zeros((1, embedder.dim), dtype=np.float32)
-        self.centroids = centroids
-        self.domain = assign(vectors.matrix, centroids)
 
     def find(self, queries: Sequence[Query]) -> list[list[Candidate]]:
         """Candidates with features for each query, in query order."""
@@ -175,11 +166,8 @@ class CandidateFinder:
         sim_text = texts @ matrix.T
         sim_name = names @ matrix.T
         sim_context = contexts @ matrix.T
-        # How far each skill's domain is from the description's nearest domain (0 = the same).
-        domain_context = contexts @ self.centroids.T
-        domain_fit = domain_context - domain_context.max(axis=1, keepdims=True)
         return [
-            self._candidates(core, sim_text[i], sim_name[i], sim_context[i], domain_fit[i])
+            self._candidates(core, sim_text[i], sim_name[i], sim_context[i])
             for i, core in enumerate(cores)
         ]
 
@@ -200,22 +188,12 @@ class CandidateFinder:
         return found
 
     def _candidates(
-        self,
-        core: str,
-        sim_text: Matrix,
-        sim_name: Matrix,
-        sim_context: Matrix,
-        domain_fit: Matrix,
+        self, core: str, sim_text: Matrix, sim_name: Matrix, sim_context: Matrix
     ) -> list[Candidate]:
         k = min(SEMANTIC_SHORTLIST, sim_text.shape[0])
         if k == 0:
             return []
         top = np.argpartition(-sim_text, k - 1)[:k]
-        if sim_context.any():
-            # The description alone proposes candidates too: a misleading name ("Waterfall
-            # Abseiling") pulls the whole text's neighbours away from what it certifies.
-            c = min(CONTEXT_SHORTLIST, sim_context.shape[0])
-            top = np.concatenate([top, np.argpartition(-sim_context, c - 1)[:c]])
         lexical = self._lexical(core)
         best = float(sim_text[top].max())
         # With no context every skill is equally far from it: the feature is then 0.
@@ -225,7 +203,6 @@ class CandidateFinder:
         for r in dict.fromkeys([*top.tolist(), *lexical]):
             overlap, fuzzy, exact, label = lexical.get(r, (0.0, 0.0, 0.0, None))
             text = float(sim_text[r])
-            fit = float(domain_fit[self.domain[r]])
             features = (
                 text,
                 float(sim_name[r]),
@@ -236,8 +213,6 @@ class CandidateFinder:
                 exact,
                 overlap * text,
                 float(sim_context[r]) - best_context,
-                fit,
-                overlap * fit,
             )
             out.append(Candidate(uris[r], features, label))
         return out
