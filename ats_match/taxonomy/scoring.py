@@ -25,7 +25,7 @@ from rapidfuzz import fuzz
 from ats_match.taxonomy.calibration import Isotonic
 from ats_match.taxonomy.index import LabelIndex
 from ats_match.taxonomy.semantic import Embedder, Matrix, SkillVectors
-from ats_match.taxonomy.text import credential_core, normalise
+from ats_match.taxonomy.text import normalise, skill_core
 
 MODEL_DATA = "scorer.json"
 SEMANTIC_SHORTLIST = 30
@@ -41,6 +41,11 @@ FEATURES = (
     "overlap_x_meaning",
     "context_behind_best",
 )
+
+_OVERLAP = FEATURES.index("label_overlap")
+_CONTEXT_BEHIND = FEATURES.index("context_behind_best")
+OFF_SENSE = -0.27
+OFF_SENSE_CAP = 0.2
 
 
 @dataclass(frozen=True)
@@ -83,7 +88,13 @@ class ScoringModel:
         """Calibrated probability that each candidate (rows: one credential's candidates) is a
         skill the credential certifies."""
         raw = self.raw(features)
-        return self.calibration(calibration_input(raw, raw.max(initial=0.0), self.margin))
+        confidence = self.calibration(calibration_input(raw, raw.max(initial=0.0), self.margin))
+        # The sense check: a skill that only the name's words propose ("Chef" the configuration
+        # tool for a kitchen course) and whose meaning is far behind the description's best
+        # match is a suggestion at most. On dev this holds for every decoy it touches and for
+        # no right skill (docs/taxonomy.md).
+        off_sense = (features[:, _OVERLAP] > 0) & (features[:, _CONTEXT_BEHIND] < OFF_SENSE)
+        return np.where(off_sense, np.minimum(confidence, OFF_SENSE_CAP), confidence)
 
     def as_dict(self) -> dict[str, object]:
         """For ``data/scorer.json``."""
@@ -152,7 +163,7 @@ class CandidateFinder:
         """Candidates with features for each query, in query order."""
         if not queries:
             return []
-        cores = [credential_core(q.name) for q in queries]
+        cores = [skill_core(q.name) for q in queries]
         names = self.embedder.embed(cores)
         contexts = self.embedder.embed([q.context for q in queries])
         # The whole text embedded at once ranks better than the sum of its parts (dev split).
