@@ -51,7 +51,7 @@ def _split(array: np.ndarray) -> list[str]:
 
 def index_arrays(index: LabelIndex, taxonomy: Taxonomy) -> dict[str, np.ndarray]:
     """The arrays ``data/esco_index.npz`` holds for ``index`` (a synonym-free index)."""
-    tokens = list(index.postings)
+    tokens = sorted(index.postings)  # a fresh build's order follows string hashing
     offsets = np.zeros(len(tokens) + 1, dtype=np.int64)
     offsets[1:] = np.cumsum([len(index.postings[t]) for t in tokens])
     ids = np.fromiter(
