@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from ats_match.taxonomy.calibration import Isotonic
+from ats_match.taxonomy.calibration import Isotonic, expected_calibration_error, reliability
 from ats_match.taxonomy.eval_set import DEV_SET, LabelledCredential, load_credentials
 from ats_match.taxonomy.scoring import (
     MODEL_DATA,
@@ -88,28 +88,29 @@ def fit_ranker(
     return w, 0.0, mean, scale
 
 
-def _log_loss(p: Floats, y: Floats) -> float:
-    p = np.clip(p, 1e-4, 1 - 1e-4)
-    return float(-(y * np.log(p) + (1 - y) * np.log(1 - p)).mean())
-
-
 def fit_calibration(
     out_of_fold: Floats, y: Floats, group: npt.NDArray[np.int64]
 ) -> tuple[Isotonic, float]:
     """Isotonic calibration of out-of-fold scores, with the weight of each candidate's gap to
-    its credential's best candidate chosen (by log loss on the candidates the matcher would
-    give: each credential's best three) from a small grid."""
-    best = np.maximum.reduceat(out_of_fold, _starts(group)[:-1])[
-        np.unique(group, return_inverse=True)[1]
-    ]
-    given = _rank_in_group(out_of_fold, group) < 3
+    its credential's best candidate chosen from a small grid by the calibration error of what
+    the matcher reports (each credential's best candidate and every one given at >= 0.5), the
+    isotonic map itself cross-fitted over the folds for that choice."""
+    best = np.maximum.reduceat(out_of_fold, _starts(group)[:-1])[group]
+    first = _rank_in_group(out_of_fold, group) == 0
+    right = (y > 0).tolist()
     fits = []
     for margin in (0.0, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0):
         u = calibration_input(out_of_fold, best, margin)
-        iso = Isotonic.fit(u.tolist(), (y > 0).tolist())
-        fits.append((_log_loss(iso(u[given]), y[given]), margin, iso))
-    _, margin, iso = min(fits, key=lambda f: (f[0], f[1]))
-    return iso, margin
+        confidence = np.zeros(len(y))
+        for fold in range(_FOLDS):
+            held = group % _FOLDS == fold
+            iso = Isotonic.fit(u[~held].tolist(), (y[~held] > 0).tolist())
+            confidence[held] = iso(u[held])
+        shown = first | (confidence >= 0.5)
+        curve = reliability(confidence[shown].tolist(), (y[shown] > 0).tolist())
+        fits.append((expected_calibration_error(curve), margin, u))
+    _, margin, u = min(fits, key=lambda f: (f[0], f[1]))
+    return Isotonic.fit(u.tolist(), right), margin
 
 
 def _starts(group: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
