@@ -42,6 +42,7 @@ FEATURES = (
     "context_behind_best",
 )
 
+_SIM_CONTEXT = FEATURES.index("sim_context")
 _OVERLAP = FEATURES.index("label_overlap")
 _CONTEXT_BEHIND = FEATURES.index("context_behind_best")
 OFF_SENSE = -0.27
@@ -78,6 +79,9 @@ class ScoringModel:
     scale: tuple[float, ...]
     calibration: Isotonic
     margin: float = 0.0
+    name_only: Isotonic | None = None
+    """The calibration for a credential with no description: its name alone is right less often
+    at the same score."""
 
     def raw(self, features: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """The linear ranking score per row."""
@@ -88,7 +92,9 @@ class ScoringModel:
         """Calibrated probability that each candidate (rows: one credential's candidates) is a
         skill the credential certifies."""
         raw = self.raw(features)
-        confidence = self.calibration(calibration_input(raw, raw.max(initial=0.0), self.margin))
+        described = bool(features[:, _SIM_CONTEXT].any())
+        calibration = self.calibration if described or not self.name_only else self.name_only
+        confidence = calibration(calibration_input(raw, raw.max(initial=0.0), self.margin))
         # The sense check: a skill that only the name's words propose ("Chef" the configuration
         # tool for a kitchen course) and whose meaning is far behind the description's best
         # match is a suggestion at most. On dev this holds for every decoy it touches and for
@@ -106,6 +112,7 @@ class ScoringModel:
             "scale": [round(s, 6) for s in self.scale],
             "calibration": self.calibration.as_dict(),
             "margin": round(self.margin, 6),
+            "calibration_name_only": self.name_only.as_dict() if self.name_only else None,
         }
 
     @classmethod
@@ -121,6 +128,7 @@ class ScoringModel:
 
         bias = data["bias"]
         assert isinstance(bias, int | float)
+        name_only = data.get("calibration_name_only")
         return cls(
             floats("weights"),
             float(bias),
@@ -128,6 +136,9 @@ class ScoringModel:
             floats("scale"),
             Isotonic(tuple(cal["xs"]), tuple(cal["ys"])),
             float(margin) if isinstance(margin := data.get("margin", 0.0), int | float) else 0.0,
+            Isotonic(tuple(name_only["xs"]), tuple(name_only["ys"]))
+            if isinstance(name_only, dict)
+            else None,
         )
 
 

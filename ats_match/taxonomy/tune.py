@@ -30,11 +30,14 @@ Floats = npt.NDArray[np.float64]
 _FOLDS = 5
 
 
+Design = tuple[Floats, Floats, npt.NDArray[np.int64]]
+
+
 def design(
-    finder: CandidateFinder, examples: Sequence[LabelledCredential]
-) -> tuple[Floats, Floats, npt.NDArray[np.int64]]:
+    finder: CandidateFinder, examples: Sequence[LabelledCredential], *, name_only: bool = False
+) -> Design:
     """Feature rows of every candidate, whether it is right, and which example it came from."""
-    queries = [Query(e.name, e.description) for e in examples]
+    queries = [Query(e.name, "" if name_only else e.description) for e in examples]
     rows: list[tuple[float, ...]] = []
     right: list[bool] = []
     group: list[int] = []
@@ -124,15 +127,32 @@ def _rank_in_group(score: Floats, group: npt.NDArray[np.int64]) -> npt.NDArray[n
     return rank
 
 
-def fit(x: Floats, y: Floats, group: npt.NDArray[np.int64]) -> ScoringModel:
+def fit(
+    x: Floats, y: Floats, group: npt.NDArray[np.int64], name_only: Design | None = None
+) -> ScoringModel:
     """Ranking weights on all of ``x``; isotonic calibration on the scores each example got
-    from weights fitted on the other folds."""
-    out_of_fold = np.zeros(len(y))
-    for fold in range(_FOLDS):
-        held = group % _FOLDS == fold
-        out_of_fold[held] = _raw(x[held], fit_ranker(x[~held], y[~held], group[~held]))
+    from weights fitted on the other folds. ``name_only``, the same examples without their
+    descriptions, gets its own calibration (same folds, same gap weight)."""
+    folds = [
+        fit_ranker(*(part[group % _FOLDS != f] for part in (x, y, group))) for f in range(_FOLDS)
+    ]
+
+    def out_of_fold(rows: Floats, groups: npt.NDArray[np.int64]) -> Floats:
+        scores = np.zeros(len(rows))
+        for f, fitted in enumerate(folds):
+            held = groups % _FOLDS == f
+            scores[held] = _raw(rows[held], fitted)
+        return scores
+
+    calibration, margin = fit_calibration(out_of_fold(x, group), y, group)
+    name_calibration = None
+    if name_only is not None:
+        xn, yn, gn = name_only
+        scores = out_of_fold(xn, gn)
+        best = np.maximum.reduceat(scores, _starts(gn)[:-1])[gn]
+        u = calibration_input(scores, best, margin)
+        name_calibration = Isotonic.fit(u.tolist(), (yn > 0).tolist())
     w, b, mean, scale = fit_ranker(x, y, group)
-    calibration, margin = fit_calibration(out_of_fold, y, group)
     return ScoringModel(
         tuple(map(float, w)),
         b,
@@ -140,13 +160,15 @@ def fit(x: Floats, y: Floats, group: npt.NDArray[np.int64]) -> ScoringModel:
         tuple(map(float, scale)),
         calibration,
         margin,
+        name_calibration,
     )
 
 
 def tune(finder: CandidateFinder, dev: Path = DEV_SET) -> ScoringModel:
     """The model fitted on the dev split."""
-    x, y, group = design(finder, load_credentials(dev))
-    return fit(x, y, group)
+    examples = load_credentials(dev)
+    x, y, group = design(finder, examples)
+    return fit(x, y, group, design(finder, examples, name_only=True))
 
 
 def write_model(model: ScoringModel) -> str:

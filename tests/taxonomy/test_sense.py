@@ -87,3 +87,15 @@ def test_both_splits_hold_at_least_twenty_labelled_traps() -> None:
         traps = [e for e in load_credentials(split) if e.trap]
         assert len(traps) >= 20
         assert all(e.decoys and not set(e.decoys) & set(e.expected) for e in traps)
+
+
+def test_a_name_alone_is_trusted_less_than_a_name_with_its_description(
+    scorer_alone: SkillMatcher,
+) -> None:
+    assert default_model().name_only is not None
+    name = "Food Allergen Awareness"
+    described = AchievementInfo(
+        name=name, description="Identify the 14 major allergens and prevent cross-contact."
+    )
+    alone = scorer_alone.ranked(AchievementInfo(name=name))[0]
+    assert alone.confidence < scorer_alone.ranked(described)[0].confidence
