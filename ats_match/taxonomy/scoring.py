@@ -186,10 +186,15 @@ class CandidateFinder:
         )
         matrix = self.vectors.matrix
         sim_text = texts @ matrix.T
-        sim_name = names @ matrix.T
-        sim_context = contexts @ matrix.T
+        # The name's and the description's similarities are needed only at the candidates, but
+        # the description's best match over every skill is a feature: one product for those
+        # that have a description (with none, every skill is equally far: the feature is 0).
+        described = np.array([bool(q.context) for q in queries])
+        best_context = np.zeros(len(queries), dtype=np.float32)
+        if described.any():
+            best_context[described] = (contexts[described] @ matrix.T).max(axis=1)
         return [
-            self._candidates(core, sim_text[i], sim_name[i], sim_context[i])
+            self._candidates(core, sim_text[i], names[i], contexts[i], float(best_context[i]))
             for i, core in enumerate(cores)
         ]
 
@@ -210,7 +215,7 @@ class CandidateFinder:
         return found
 
     def _candidates(
-        self, core: str, sim_text: Matrix, sim_name: Matrix, sim_context: Matrix
+        self, core: str, sim_text: Matrix, name: Matrix, context: Matrix, best_context: float
     ) -> list[Candidate]:
         k = min(SEMANTIC_SHORTLIST, sim_text.shape[0])
         if k == 0:
@@ -218,23 +223,25 @@ class CandidateFinder:
         top = np.argpartition(-sim_text, k - 1)[:k]
         lexical = self._lexical(core)
         best = float(sim_text[top].max())
-        # With no context every skill is equally far from it: the feature is then 0.
-        best_context = float(sim_context.max()) if sim_context.any() else 0.0
+        rows = list(dict.fromkeys([*top.tolist(), *lexical]))
+        at = self.vectors.matrix[rows]
+        sim_name = (at @ name).tolist()
+        sim_context = (at @ context).tolist()
         uris = self.vectors.uris
         out: list[Candidate] = []
-        for r in dict.fromkeys([*top.tolist(), *lexical]):
+        for j, r in enumerate(rows):
             overlap, fuzzy, exact, label = lexical.get(r, (0.0, 0.0, 0.0, None))
             text = float(sim_text[r])
             features = (
                 text,
-                float(sim_name[r]),
-                float(sim_context[r]),
+                sim_name[j],
+                sim_context[j],
                 text - best,
                 overlap,
                 fuzzy,
                 exact,
                 overlap * text,
-                float(sim_context[r]) - best_context,
+                sim_context[j] - best_context,
             )
             out.append(Candidate(uris[r], features, label))
         return out
