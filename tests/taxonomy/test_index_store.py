@@ -43,3 +43,41 @@ def test_loading_the_shipped_index_is_fast() -> None:
     shipped_index(taxonomy)
     # Building it costs ~0.5 s CPU; loading must stay a small part of the < 1 s start-up.
     assert time.process_time() - cpu < 0.4
+
+
+def test_an_index_that_adds_skills_and_synonyms_extends_the_shipped_one() -> None:
+    from ats_match.taxonomy.catalogue import default_catalogue
+    from ats_match.taxonomy.index import appended_labels
+    from ats_match.taxonomy.matcher import _index
+    from ats_match.taxonomy.model import Skill
+
+    default = default_taxonomy()
+    own = Taxonomy.from_skills(
+        [Skill("urn:acme:skill:widgets", "widget wrangling", ("wrangle widgets",))]
+    )
+    taxonomy = default.merged(default_catalogue().vendor_taxonomy()).merged(own)
+    python = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d"
+    synonyms = {"snake code": [python], "widgetry": ["urn:acme:skill:widgets"]}
+    extra = appended_labels(default, taxonomy, synonyms)
+    assert extra is not None and ("snake code", python, True) in extra
+    cpu = time.process_time()
+    extended = _index(taxonomy, synonyms)
+    extend_cpu = time.process_time() - cpu
+    fresh = LabelIndex(taxonomy, synonyms)
+    assert extended.texts == fresh.texts and extended.uris == fresh.uris
+    assert extended.normed == fresh.normed and extended.from_synonym == fresh.from_synonym
+    assert extended.postings == fresh.postings
+    assert extended.idf == fresh.idf and extended.weight == fresh.weight
+    for query in ("wrangle widgets", "kubernetes administration", "snake code"):
+        assert extended.candidates(query) == fresh.candidates(query)
+    assert extend_cpu < 0.4  # a fresh build takes ~0.5 s
+
+
+def test_a_taxonomy_that_changes_an_esco_skill_is_indexed_afresh() -> None:
+    from ats_match.taxonomy.index import appended_labels
+    from ats_match.taxonomy.model import Skill
+
+    default = default_taxonomy()
+    first = next(iter(default))
+    relabelled = Taxonomy.from_skills([Skill(first.uri, "a label of our own")])
+    assert appended_labels(default, default.merged(relabelled), {}) is None
