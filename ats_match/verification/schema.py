@@ -11,6 +11,7 @@ deployments that vendor the schemas).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import jsonschema
@@ -68,7 +69,12 @@ def check_context(document: dict[str, Any], family: str | None = None) -> Check:
             detail=f"Unknown JSON-LD context {unknown[0]}: not in the pinned local set "
             "(contexts are never fetched), so what was signed cannot be interpreted.",
         )
-    return Check(name="context", status=CheckStatus.PASS, detail="All JSON-LD contexts are pinned.")
+    return _CONTEXTS_PINNED
+
+
+_CONTEXTS_PINNED = Check(
+    name="context", status=CheckStatus.PASS, detail="All JSON-LD contexts are pinned."
+)
 
 
 def check_structure(document: dict[str, Any], expected: tuple[str, ...]) -> list[Check]:
@@ -97,7 +103,7 @@ def check_structure(document: dict[str, Any], expected: tuple[str, ...]) -> list
             )
         ]
     named = "/".join(t for t in types if t != "VerifiableCredential") or "VerifiableCredential"
-    checks = [Check(name="structure", status=CheckStatus.PASS, detail=f"Well-formed {named}.")]
+    checks = [_well_formed(named)]
     if expected == VC_ONLY:
         checks.append(
             Check(
@@ -124,6 +130,11 @@ def check_structure(document: dict[str, Any], expected: tuple[str, ...]) -> list
     return checks
 
 
+@lru_cache(maxsize=64)
+def _well_formed(named: str) -> Check:
+    return Check(name="structure", status=CheckStatus.PASS, detail=f"Well-formed {named}.")
+
+
 def is_open_badge(document: dict[str, Any]) -> bool:
     """Has an OB 3.0 credential type (OB 3.0 §8 identifies an OpenBadgeCredential by its
     type): otherwise a plain W3C VC, verified as a VC and labelled "not an Open Badge". Naming
@@ -137,12 +148,7 @@ def check_schema(document: dict[str, Any]) -> Check:
     raw = document.get("credentialSchema")
     entries = raw if isinstance(raw, list) else [raw] if raw else []
     if not entries:
-        return Check(
-            name="schema",
-            status=CheckStatus.SKIPPED,
-            required=False,
-            detail="No credentialSchema declared.",
-        )
+        return _NO_SCHEMA
     unpinned, checked = [], 0
     for entry in entries:
         url = entry.get("id") if isinstance(entry, dict) else None
@@ -175,6 +181,13 @@ def check_schema(document: dict[str, Any]) -> Check:
         )
     return Check(name="schema", status=CheckStatus.PASS, detail=f"Conforms to {checked} schema(s).")
 
+
+_NO_SCHEMA = Check(
+    name="schema",
+    status=CheckStatus.SKIPPED,
+    required=False,
+    detail="No credentialSchema declared.",
+)
 
 # OB 3.0 data model: the class each nested object must declare, as the 1EdTech schemas require.
 # ``name[]`` marks an array of such objects. Compiled once into (name, many, class, children)
