@@ -12,9 +12,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ats_match.formats.model import ExtractionError, ExtractionErrorCode
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ats_match.settings import Settings
 
 
 class FormatError(Exception):
@@ -45,12 +50,19 @@ class Limits:
     @classmethod
     def from_settings(cls) -> Limits:
         """The limits configured for this deployment (``ATS_MATCH_MAX_*``)."""
-        from ats_match.settings import get_settings
-
-        s = get_settings()
+        s = _settings_getter()()
         return _limits(
             s.max_document_bytes, s.max_image_bytes, s.max_attachment_bytes, s.max_json_depth
         )
+
+
+@lru_cache(maxsize=1)
+def _settings_getter() -> Callable[[], Settings]:
+    """``get_settings``, imported on first use (parsing does not load the settings module
+    when it is given its limits) and not again per attachment."""
+    from ats_match.settings import get_settings
+
+    return get_settings
 
 
 @lru_cache(maxsize=8)
