@@ -129,4 +129,3 @@ def audit_entries(
         .limit(limit)
     ).all()
     return [(entry, email) for entry, email in rows]
-

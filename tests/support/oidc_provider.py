@@ -143,7 +143,9 @@ class OidcProvider:
             def log_message(self, format: str, *args: Any) -> None:
                 return
 
-            def _answer(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+            def _answer(
+                self, status: int, body: Any, headers: dict[str, str] | None = None
+            ) -> None:
                 data = body if isinstance(body, bytes) else json.dumps(body).encode()
                 self.send_response(status)
                 for name, value in (headers or {}).items():
@@ -154,7 +156,7 @@ class OidcProvider:
                 self.end_headers()
                 self.wfile.write(data)
 
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:
                 parts = urlsplit(self.path)
                 query = {k: v[0] for k, v in parse_qs(parts.query).items()}
                 if parts.path == "/.well-known/openid-configuration":
@@ -167,7 +169,7 @@ class OidcProvider:
                 else:
                     self._answer(404, {"error": "not found"})
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
                 if urlsplit(self.path).path != "/token":
