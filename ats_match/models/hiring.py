@@ -24,6 +24,16 @@ class JobBase(SQLModel):
     title: str = Field(max_length=300)
     external_id: str | None = Field(default=None, max_length=300)
     open: bool = True
+    candidate_notice: str = Field(
+        default="",
+        max_length=5000,
+        description="What candidates are told about the automated screening (NYC LL144 notice: "
+        "that a tool is used, what it assesses, data sources and retention).",
+    )
+    alternative_process: bool = Field(
+        default=False,
+        description="Candidates may ask for an alternative selection process or accommodation.",
+    )
 
 
 class JobCreate(JobBase):
@@ -118,6 +128,11 @@ class Application(OrgScoped, table=True):
     applied_at: datetime | None = datetime_field()
     answers: dict[str, Any] = json_field()
     """Free-text answers, custom fields and cover letter: searched for credential links."""
+    eeo_sex: str | None = Field(default=None, max_length=40)
+    """Self-reported through the ATS's voluntary EEO form (``ats_match.fairness.categories``).
+    Read only by the adverse-impact report and the candidate's data export, never by scoring."""
+    eeo_race_ethnicity: str | None = Field(default=None, max_length=60)
+    """Self-reported EEO-1 race/ethnicity category; like ``eeo_sex``, never a scoring input."""
     created_at: datetime = created_at_field()
 
 

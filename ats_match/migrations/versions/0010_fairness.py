@@ -1,0 +1,84 @@
+"""fairness and candidate rights: self-reported EEO categories, per-job notice and alternative
+process, per-organisation retention, erased-application fingerprints
+
+Revision ID: 0010
+Revises: 0005
+Create Date: 2026-12-03 09:00:00
+
+"""
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+import ats_match.models.base
+
+revision = "0010"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("application", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("eeo_sex", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True)
+        )
+        batch_op.add_column(
+            sa.Column(
+                "eeo_race_ethnicity", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True
+            )
+        )
+    with op.batch_alter_table("job", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "candidate_notice",
+                sqlmodel.sql.sqltypes.AutoString(length=5000),
+                nullable=False,
+                server_default="",
+            )
+        )
+        batch_op.add_column(
+            sa.Column(
+                "alternative_process", sa.Boolean(), nullable=False, server_default=sa.false()
+            )
+        )
+    with op.batch_alter_table("organization", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("retention_days", sa.Integer(), nullable=True))
+    op.create_table(
+        "erased_application",
+        sa.Column("organization_id", sa.Uuid(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("fingerprint", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("erased_at", ats_match.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organization.id"],
+            name=op.f("fk_erased_application_organization_id_organization"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_erased_application")),
+        sa.UniqueConstraint(
+            "organization_id",
+            "fingerprint",
+            name=op.f("uq_erased_application_organization_id_fingerprint"),
+        ),
+    )
+    with op.batch_alter_table("erased_application", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_erased_application_organization_id"), ["organization_id"], unique=False
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("erased_application", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_erased_application_organization_id"))
+    op.drop_table("erased_application")
+    with op.batch_alter_table("organization", schema=None) as batch_op:
+        batch_op.drop_column("retention_days")
+    with op.batch_alter_table("job", schema=None) as batch_op:
+        batch_op.drop_column("alternative_process")
+        batch_op.drop_column("candidate_notice")
+    with op.batch_alter_table("application", schema=None) as batch_op:
+        batch_op.drop_column("eeo_race_ethnicity")
+        batch_op.drop_column("eeo_sex")
