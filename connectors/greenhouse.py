@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import httpx
 
 from ats_match.errors import BadSignature
+from ats_match.fairness.categories import from_eeo_object
 from connectors.base import (
     ApplicationPayload,
     Attachment,
@@ -137,6 +138,8 @@ class GreenhouseConnector(Connector, ResultWriter):
             applied_at=parsed.applied_at or fresh.applied_at,
             answers=answers,
             attachments=fresh.attachments or parsed.attachments,
+            eeo_sex=fresh.eeo_sex or parsed.eeo_sex,
+            eeo_race_ethnicity=fresh.eeo_race_ethnicity or parsed.eeo_race_ethnicity,
         )
 
     # -- write-back ----------------------------------------------------------------------------
@@ -186,6 +189,7 @@ def map_application(
         "links": links,
         "tags": values(candidate.get("tags")),
     }
+    sex, race = from_eeo_object(application.get("eeoc"))  # Harvest's EEOC shape, when sent
     return ApplicationPayload(
         application_external_id=required_id(application, "id", "application"),
         candidate_external_id=required_id(candidate, "id", "candidate"),
@@ -196,6 +200,8 @@ def map_application(
         applied_at=parse_time(application.get("applied_at")),
         answers={k: v for k, v in answers.items() if v},
         attachments=tuple(a for a in attachments if isinstance(a, Attachment)),
+        eeo_sex=sex,
+        eeo_race_ethnicity=race,
     )
 
 

@@ -45,6 +45,18 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("organization", schema=None) as batch_op:
         batch_op.add_column(sa.Column("retention_days", sa.Integer(), nullable=True))
+    with op.batch_alter_table("webhook_delivery", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("application_id", sa.Uuid(), nullable=True))
+        batch_op.create_index(
+            batch_op.f("ix_webhook_delivery_application_id"), ["application_id"], unique=False
+        )
+        batch_op.create_foreign_key(
+            batch_op.f("fk_webhook_delivery_application_id_application"),
+            "application",
+            ["application_id"],
+            ["id"],
+            ondelete="CASCADE",
+        )
     op.create_table(
         "erased_application",
         sa.Column("organization_id", sa.Uuid(), nullable=False),
@@ -74,6 +86,12 @@ def downgrade() -> None:
     with op.batch_alter_table("erased_application", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_erased_application_organization_id"))
     op.drop_table("erased_application")
+    with op.batch_alter_table("webhook_delivery", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_webhook_delivery_application_id_application"), type_="foreignkey"
+        )
+        batch_op.drop_index(batch_op.f("ix_webhook_delivery_application_id"))
+        batch_op.drop_column("application_id")
     with op.batch_alter_table("organization", schema=None) as batch_op:
         batch_op.drop_column("retention_days")
     with op.batch_alter_table("job", schema=None) as batch_op:
