@@ -20,31 +20,27 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("application", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("eeo_sex", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True)
-        )
-        batch_op.add_column(
-            sa.Column(
-                "eeo_race_ethnicity", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True
-            )
-        )
-    with op.batch_alter_table("job", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column(
-                "candidate_notice",
-                sqlmodel.sql.sqltypes.AutoString(length=5000),
-                nullable=False,
-                server_default="",
-            )
-        )
-        batch_op.add_column(
-            sa.Column(
-                "alternative_process", sa.Boolean(), nullable=False, server_default=sa.false()
-            )
-        )
-    with op.batch_alter_table("organization", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("retention_days", sa.Integer(), nullable=True))
+    # Plain ALTER TABLE ... ADD COLUMN: a batch copy of these tables would drop the originals,
+    # and with SQLite's foreign keys on that cascades to every dependent row.
+    op.add_column("application", sa.Column("eeo_sex", sqlmodel.sql.sqltypes.AutoString(length=40)))
+    op.add_column(
+        "application",
+        sa.Column("eeo_race_ethnicity", sqlmodel.sql.sqltypes.AutoString(length=60)),
+    )
+    op.add_column(
+        "job",
+        sa.Column(
+            "candidate_notice",
+            sqlmodel.sql.sqltypes.AutoString(length=5000),
+            nullable=False,
+            server_default="",
+        ),
+    )
+    op.add_column(
+        "job",
+        sa.Column("alternative_process", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
+    op.add_column("organization", sa.Column("retention_days", sa.Integer(), nullable=True))
     with op.batch_alter_table("webhook_delivery", schema=None) as batch_op:
         batch_op.add_column(sa.Column("application_id", sa.Uuid(), nullable=True))
         batch_op.create_index(
@@ -92,11 +88,10 @@ def downgrade() -> None:
         )
         batch_op.drop_index(batch_op.f("ix_webhook_delivery_application_id"))
         batch_op.drop_column("application_id")
-    with op.batch_alter_table("organization", schema=None) as batch_op:
-        batch_op.drop_column("retention_days")
-    with op.batch_alter_table("job", schema=None) as batch_op:
-        batch_op.drop_column("alternative_process")
-        batch_op.drop_column("candidate_notice")
-    with op.batch_alter_table("application", schema=None) as batch_op:
-        batch_op.drop_column("eeo_race_ethnicity")
-        batch_op.drop_column("eeo_sex")
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite >= 3.35): a batch copy of these tables would
+    # drop the originals, and with foreign keys on that cascades to every dependent row.
+    op.drop_column("organization", "retention_days")
+    op.drop_column("job", "alternative_process")
+    op.drop_column("job", "candidate_notice")
+    op.drop_column("application", "eeo_race_ethnicity")
+    op.drop_column("application", "eeo_sex")
