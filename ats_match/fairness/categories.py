@@ -11,10 +11,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal, get_args
 
 UNKNOWN = "unknown"
 
+SexCode = Literal["female", "male"]
+RaceEthnicityCode = Literal[
+    "hispanic_or_latino",
+    "white",
+    "black_or_african_american",
+    "native_hawaiian_or_pacific_islander",
+    "asian",
+    "american_indian_or_alaska_native",
+    "two_or_more_races",
+]
 SEX_LABELS = {"female": "Female", "male": "Male"}
 """EEO-1 component 1 collects two sex categories; other answers are reported as unknown."""
 
@@ -27,6 +37,9 @@ RACE_ETHNICITY_LABELS = {
     "american_indian_or_alaska_native": "American Indian or Alaska Native",
     "two_or_more_races": "Two or More Races",
 }
+
+assert set(get_args(SexCode)) == set(SEX_LABELS)
+assert set(get_args(RaceEthnicityCode)) == set(RACE_ETHNICITY_LABELS)
 
 _RACE_ALIASES = {
     "hispanic_latino": "hispanic_or_latino",

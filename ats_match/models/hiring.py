@@ -24,6 +24,15 @@ class JobBase(SQLModel):
     title: str = Field(max_length=300)
     external_id: str | None = Field(default=None, max_length=300)
     open: bool = True
+
+
+class JobCreate(JobBase):
+    integration_id: uuid.UUID | None = None
+
+
+class CandidateRights(SQLModel):
+    """Set by an admin (``PUT /api/v1/jobs/{id}/candidate-notice``), shown to everyone."""
+
     candidate_notice: str = Field(
         default="",
         max_length=5000,
@@ -36,11 +45,7 @@ class JobBase(SQLModel):
     )
 
 
-class JobCreate(JobBase):
-    integration_id: uuid.UUID | None = None
-
-
-class Job(OrgScoped, JobBase, table=True):
+class Job(OrgScoped, JobBase, CandidateRights, table=True):
     __table_args__ = (sa.UniqueConstraint("organization_id", "integration_id", "external_id"),)
 
     id: uuid.UUID = id_field()
@@ -50,7 +55,7 @@ class Job(OrgScoped, JobBase, table=True):
     created_at: datetime = created_at_field()
 
 
-class JobPublic(JobBase):
+class JobPublic(JobBase, CandidateRights):
     id: uuid.UUID
     organization_id: uuid.UUID
     integration_id: uuid.UUID | None

@@ -7,9 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
-from ats_match.fairness.categories import RACE_ETHNICITY_LABELS, SEX_LABELS
+from ats_match.fairness.categories import RaceEthnicityCode, SexCode
 from ats_match.services import adverse_impact as report
 from ats_match.services.privacy import set_self_identification
 from web.deps import CurrentUser, SessionDep
@@ -52,10 +52,8 @@ class SelfIdentification(BaseModel):
     """A candidate's voluntary answers, as collected outside a connected ATS. Codes only:
     anything else is refused; ``null`` means declined or not asked (reported as unknown)."""
 
-    sex: str | None = Field(default=None, json_schema_extra={"enum": [*SEX_LABELS, None]})
-    race_ethnicity: str | None = Field(
-        default=None, json_schema_extra={"enum": [*RACE_ETHNICITY_LABELS, None]}
-    )
+    sex: SexCode | None = None
+    race_ethnicity: RaceEthnicityCode | None = None
 
 
 @router.put("/applications/{application_id}/self-identification", response_model=SelfIdentification)

@@ -10,27 +10,16 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from ats_match.models import Job, Organization
-from ats_match.models.hiring import JobPublic
+from ats_match.models.hiring import CandidateRights, JobPublic
 from ats_match.services import erasure, privacy
 from web.deps import CurrentUser, SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["candidate rights"])
 
 
-class CandidateNotice(BaseModel):
-    candidate_notice: str = Field(
-        max_length=5000,
-        description="Shown to candidates: that an automated tool screens credentials, what it "
-        "assesses, the data it uses and how long it is kept (NYC LL144 notice).",
-    )
-    alternative_process: bool = Field(
-        description="Candidates may ask for an alternative selection process or accommodation."
-    )
-
-
 @router.put("/jobs/{job_id}/candidate-notice", response_model=JobPublic)
 def put_candidate_notice(
-    job_id: uuid.UUID, data: CandidateNotice, session: SessionDep, user: CurrentUser
+    job_id: uuid.UUID, data: CandidateRights, session: SessionDep, user: CurrentUser
 ) -> Job:
     return privacy.set_candidate_notice(
         session, user, job_id, data.candidate_notice, data.alternative_process
