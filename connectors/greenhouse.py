@@ -39,7 +39,7 @@ from connectors.common import (
     values,
     vendor_file,
 )
-from connectors.vendor_http import VendorConfig
+from connectors.vendor_http import VendorApiError, VendorConfig
 
 HARVEST_BASE_URL = "https://harvest.greenhouse.io/v1/"
 FILE_HOSTS = ("*.s3.amazonaws.com", "s3.amazonaws.com", "*.greenhouse.io")
@@ -127,6 +127,7 @@ class GreenhouseConnector(Connector, ResultWriter):
             {"id": parsed.job_external_id, "name": parsed.job_title}
         ]
         fresh = map_application(application, candidate, mapping(jobs[0], "jobs[0]"))
+        sex, race = harvest_eeoc(api, parsed.application_external_id)
         answers = {**parsed.answers, **fresh.answers}
         return ApplicationPayload(
             application_external_id=parsed.application_external_id,
@@ -138,8 +139,8 @@ class GreenhouseConnector(Connector, ResultWriter):
             applied_at=parsed.applied_at or fresh.applied_at,
             answers=answers,
             attachments=fresh.attachments or parsed.attachments,
-            eeo_sex=fresh.eeo_sex or parsed.eeo_sex,
-            eeo_race_ethnicity=fresh.eeo_race_ethnicity or parsed.eeo_race_ethnicity,
+            eeo_sex=sex or fresh.eeo_sex or parsed.eeo_sex,
+            eeo_race_ethnicity=race or fresh.eeo_race_ethnicity or parsed.eeo_race_ethnicity,
         )
 
     # -- write-back ----------------------------------------------------------------------------
@@ -168,6 +169,18 @@ class GreenhouseConnector(Connector, ResultWriter):
                 "visibility": "private",
             },
         )
+
+
+def harvest_eeoc(api: VendorApi, application_id: str) -> tuple[str | None, str | None]:
+    """The candidate's voluntary EEOC answers (Harvest ``GET applications/{id}/eeoc``), for the
+    adverse-impact report only. A key without the EEOC permission (403), or an application
+    without answers (404), has none: that is "unknown", not a failed delivery."""
+    try:
+        return from_eeo_object(api.get_json(f"applications/{application_id}/eeoc"))
+    except VendorApiError as exc:
+        if exc.status in (403, 404):
+            return None, None
+        raise
 
 
 def map_application(

@@ -19,6 +19,7 @@ from ats_match.models import (
     ApplicationDecision,
     ApplicationNote,
     ApplicationTag,
+    AuditLog,
     Candidate,
     CandidateSkill,
     Credential,
@@ -95,8 +96,11 @@ def export_candidate(session: Session, user: User, candidate_id: uuid.UUID) -> d
     cred_ids = [c.id for c in credentials]
     skills = _rows(session, CandidateSkill, CandidateSkill.candidate_id, [candidate.id])
     labels = {s.id: s for s in _rows(session, Skill, Skill.id, [s.skill_id for s in skills])}
+    about = [str(i) for i in (candidate.id, *app_ids)]
+    history = _rows(session, AuditLog, AuditLog.entity_id, about)
     audit(session, user, "candidate.export", "candidate", candidate.id)
     return {
+        "audit_log": [_dump(a) for a in history if a.organization_id == user.organization_id],
         "candidate": _dump(candidate),
         "applications": [_dump(a) for a in applications],
         "credentials": [_dump(c, raw=c.raw) for c in credentials],

@@ -123,6 +123,7 @@ def test_export_holds_everything_and_is_admin_only(org: Org) -> None:
     assert data["notes"][0]["body"] == "Spoke to Person app-1 on the phone"
     [delivery] = data["webhook_deliveries"]
     assert json.loads(delivery["body"])["data"]["candidate"]["name"] == "Person app-1"
+    assert "application.reject" in {entry["action"] for entry in data["audit_log"]}
     assert [e.entity_id for e in _audit(org, "candidate.export")] == [candidate_id]
 
 

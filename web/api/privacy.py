@@ -41,6 +41,8 @@ class CandidateExport(BaseModel):
     proven_dids: list[dict[str, Any]]
     presentation_requests: list[dict[str, Any]]
     webhook_deliveries: list[dict[str, Any]]
+    audit_log: list[dict[str, Any]]
+    """What was done about them and by whom (decisions, exports)."""
 
 
 @router.get("/candidates/{candidate_id}/export", response_model=CandidateExport)
