@@ -12,6 +12,7 @@ import io
 import uuid
 from datetime import datetime
 
+import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
@@ -20,6 +21,7 @@ from ats_match.fairness.impact import Assessed, ImpactTable, impact_tables, medi
 from ats_match.fairness.summary import AXIS_WORDS, LIMITS, OUTCOME_WORDS, summary
 from ats_match.models import (
     Application,
+    ApplicationDecision,
     DecisionAction,
     Job,
     RequirementSet,
@@ -30,7 +32,6 @@ from ats_match.models import (
 from ats_match.models.base import utcnow
 from ats_match.repositories import JobRepository, RequirementSetRepository
 from ats_match.security import require_role
-from ats_match.services.decisions import current_decisions
 
 SELECTED = {DecisionAction.SHORTLIST, DecisionAction.ADVANCE}
 
@@ -99,29 +100,47 @@ def _requirement_set(
 def assessed(
     session: Session, organization_id: uuid.UUID, requirements: RequirementSet
 ) -> list[Assessed]:
-    """Every application scored with ``requirements``: its categories, score and decision."""
+    """Every application scored with ``requirements``: its categories, score and current
+    decision, in one query (no id list, so a job of any size fits a statement)."""
+    newest = (
+        select(
+            col(ApplicationDecision.application_id).label("application_id"),
+            col(ApplicationDecision.action).label("action"),
+            sa.func.row_number()
+            .over(
+                partition_by=col(ApplicationDecision.application_id),
+                order_by=(
+                    col(ApplicationDecision.created_at).desc(),
+                    col(ApplicationDecision.id).desc(),
+                ),
+            )
+            .label("n"),
+        )
+        .join(Score, col(Score.application_id) == col(ApplicationDecision.application_id))
+        .where(
+            col(ApplicationDecision.organization_id) == organization_id,
+            col(Score.requirement_set_id) == requirements.id,
+        )
+        .subquery()
+    )
     rows = session.exec(
         select(
-            Application.id,
             Application.eeo_sex,
             Application.eeo_race_ethnicity,
             Score.normalised,
+            newest.c.action,
         )
         .join(Score, col(Score.application_id) == col(Application.id))
+        .outerjoin(newest, sa.and_(newest.c.application_id == col(Application.id), newest.c.n == 1))
         .where(
             col(Score.organization_id) == organization_id,
             col(Score.requirement_set_id) == requirements.id,
         )
     ).all()
-    current = current_decisions(session, organization_id, [row[0] for row in rows])
-    population = []
-    for application_id, sex, race, score in rows:
-        decision = current.get(application_id)
-        action = decision.action if decision else None
-        population.append(
-            Assessed(sex, race, score, action in SELECTED, action == DecisionAction.ADVANCE)
-        )
-    return population
+    return [
+        Assessed(sex, race, score, action in SELECTED, action == DecisionAction.ADVANCE)
+        for sex, race, score, action in rows
+    ]
 
 
 CSV_COLUMNS = [
