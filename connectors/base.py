@@ -46,6 +46,11 @@ class ApplicationPayload:
     answers: Mapping[str, Any] = field(default_factory=dict)
     attachments: tuple[Attachment, ...] = ()
     candidate_dids: tuple[str, ...] = ()
+    eeo_sex: str | None = None
+    eeo_race_ethnicity: str | None = None
+    """The candidate's voluntary EEO self-identification where the vendor sends it, normalised by
+    ``ats_match.fairness.categories.from_eeo_object``; stored for the adverse-impact report only
+    and never passed to scoring."""
 
 
 class Connector(abc.ABC):

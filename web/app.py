@@ -8,14 +8,26 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from ats_match.settings import get_settings
-from web import actions, admin_pages, dashboard, docs, errors, ranking_page, signin, sso
+from web import (
+    actions,
+    admin_pages,
+    dashboard,
+    docs,
+    errors,
+    fairness_page,
+    ranking_page,
+    signin,
+    sso,
+)
 from web.api import (
     admin,
     assessments,
     candidates,
     decisions,
+    fairness,
     health,
     jobs,
+    privacy,
     requirements,
     skills,
     trust,
@@ -46,12 +58,15 @@ def create_app() -> FastAPI:
         skills,
         candidates,
         decisions,
+        fairness,
+        privacy,
         admin,
         trust,
         wallets,
         signin,
         sso,
         actions,
+        fairness_page,
         ranking_page,
         admin_pages,
         dashboard,

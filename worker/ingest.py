@@ -25,6 +25,7 @@ from ats_match.models import (
     WebhookDelivery,
 )
 from ats_match.models.credentials import LINK_FORMAT
+from ats_match.services.erasure import forget_delivery, is_erased
 from ats_match.services.inbox import mark_handled
 from connectors import ApplicationPayload, Attachment
 from connectors.intake import application_from_delivery, attachment_fetcher
@@ -58,7 +59,11 @@ def ingest_delivery(
     session.add(delivery)
     if payload is None:
         return None
+    if is_erased(session, integration, payload.application_external_id):
+        forget_delivery(delivery)  # decided in docs/fairness.md: dropped, never resurrected
+        return None
     application, created = _upsert_application(session, integration, payload)
+    delivery.application_id = application.id
     stored = store_attachments(
         session, application, payload.attachments, payload.answers, new=created
     )
@@ -106,6 +111,9 @@ def _upsert_application(
         )
     application.applied_at = payload.applied_at or application.applied_at
     application.answers = dict(payload.answers)
+    if payload.eeo_sex or payload.eeo_race_ethnicity:  # a later delivery without them keeps them
+        application.eeo_sex = payload.eeo_sex
+        application.eeo_race_ethnicity = payload.eeo_race_ethnicity
     session.add(application)
     session.flush()
     return application, created

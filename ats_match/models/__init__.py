@@ -27,6 +27,7 @@ from ats_match.models.integrations import (
     Vendor,
     WebhookDelivery,
 )
+from ats_match.models.privacy import ErasedApplication
 from ats_match.models.skills import SkillFile, SkillFileKind
 from ats_match.models.sso import SsoConnection
 from ats_match.models.tenancy import Organization, Role, User
@@ -53,6 +54,7 @@ __all__ = [
     "Credential",
     "DecisionAction",
     "DeliveryStatus",
+    "ErasedApplication",
     "Integration",
     "IssuerRegistry",
     "Job",

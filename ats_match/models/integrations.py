@@ -157,6 +157,11 @@ class WebhookDelivery(OrgScoped, table=True):
     the job (one INSERT before the acknowledgement), the relay batches the broker publish."""
     conflict_of: uuid.UUID | None = Field(default=None)
     """For a conflict: the delivery first stored under the same event id."""
+    application_id: uuid.UUID | None = Field(
+        default=None, foreign_key="application.id", index=True, ondelete="CASCADE"
+    )
+    """The application this delivery was ingested into: erasing the application erases the raw
+    delivery with it (personal data in the body)."""
 
 
 class OutboundStatus(StrEnum):

@@ -15,7 +15,7 @@ import ats_match.models.base
 
 # revision identifiers, used by Alembic.
 revision = "0016"
-down_revision = "0005"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
