@@ -9,6 +9,7 @@ them.
 from __future__ import annotations
 
 import abc
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -46,6 +47,11 @@ class ApplicationPayload:
     answers: Mapping[str, Any] = field(default_factory=dict)
     attachments: tuple[Attachment, ...] = ()
     candidate_dids: tuple[str, ...] = ()
+    job_id: uuid.UUID | None = None
+    """A job of ours, by id (manual intake), instead of the vendor's ``job_external_id``."""
+    application_id: uuid.UUID | None = None
+    """The id to create the application with (manual intake announces it before the worker
+    runs)."""
 
 
 class Connector(abc.ABC):

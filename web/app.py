@@ -11,6 +11,7 @@ from ats_match.settings import get_settings
 from web import actions, dashboard, docs, errors, ranking_page, signin
 from web.api import (
     admin,
+    applications,
     assessments,
     candidates,
     decisions,
@@ -36,7 +37,11 @@ def create_app() -> FastAPI:
 
     errors.install(app)
     docs.install(app)
-    app.add_middleware(BodySizeLimit, max_bytes=get_settings().max_webhook_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=get_settings().max_webhook_body_bytes,
+        path_limits={applications.UPLOAD_PATH: applications.upload_body_limit()},
+    )
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     routers = (
         health,
@@ -45,6 +50,7 @@ def create_app() -> FastAPI:
         requirements,
         skills,
         candidates,
+        applications,
         decisions,
         admin,
         trust,

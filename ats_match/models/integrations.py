@@ -29,6 +29,9 @@ class Vendor(StrEnum):
     SMARTRECRUITERS = "smartrecruiters"
     TEAMTAILOR = "teamtailor"
     GENERIC = "generic"
+    MANUAL = "manual"
+    """The organisation's own uploads (``POST /api/v1/applications``, ``ats-match import``):
+    one per organisation, created on first use, never reachable as a webhook."""
 
 
 class IntegrationBase(SQLModel):
