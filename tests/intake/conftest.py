@@ -71,16 +71,14 @@ class Recruiter:
         return len(ids)
 
     def waiting(self) -> list[WebhookDelivery]:
-        return self.rows(
-            WebhookDelivery,
-            col(WebhookDelivery.organization_id) == self.organization_id,
-            col(WebhookDelivery.status) == DeliveryStatus.RECEIVED,
-        )
+        return self.rows(WebhookDelivery, col(WebhookDelivery.status) == DeliveryStatus.RECEIVED)
 
     def rows(self, model: Any, *where: Any) -> list[Any]:
+        """This organisation's rows of ``model`` (the SQLite database is shared by tests)."""
         engine = db.make_engine(self.url)
         with Session(engine) as session:
-            found = list(session.exec(select(model).where(*where)).all())
+            mine = col(model.organization_id) == self.organization_id
+            found = list(session.exec(select(model).where(mine, *where)).all())
         engine.dispose()
         return found
 
