@@ -160,6 +160,9 @@ class WebhookDelivery(OrgScoped, table=True):
     the job (one INSERT before the acknowledgement), the relay batches the broker publish."""
     conflict_of: uuid.UUID | None = Field(default=None)
     """For a conflict: the delivery first stored under the same event id."""
+    replays: int = 0
+    """How often an admin re-ran this delivery (``…/deliveries/{id}/replay``)."""
+    replayed_at: datetime | None = datetime_field()
 
 
 class OutboundStatus(StrEnum):

@@ -14,8 +14,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from ats_match import db
-from ats_match.models import DeliveryStatus, Role, WebhookDelivery
+from ats_match.models import DeliveryStatus, Organization, Role, WebhookDelivery
 from tests.conftest import REPO_ROOT
+from tests.connectors.conftest import vendor  # noqa: F401 - the loopback vendor fixture
 from tests.factories import make_org, make_user
 from worker import tasks
 
@@ -91,6 +92,18 @@ def seed_org(url: str, name: str, role: Role = Role.ADMIN) -> tuple[uuid.UUID, s
         session.commit()
     engine.dispose()
     return org.id, key
+
+
+def add_user(url: str, organization_id: uuid.UUID, role: Role) -> str:
+    """Another user of the organisation; their API key."""
+    engine = db.make_engine(url)
+    with Session(engine, expire_on_commit=False) as session:
+        org = session.get(Organization, organization_id)
+        assert org is not None
+        _, key = make_user(session, org, role)
+        session.commit()
+    engine.dispose()
+    return key
 
 
 def create_job(client: TestClient, key: str, title: str = "Data Analyst") -> str:
