@@ -17,17 +17,18 @@ import json
 import re
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from ats_match import webhook_signing
-from ats_match.errors import InvalidInput, PayloadTooLarge
+from ats_match.errors import InvalidInput, NotFound, PayloadTooLarge
 from ats_match.formats import jose, png, svg
 from ats_match.formats.documents import is_pdf, is_zip
-from ats_match.models import DeliveryStatus, Integration, Vendor
+from ats_match.models import DeliveryStatus, Integration, Vendor, WebhookDelivery
 from ats_match.repositories import JobRepository
 from ats_match.services import inbox
 from ats_match.settings import get_settings
@@ -101,6 +102,9 @@ def submit(session: Session, organization_id: uuid.UUID, upload: Upload) -> Rece
     unreadable candidate, link, or an upload with nothing to verify."""
     JobRepository(session, organization_id).get_or_404(upload.job_id)
     candidate_key = _candidate_key(upload)
+    upload = replace(
+        upload, files=[replace(f, filename=_safe_name(f.filename)) for f in upload.files]
+    )
     outcomes = _sniff_all(upload.files)
     links = _links(upload.links)
     accepted = [(f, o) for f, o in zip(upload.files, outcomes, strict=True) if o.kind]
@@ -119,7 +123,7 @@ def submit(session: Session, organization_id: uuid.UUID, upload: Upload) -> Rece
             integration_id=integration.id,
             external_id=_inbox_key(upload, body),
             event_type=UPLOAD_EVENT,
-            headers=_headers(upload),
+            headers=_headers(upload, application_id),
             body=body,
             status=DeliveryStatus.RECEIVED,
         ),
@@ -137,11 +141,50 @@ def submit(session: Session, organization_id: uuid.UUID, upload: Upload) -> Rece
     )
 
 
+@dataclass(frozen=True)
+class UploadStatus:
+    """Where an upload is: waiting, processed (the application is readable) or failed."""
+
+    delivery_id: uuid.UUID
+    application_id: uuid.UUID | None
+    status: DeliveryStatus
+    error: str | None
+    received_at: datetime
+    handled_at: datetime | None
+
+
+def upload_status(
+    session: Session, organization_id: uuid.UUID, delivery_id: uuid.UUID
+) -> UploadStatus:
+    """The outcome of one upload of the organisation (404 for anything else): what a recruiter
+    polls, since the delivery log itself is for admins."""
+    delivery = session.get(WebhookDelivery, delivery_id)
+    if (
+        delivery is None
+        or delivery.organization_id != organization_id
+        or delivery.integration_id != manual_integration_id(organization_id)
+    ):
+        raise NotFound(f"no upload {delivery_id}")
+    announced = (delivery.headers or {}).get("x-application-id")
+    return UploadStatus(
+        delivery_id=delivery.id,
+        application_id=uuid.UUID(announced) if announced else None,
+        status=DeliveryStatus(delivery.status),
+        error=delivery.error,
+        received_at=delivery.received_at,
+        handled_at=delivery.handled_at,
+    )
+
+
+def manual_integration_id(organization_id: uuid.UUID) -> uuid.UUID:
+    return uuid.uuid5(_NAMESPACE, f"manual-integration:{organization_id}")
+
+
 def manual_integration(session: Session, organization_id: uuid.UUID) -> Integration:
     """The organisation's ``manual`` integration, created on first use. Its id is derived from
     the organisation, so two first uploads at once still share one (the loser's insert fails on
     the primary key and it reads the winner's)."""
-    integration_id = uuid.uuid5(_NAMESPACE, f"manual-integration:{organization_id}")
+    integration_id = manual_integration_id(organization_id)
     found = session.get(Integration, integration_id)
     if found is not None:
         return found
@@ -205,6 +248,12 @@ def _sniff_all(files: Sequence[UploadFile]) -> list[FileOutcome]:
         kind, reason = sniff(file.data)
         outcomes.append(FileOutcome(file.filename, len(file.data), kind, reason))
     return outcomes
+
+
+def _safe_name(filename: str) -> str:
+    """The file's own name (no directories), bounded for the credential's ``source``."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return name[:255] or "upload"
 
 
 def _links(links: Sequence[str]) -> list[str]:
@@ -275,8 +324,8 @@ def _inbox_key(upload: Upload, body: bytes) -> str:
     return f"sha256:{hashlib.sha256(body).hexdigest()}"
 
 
-def _headers(upload: Upload) -> dict[str, Any]:
-    headers = {"x-intake-source": upload.source}
+def _headers(upload: Upload, application_id: uuid.UUID) -> dict[str, Any]:
+    headers = {"x-intake-source": upload.source, "x-application-id": str(application_id)}
     if upload.idempotency_key:
         headers["idempotency-key"] = upload.idempotency_key.strip()[:250]
     return headers

@@ -39,6 +39,8 @@ def test_an_upload_is_verified_scored_and_read_back(recruiter: Recruiter) -> Non
     assert stored.status == DeliveryStatus.RECEIVED  # committed before the answer
     before = recruiter.client.get(ack["application_url"], headers=recruiter.auth)
     assert before.status_code == 404  # the worker has not run yet
+    waiting = recruiter.client.get(ack["status_url"], headers=recruiter.auth).json()
+    assert waiting["status"] == "received" and waiting["application_id"] == ack["application_id"]
 
     assert recruiter.run_worker() == 1
 
@@ -52,8 +54,8 @@ def test_an_upload_is_verified_scored_and_read_back(recruiter: Recruiter) -> Non
     assert sorted(c["source"] for c in body["credentials"]) == ["badge.png", "sql.jwt"]
     assert all(c["verification"]["status"] == "verified" for c in body["credentials"])
     assert body["score"]["requirement_set_version"] == 1  # scored against the job's role
-    [handled] = recruiter.rows(WebhookDelivery, WebhookDelivery.id == stored.id)
-    assert handled.status == DeliveryStatus.PROCESSED
+    done = recruiter.client.get(ack["status_url"], headers=recruiter.auth).json()
+    assert done["status"] == "processed" and done["handled_at"] and done["error"] is None
 
 
 def test_links_become_pending_credentials(recruiter: Recruiter) -> None:
@@ -196,3 +198,26 @@ def test_the_upload_is_declared_in_openapi(recruiter: Recruiter) -> None:
     )
     assert {"202", "404", "409", "413", "422"} <= set(operation["responses"])
     assert any(p["name"] == "Idempotency-Key" for p in operation["parameters"])
+
+
+def test_a_failed_upload_says_why_and_is_only_the_organisations(recruiter: Recruiter) -> None:
+    from sqlmodel import Session
+
+    from ats_match import db
+    from ats_match.models import Job
+
+    ack = recruiter.upload(links=[CREDLY]).json()
+    engine = db.make_engine(recruiter.url)
+    with Session(engine) as session:  # the job is deleted before the worker runs
+        job = session.get(Job, uuid.UUID(recruiter.job_id))
+        session.delete(job)
+        session.commit()
+    engine.dispose()
+    recruiter.run_worker()
+    status = recruiter.client.get(ack["status_url"], headers=recruiter.auth).json()
+    assert status["status"] == "failed" and "no longer exists" in status["error"]
+    _, other_key = seed_org(recruiter.url, "Other")
+    other = recruiter.client.get(
+        ack["status_url"], headers={"authorization": f"Bearer {other_key}"}
+    )
+    assert other.status_code == 404

@@ -9,6 +9,7 @@ worker has run.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, File, Form, Header, UploadFile
@@ -48,6 +49,7 @@ class UploadAck(BaseModel):
     integration_id: uuid.UUID = Field(description="The organisation's 'manual' integration")
     application_id: uuid.UUID = Field(description="Readable once the worker has run")
     application_url: str
+    status_url: str = Field(description="Poll it for the worker's outcome")
     status: DeliveryStatus
     duplicate: bool = Field(description="This upload (or Idempotency-Key) was already stored")
     files: list[FileOut]
@@ -125,6 +127,7 @@ def upload_application(
         integration_id=receipt.integration_id,
         application_id=receipt.application_id,
         application_url=url,
+        status_url=f"/api/v1/uploads/{receipt.delivery_id}",
         status=receipt.status,
         duplicate=receipt.duplicate,
         files=[FileOut(**o.__dict__) for o in receipt.files],
@@ -141,3 +144,22 @@ def _read(upload: UploadFile) -> intake.UploadFile:
     if len(data) > limit:
         raise PayloadTooLarge(f"file '{name}' is over the {limit}-byte limit")
     return intake.UploadFile(filename=name, data=data, content_type=upload.content_type)
+
+
+class UploadStatusOut(BaseModel):
+    delivery_id: uuid.UUID
+    application_id: uuid.UUID | None
+    status: DeliveryStatus = Field(
+        description="received (waiting for the worker), processed, failed (reason in error)"
+    )
+    error: str | None
+    received_at: datetime
+    handled_at: datetime | None
+
+
+@router.get("/uploads/{delivery_id}", response_model=UploadStatusOut)
+def get_upload(delivery_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> UploadStatusOut:
+    """Where an upload is: the worker's outcome, for the recruiter (the delivery log is for
+    admins)."""
+    found = intake.upload_status(session, user.organization_id, delivery_id)
+    return UploadStatusOut(**found.__dict__)
