@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     """Fernet keys for secrets at rest (comma-separated; the first encrypts, all decrypt, so a
     key is rotated by putting the new one first). Empty: derived from ``secret_key``."""
     base_url: str = "http://127.0.0.1:8000"
+    serve_demo_issuer: bool = False
+    """Serve the demo's issuer documents under ``/demo-issuer/`` (``ats-match run`` turns it on)."""
 
     # Network discipline: hosts (or CIDRs) that may be fetched even though they are private or
     # loopback. Empty in production; the test suite allow-lists 127.0.0.1.

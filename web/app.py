@@ -63,4 +63,8 @@ def create_app() -> FastAPI:
     app.include_router(assessments.router)  # Greenhouse Assessment Partner API
     for module in routers:
         app.include_router(module.router)
+    if get_settings().serve_demo_issuer:
+        from web import demo_issuer
+
+        app.include_router(demo_issuer.router)
     return app

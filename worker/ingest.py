@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from sqlmodel import Session, col, select
 
 from ats_match.errors import NotFound
-from ats_match.formats.model import CredentialForm, ExtractionResult
+from ats_match.formats.model import CredentialForm, ExtractionErrorCode, ExtractionResult
 from ats_match.models import (
     Application,
     Candidate,
@@ -150,6 +150,11 @@ def store_attachments(
         result = extract_bytes(
             attachment.data, source=attachment.filename, content_type=attachment.content_type
         )
+        if not result.credentials and result.links and _only_unfetched(result):
+            # A badge baked with only its hosted assertion's URL (an SVG ``verify`` attribute):
+            # the URL is the credential, resolved and verified like a link.
+            urls.extend(result.links)
+            continue
         if not result.credentials and _is_document(attachment):
             try:
                 text = extract_text_from_document(attachment.data, attachment.filename)
@@ -163,6 +168,10 @@ def store_attachments(
         store.insert(None, raw=url.encode(), source=url, format=LINK_FORMAT)
     session.flush()
     return store.stored
+
+
+def _only_unfetched(result: ExtractionResult) -> bool:
+    return all(e.code == ExtractionErrorCode.NOT_FETCHED for e in result.errors)
 
 
 def store_extraction(
