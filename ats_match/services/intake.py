@@ -22,14 +22,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from ats_match import webhook_signing
 from ats_match.errors import InvalidInput, NotFound, PayloadTooLarge
 from ats_match.formats import jose, png, svg
 from ats_match.formats.documents import is_pdf, is_zip
-from ats_match.models import DeliveryStatus, Integration, Vendor, WebhookDelivery
-from ats_match.repositories import JobRepository
+from ats_match.models import DeliveryStatus, Integration, Job, Vendor, WebhookDelivery
 from ats_match.services import inbox
 from ats_match.settings import get_settings
 
@@ -100,7 +99,7 @@ def submit(session: Session, organization_id: uuid.UUID, upload: Upload) -> Rece
 
     Raises 404 for a job outside the organisation, 413 past a size or count limit, 422 for an
     unreadable candidate, link, or an upload with nothing to verify."""
-    JobRepository(session, organization_id).get_or_404(upload.job_id)
+    _require_job(session, organization_id, upload.job_id)
     candidate_key = _candidate_key(upload)
     upload = replace(
         upload, files=[replace(f, filename=_safe_name(f.filename)) for f in upload.files]
@@ -111,16 +110,16 @@ def submit(session: Session, organization_id: uuid.UUID, upload: Upload) -> Rece
     if not accepted and not links:
         ignored = "; ".join(f"{o.filename}: {o.reason}" for o in outcomes) or "no files or links"
         raise InvalidInput(f"nothing to verify: {ignored}")
-    integration = manual_integration(session, organization_id)
+    integration_id = ensure_manual_integration(session, organization_id)
     external_id = f"job:{upload.job_id}:{candidate_key}"
-    application_id = uuid.uuid5(_NAMESPACE, f"{organization_id}:{integration.id}:{external_id}")
+    application_id = uuid.uuid5(_NAMESPACE, f"{organization_id}:{integration_id}:{external_id}")
     body = _envelope(upload, candidate_key, external_id, application_id, accepted, outcomes, links)
     session.flush()
     stored = inbox.store(
         session.connection(),
         inbox.Incoming(
             organization_id=organization_id,
-            integration_id=integration.id,
+            integration_id=integration_id,
             external_id=_inbox_key(upload, body),
             event_type=UPLOAD_EVENT,
             headers=_headers(upload, application_id),
@@ -130,7 +129,7 @@ def submit(session: Session, organization_id: uuid.UUID, upload: Upload) -> Rece
     )
     return Receipt(
         delivery_id=stored.delivery_id,
-        integration_id=integration.id,
+        integration_id=integration_id,
         application_id=application_id,
         status=stored.status,
         duplicate=stored.duplicate,
@@ -180,14 +179,14 @@ def manual_integration_id(organization_id: uuid.UUID) -> uuid.UUID:
     return uuid.uuid5(_NAMESPACE, f"manual-integration:{organization_id}")
 
 
-def manual_integration(session: Session, organization_id: uuid.UUID) -> Integration:
-    """The organisation's ``manual`` integration, created on first use. Its id is derived from
-    the organisation, so two first uploads at once still share one (the loser's insert fails on
-    the primary key and it reads the winner's)."""
+def ensure_manual_integration(session: Session, organization_id: uuid.UUID) -> uuid.UUID:
+    """The id of the organisation's ``manual`` integration, created on first use. The id is
+    derived from the organisation, so two first uploads at once still share one (the loser's
+    insert fails on the primary key and it finds the winner's). Only the id is read: loading
+    the row would decrypt its secrets on every upload."""
     integration_id = manual_integration_id(organization_id)
-    found = session.get(Integration, integration_id)
-    if found is not None:
-        return found
+    if _integration_exists(session, integration_id):
+        return integration_id
     integration = Integration(
         id=integration_id,
         organization_id=organization_id,
@@ -199,11 +198,14 @@ def manual_integration(session: Session, organization_id: uuid.UUID) -> Integrat
         with session.begin_nested():
             session.add(integration)
     except IntegrityError:
-        found = session.get(Integration, integration_id)
-        if found is None:
+        if not _integration_exists(session, integration_id):
             raise
-        return found
-    return integration
+    return integration_id
+
+
+def _integration_exists(session: Session, integration_id: uuid.UUID) -> bool:
+    found = session.exec(select(Integration.id).where(col(Integration.id) == integration_id))
+    return found.first() is not None
 
 
 def sniff(data: bytes) -> tuple[str | None, str | None]:
@@ -248,6 +250,15 @@ def _sniff_all(files: Sequence[UploadFile]) -> list[FileOutcome]:
         kind, reason = sniff(file.data)
         outcomes.append(FileOutcome(file.filename, len(file.data), kind, reason))
     return outcomes
+
+
+def _require_job(session: Session, organization_id: uuid.UUID, job_id: uuid.UUID) -> None:
+    """404 unless the job is the organisation's (its id only: nothing else is needed here)."""
+    found = session.exec(
+        select(Job.id).where(col(Job.id) == job_id, col(Job.organization_id) == organization_id)
+    ).first()
+    if found is None:
+        raise NotFound(f"Job {job_id} not found")
 
 
 def _safe_name(filename: str) -> str:
