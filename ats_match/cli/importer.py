@@ -55,6 +55,13 @@ def import_applications(
         entries = read_source(source)
     except (ValueError, OSError) as exc:
         raise typer.BadParameter(str(exc), param_hint="SOURCE") from None
+    if job is not None:
+        try:
+            uuid.UUID(job)
+        except ValueError:
+            raise typer.BadParameter(
+                f"{job!r} is not a job id (a UUID)", param_hint="--job"
+            ) from None
     outcomes: list[Outcome] = []
     interrupted = False
     with _progress() as progress:  # on stderr, so --json output stays clean

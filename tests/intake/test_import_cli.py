@@ -131,3 +131,8 @@ def test_files_are_named_by_e_mail() -> None:
     assert email_of_file("Ada@X.org__sql.jwt") == "ada@x.org"
     assert email_of_file("ada@x.co.uk") == "ada@x.co.uk"
     assert email_of_file("badge.png") is None
+
+
+def test_a_job_that_is_not_an_id_is_refused_before_anything_is_read(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["import", str(tmp_path), "--job", "data-analyst"])
+    assert result.exit_code == 2 and "not a job id" in result.output
