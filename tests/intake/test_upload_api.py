@@ -221,3 +221,23 @@ def test_a_failed_upload_says_why_and_is_only_the_organisations(recruiter: Recru
         ack["status_url"], headers={"authorization": f"Bearer {other_key}"}
     )
     assert other.status_code == 404
+
+
+def test_a_hosted_credential_link_is_resolved_verified_and_scored(recruiter: Recruiter) -> None:
+    from ats_match.db import unit_of_work
+    from tests.support.issuer_server import IssuerServer
+    from worker import pipeline
+
+    token = genuine_tokens(1)[0]
+    with IssuerServer() as issuer:
+        url = issuer.serve("/credentials/ada-sql", token, content_type="application/vc+jwt")
+        ack = recruiter.upload(links=[url]).json()
+        recruiter.run_worker()
+        [link] = recruiter.rows(Credential, Credential.format == LINK_FORMAT)
+        with unit_of_work() as session:  # the process_credential job the ingest staged
+            pipeline.process_credential(session, recruiter.organization_id, link.id)
+
+    detail = recruiter.client.get(ack["application_url"], headers=recruiter.auth).json()
+    [resolved] = [c for c in detail["credentials"] if c["format"] != LINK_FORMAT]
+    assert resolved["verification"]["status"] == "verified"
+    assert detail["score"] is not None
