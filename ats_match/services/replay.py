@@ -4,15 +4,17 @@ A delivery rejected at the webhook (it could not be mapped), one the worker fail
 vendor without an API key, a vendor that refused), one ignored, or one already processed is
 classified again by its connector from the raw body kept in the inbox; if it now describes an
 application it waits for the worker again, which upserts the application by its external id,
-so a replay never duplicates one. The outcome is the delivery's own row (status, reason,
-``replays``, ``replayed_at``), visible in the delivery log, and an audit entry. Services never
-commit.
+so a replay never duplicates one. A delivery still waiting is refused, unless it was published
+long ago without an outcome (its job was lost): then it is published again. The outcome is the
+delivery's own row (status, reason, ``replays``, ``replayed_at``), visible in the delivery log,
+and an audit entry. Services never commit.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, timedelta
 
 from sqlmodel import Session
 
@@ -22,6 +24,9 @@ from ats_match.models.base import utcnow
 from ats_match.services.admin import audit
 from ats_match.services.payloads import parse_object
 from ats_match.settings import get_settings
+
+STUCK_AFTER = timedelta(minutes=10)
+"""A delivery published this long ago without an outcome may be replayed (its job was lost)."""
 
 
 @dataclass(frozen=True)
@@ -50,8 +55,11 @@ def replay(
     ):
         raise NotFound(f"no delivery {delivery_id} in this integration's log")
     previous = DeliveryStatus(delivery.status)
-    if previous == DeliveryStatus.RECEIVED and delivery.handled_at is None:
-        raise Conflict("this delivery is still waiting for the worker; it needs no replay")
+    if previous == DeliveryStatus.RECEIVED and not _stuck(delivery):
+        raise Conflict(
+            "this delivery is still waiting for the worker; it can be replayed once it has been "
+            f"published for {int(STUCK_AFTER.total_seconds() // 60)} minutes without an outcome"
+        )
     status, reason = _classify(integration, delivery)
     now = utcnow()
     delivery.status = status
@@ -70,6 +78,16 @@ def replay(
         {"previous_status": previous.value, "status": status.value, "reason": reason},
     )
     return Replayed(delivery, previous)
+
+
+def _stuck(delivery: WebhookDelivery) -> bool:
+    """Published long ago and still without an outcome: the job was lost (a broker that dropped
+    it); the worker skips a delivery that is handled meanwhile, so re-publishing is safe."""
+    sent = delivery.dispatched_at
+    if sent is None:
+        return False  # the relay has not published it yet: it will
+    sent = sent if sent.tzinfo else sent.replace(tzinfo=UTC)
+    return utcnow() - sent > STUCK_AFTER
 
 
 def _classify(

@@ -6,6 +6,7 @@ log; admin only, and another organisation's (or integration's) delivery is a 404
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 import httpx
@@ -127,3 +128,31 @@ def test_replay_is_admin_only_and_tenant_isolated(recruiter: Recruiter) -> None:
     assert as_recruiter.status_code == 403
     unknown = _replay(recruiter, ack["integration_id"], "00000000-0000-0000-0000-000000000000")
     assert unknown.status_code == 404
+
+
+def test_a_delivery_whose_job_was_lost_can_be_replayed(recruiter: Recruiter) -> None:
+    from datetime import timedelta
+
+    from sqlmodel import Session
+
+    from ats_match import db
+    from ats_match.models import WebhookDelivery
+    from ats_match.models.base import utcnow
+
+    ack = recruiter.upload(links=[CREDLY]).json()
+    fresh = _replay(recruiter, ack["integration_id"], ack["delivery_id"])
+    assert fresh.status_code == 409 and "still waiting" in fresh.json()["detail"]
+    engine = db.make_engine(recruiter.url)
+    with Session(engine) as session:  # published an hour ago, and the broker lost it
+        row = session.get(WebhookDelivery, uuid.UUID(ack["delivery_id"]))
+        assert row is not None
+        row.dispatched_at = utcnow() - timedelta(hours=1)
+        session.add(row)
+        session.commit()
+    engine.dispose()
+
+    replayed = _replay(recruiter, ack["integration_id"], ack["delivery_id"])
+
+    assert replayed.status_code == 202 and replayed.json()["dispatched_at"] is None
+    assert recruiter.run_worker() == 1
+    assert [str(a.id) for a in recruiter.rows(Application)] == [ack["application_id"]]

@@ -241,3 +241,17 @@ def test_a_hosted_credential_link_is_resolved_verified_and_scored(recruiter: Rec
     [resolved] = [c for c in detail["credentials"] if c["format"] != LINK_FORMAT]
     assert resolved["verification"]["status"] == "verified"
     assert detail["score"] is not None
+
+
+def test_files_are_sniffed_from_their_bytes() -> None:
+    from ats_match.services.intake import sniff
+    from tests.support.baking import bake_svg, resume_docx
+
+    token = genuine_tokens(1)[0]
+    assert sniff(bake_png(token, ob3=True)) == ("png", None)
+    assert sniff(bake_svg(verify=token, ob3=True)) == ("svg", None)
+    assert sniff(b'\xef\xbb\xbf {"@context": []}') == ("json", None)
+    assert sniff(f"\n{token}\n".encode()) == ("jwt", None)
+    for ignored in (resume_pdf(["x"]), resume_docx(["x"]), b"\x00\x01binary", b"  ", b"hello"):
+        kind, reason = sniff(ignored)
+        assert kind is None and reason
