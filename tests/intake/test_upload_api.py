@@ -255,3 +255,18 @@ def test_files_are_sniffed_from_their_bytes() -> None:
     for ignored in (resume_pdf(["x"]), resume_docx(["x"]), b"\x00\x01binary", b"  ", b"hello"):
         kind, reason = sniff(ignored)
         assert kind is None and reason
+
+
+def test_a_new_upload_wakes_the_relay_and_a_duplicate_does_not(
+    recruiter: Recruiter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    woken: list[int] = []
+
+    class Recording:
+        def wake(self) -> None:
+            woken.append(len(recruiter.waiting()))  # after the commit: the row is visible
+
+    monkeypatch.setattr("web.api.applications.delivery_relay", Recording)
+    recruiter.upload(links=[CREDLY])
+    recruiter.upload(links=[CREDLY])
+    assert woken == [1]
