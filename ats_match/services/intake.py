@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from ats_match import webhook_signing
-from ats_match.errors import InvalidInput, NotFound, PayloadTooLarge
+from ats_match.errors import Forbidden, InvalidInput, NotFound, PayloadTooLarge
 from ats_match.formats import jose, png, svg
 from ats_match.formats.documents import is_pdf, is_zip
 from ats_match.models import DeliveryStatus, Integration, Job, Vendor, WebhookDelivery
@@ -180,13 +180,15 @@ def manual_integration_id(organization_id: uuid.UUID) -> uuid.UUID:
 
 
 def ensure_manual_integration(session: Session, organization_id: uuid.UUID) -> uuid.UUID:
-    """The id of the organisation's ``manual`` integration, created on first use. The id is
-    derived from the organisation, so two first uploads at once still share one (the loser's
-    insert fails on the primary key and it finds the winner's). Only the id is read: loading
-    the row would decrypt its secrets on every upload."""
+    """The id of the organisation's ``manual`` integration, created on first use; 403 when an
+    admin disabled it (uploads are then refused, as webhooks to a disabled integration are).
+    The id is derived from the organisation, so two first uploads at once still share one (the
+    loser's insert fails on the primary key and it finds the winner's). Only two columns are
+    read: loading the row would decrypt its secrets on every upload."""
     integration_id = manual_integration_id(organization_id)
-    if _integration_exists(session, integration_id):
-        return integration_id
+    active = _integration_active(session, integration_id)
+    if active is not None:
+        return _usable(integration_id, active)
     integration = Integration(
         id=integration_id,
         organization_id=organization_id,
@@ -198,14 +200,26 @@ def ensure_manual_integration(session: Session, organization_id: uuid.UUID) -> u
         with session.begin_nested():
             session.add(integration)
     except IntegrityError:
-        if not _integration_exists(session, integration_id):
+        active = _integration_active(session, integration_id)
+        if active is None:
             raise
+        return _usable(integration_id, active)
     return integration_id
 
 
-def _integration_exists(session: Session, integration_id: uuid.UUID) -> bool:
-    found = session.exec(select(Integration.id).where(col(Integration.id) == integration_id))
-    return found.first() is not None
+def _integration_active(session: Session, integration_id: uuid.UUID) -> bool | None:
+    """Whether the integration is active; ``None`` when there is none."""
+    found = session.exec(select(Integration.active).where(col(Integration.id) == integration_id))
+    return found.first()
+
+
+def _usable(integration_id: uuid.UUID, active: bool) -> uuid.UUID:
+    if not active:
+        raise Forbidden(
+            f"manual uploads are disabled for this organisation (integration {integration_id}); "
+            'an admin turns them on again with PATCH /api/v1/integrations/{id} {"active": true}'
+        )
+    return integration_id
 
 
 def sniff(data: bytes) -> tuple[str | None, str | None]:

@@ -270,3 +270,14 @@ def test_a_new_upload_wakes_the_relay_and_a_duplicate_does_not(
     recruiter.upload(links=[CREDLY])
     recruiter.upload(links=[CREDLY])
     assert woken == [1]
+
+
+def test_an_admin_can_turn_manual_uploads_off_and_on(recruiter: Recruiter) -> None:
+    ack = recruiter.upload(links=[CREDLY]).json()
+    integration = f"/api/v1/integrations/{ack['integration_id']}"
+    assert recruiter.client.delete(integration, headers=recruiter.auth).status_code == 204
+    refused = recruiter.upload(links=[CREDLY + "?2"])
+    assert refused.status_code == 403 and "disabled" in refused.json()["detail"]
+    on = recruiter.client.patch(integration, json={"active": True}, headers=recruiter.auth)
+    assert on.status_code == 200, on.text
+    assert recruiter.upload(links=[CREDLY + "?2"]).status_code == 202
