@@ -57,6 +57,7 @@ class UploadAck(BaseModel):
 
 
 _RESPONSES: dict[int | str, dict[str, Any]] = {
+    403: {"description": "not a recruiter, or manual uploads are turned off"},
     404: {"description": "the job is not one of your organisation's"},
     409: {"description": "the Idempotency-Key was already used for another upload"},
     413: {"description": "a file, the files together, or their count is over the limit"},
