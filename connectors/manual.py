@@ -22,6 +22,11 @@ from connectors.generic import GenericConnector
 
 class ManualConnector(GenericConnector):
     vendor = "manual"
+    setup_steps = (
+        "Nothing to set up in an ATS: this integration holds your own uploads "
+        "(POST /api/v1/applications, ats-match import) and accepts no webhooks.",
+        "Disable it to turn uploads off; enable it again to turn them back on.",
+    )
 
     def verify_signature(
         self, headers: Mapping[str, str], body: bytes, secrets: Sequence[str]

@@ -177,6 +177,10 @@ def test_the_manual_integration_shows_uploads_and_refuses_webhooks(recruiter: Re
         f"/api/v1/integrations/{ack['integration_id']}/deliveries", headers=recruiter.auth
     )
     assert log.status_code == 200 and [d["id"] for d in log.json()] == [ack["delivery_id"]]
+    shown = recruiter.client.get(
+        f"/api/v1/integrations/{ack['integration_id']}", headers=recruiter.auth
+    ).json()
+    assert shown["vendor"] == "manual" and "accepts no webhooks" in shown["setup_steps"][0]
     webhook = recruiter.client.post(
         f"/webhooks/{ack['integration_id']}", content=b"{}", headers={"webhook-id": "x"}
     )
