@@ -152,28 +152,49 @@ def _with(outcome: Outcome, **changes: Any) -> Outcome:
 
 
 def _hand_over(outcomes: list[Outcome], process: bool) -> int:
-    """Publish the new deliveries for the worker (or run its job here); returns how many."""
+    """Publish the new deliveries for the worker (or run its job here); returns how many.
+
+    With ``process``, skipped entries are run too: one stored by an earlier run that was
+    interrupted before its processing is still waiting (the job skips those already handled).
+    """
     from ats_match.db import get_engine
     from ats_match.services import inbox
 
+    wanted = {"imported", "skipped"} if process else {"imported"}
     new: dict[str, list[str]] = {}
     for o in outcomes:
-        if o.outcome == "imported" and o.organization_id and o.delivery_id:
+        if o.outcome in wanted and o.organization_id and o.delivery_id:
             new.setdefault(o.organization_id, []).append(o.delivery_id)
     if not new:
         return 0
     if process:
-        from worker.tasks import process_deliveries
-
-        for organization_id, ids in new.items():
-            process_deliveries.apply(args=[organization_id, ids]).get()
-        return sum(len(ids) for ids in new.values())
+        return _process_here(new)
     from worker.celery_app import publish
 
     try:
         return inbox.relay_deliveries(get_engine(), publish)
     except Exception:  # the broker is down: the worker's periodic relay publishes them later
         return 0
+
+
+def _process_here(deliveries: dict[str, list[str]]) -> int:
+    """Run the worker's job in this process; returns how many deliveries it handled now."""
+    from ats_match.db import unit_of_work
+    from ats_match.models import WebhookDelivery
+    from worker.tasks import process_deliveries
+
+    handled = 0
+    for organization_id, ids in deliveries.items():
+        with unit_of_work() as session:
+            waiting = [i for i in ids if _waiting(session.get(WebhookDelivery, uuid.UUID(i)))]
+        if waiting:
+            process_deliveries.apply(args=[organization_id, waiting]).get()
+        handled += len(waiting)
+    return handled
+
+
+def _waiting(delivery: Any) -> bool:
+    return delivery is not None and delivery.handled_at is None
 
 
 def _report(

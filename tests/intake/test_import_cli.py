@@ -136,3 +136,20 @@ def test_files_are_named_by_e_mail() -> None:
 def test_a_job_that_is_not_an_id_is_refused_before_anything_is_read(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["import", str(tmp_path), "--job", "data-analyst"])
     assert result.exit_code == 2 and "not a job id" in result.output
+
+
+def test_a_re_run_with_process_runs_what_an_earlier_run_left_waiting(
+    recruiter: Recruiter, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    for i, token in enumerate(genuine_tokens(2)):
+        (folder / f"w{i}@x.org").mkdir(parents=True)
+        (folder / f"w{i}@x.org" / "b.jwt").write_text(token)
+    assert _run(str(folder), "--job", recruiter.job_id)[1]["imported"] == 2
+    assert len(recruiter.waiting()) == 2  # no worker ran
+
+    code, again = _run(str(folder), "--job", recruiter.job_id, "--process")
+
+    assert code == 0 and (again["skipped"], again["processed"]) == (2, 2)
+    assert recruiter.waiting() == [] and len(recruiter.rows(Application)) == 2
+    assert _run(str(folder), "--job", recruiter.job_id, "--process")[1]["processed"] == 0
