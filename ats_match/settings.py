@@ -66,6 +66,12 @@ class Settings(BaseSettings):
     max_image_bytes: int = 10 * 1024 * 1024
     max_attachment_bytes: int = 20 * 1024 * 1024
     max_json_depth: int = 64
+    max_upload_file_bytes: int = 10 * 1024 * 1024
+    """One file of a manual upload (``POST /api/v1/applications``, ``ats-match import``)."""
+    max_upload_total_bytes: int = 25 * 1024 * 1024
+    """All files of one manual upload together."""
+    max_upload_files: int = 20
+    max_upload_links: int = 50
 
     @model_validator(mode="before")
     @classmethod

@@ -21,6 +21,7 @@ from web import (
 )
 from web.api import (
     admin,
+    applications,
     assessments,
     candidates,
     decisions,
@@ -48,7 +49,11 @@ def create_app() -> FastAPI:
 
     errors.install(app)
     docs.install(app)
-    app.add_middleware(BodySizeLimit, max_bytes=get_settings().max_webhook_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=get_settings().max_webhook_body_bytes,
+        path_limits={applications.UPLOAD_PATH: applications.upload_body_limit()},
+    )
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     routers = (
         health,
@@ -57,6 +62,7 @@ def create_app() -> FastAPI:
         requirements,
         skills,
         candidates,
+        applications,
         decisions,
         fairness,
         privacy,

@@ -1,7 +1,7 @@
 """sso connection: one OpenID Connect provider per organisation
 
 Revision ID: 0016
-Revises: 0005
+Revises: 0011
 Create Date: 2026-12-03 08:58:41.441699
 
 """
@@ -15,7 +15,7 @@ import ats_match.models.base
 
 # revision identifiers, used by Alembic.
 revision = "0016"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
