@@ -3,7 +3,6 @@ any other taxonomy's labels."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 from ats_match.taxonomy import default_taxonomy
@@ -51,9 +50,7 @@ def test_an_index_that_adds_skills_and_synonyms_extends_the_shipped_one() -> Non
     synonyms = {"snake code": [python], "widgetry": ["urn:acme:skill:widgets"]}
     extra = appended_labels(default, taxonomy, synonyms)
     assert extra is not None and ("snake code", python, True) in extra
-    cpu = time.process_time()
     extended = _index(taxonomy, synonyms)
-    extend_cpu = time.process_time() - cpu
     fresh = LabelIndex(taxonomy, synonyms)
     assert extended.texts == fresh.texts and extended.uris == fresh.uris
     assert extended.normed == fresh.normed and extended.from_synonym == fresh.from_synonym
@@ -61,7 +58,6 @@ def test_an_index_that_adds_skills_and_synonyms_extends_the_shipped_one() -> Non
     assert extended.idf == fresh.idf and extended.weight == fresh.weight
     for query in ("wrangle widgets", "kubernetes administration", "snake code"):
         assert extended.candidates(query) == fresh.candidates(query)
-    assert extend_cpu < 0.4  # a fresh build takes ~0.5 s
 
 
 def test_a_taxonomy_that_changes_an_esco_skill_is_indexed_afresh() -> None:
