@@ -9,6 +9,7 @@ stored versions keep none either, since a version is stored as data).
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -113,6 +114,31 @@ def entries(text: str) -> list[dict[str, Any]]:
         return [r for r in _document(text)["requirements"] if isinstance(r, dict)]
     except EditError:
         return []
+
+
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def set_skill_uri(text: str, field: str, uri: str) -> str:
+    """The text with the skill at ``field`` (``requirements[0].skill.label``, as a finding
+    names it) given ``uri`` in place of its label: how a person settles an ambiguous label."""
+    if not uri.strip():
+        raise EditError("choose one of the skills")
+    root = _document(text)
+    node: Any = root
+    path = [int(i) if i else name for name, i in _PART.findall(field)]
+    if path[-2:] != ["skill", "label"]:
+        raise EditError(f"{field!r} is not a skill label")
+    for part in path[:-1]:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            raise EditError(f"there is nothing at {field!r}") from None
+    if not isinstance(node, dict):
+        raise EditError(f"there is nothing at {field!r}")
+    node.pop("label", None)
+    node["uri"] = uri.strip()
+    return yaml_text(root)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from ats_match.settings import get_settings
-from web import actions, dashboard, docs, errors, ranking_page, signin
+from web import actions, dashboard, docs, editor, errors, ranking_page, signin
 from web.api import (
     admin,
     assessments,
@@ -51,6 +51,7 @@ def create_app() -> FastAPI:
         wallets,
         signin,
         actions,
+        editor,
         ranking_page,
         dashboard,
     )

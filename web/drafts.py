@@ -11,12 +11,15 @@ from typing import Any
 
 from sqlmodel import Session, col
 
-from ats_match.models import Application
+from ats_match.models import Application, User
+from ats_match.models import RequirementSet as RequirementSetRow
 from ats_match.models.base import utcnow
 from ats_match.repositories import ApplicationRepository, JobRepository
+from ats_match.services import hiring, outbox
 from ats_match.services.ranking import RankingQuery, job_ranking
 from ats_match.taxonomy.choices import SkillChoice, label_choices
-from rules import WhatIf, what_if
+from ats_match.taxonomy.prefix import labels_starting
+from rules import Issue, WhatIf, validate_for_save, what_if
 from rules.schema import RequirementSet
 from rules.validation import TaxonomyHooks
 from rules.validation import taxonomy_hooks as hooks_of
@@ -60,11 +63,45 @@ def label_choices_of(field: str, message: str) -> dict[str, Any]:
     return {"choices": [c.model_dump() for c in choices.suggestions]}
 
 
-def skill_options(session: Session, organization_id: uuid.UUID, label: str) -> list[SkillChoice]:
-    """What the editor's type-ahead offers for ``label``: every skill carrying it, else the
-    nearest ones (the service behind ``GET /api/v1/skills/choices``)."""
-    choices = label_choices(organization_matcher(session, organization_id), label)
-    return choices.exact or choices.suggestions
+def skill_options(
+    session: Session, organization_id: uuid.UUID, typed: str
+) -> tuple[list[SkillChoice], bool]:
+    """What the editor's type-ahead offers for ``typed`` and whether the person must choose:
+    every skill carrying that label (the service behind ``GET /api/v1/skills/choices``), else
+    the skills whose labels start with it, else the matcher's nearest ones."""
+    matcher = organization_matcher(session, organization_id)
+    choices = label_choices(matcher, typed)
+    if choices.exact:
+        return choices.exact, choices.ambiguous
+    taxonomy = matcher.taxonomy
+    started = [taxonomy.get(uri) for uri in labels_starting(taxonomy, typed)]
+    prefixed = [
+        SkillChoice(
+            uri=s.uri, label=s.preferred_label, description=s.description, skill_type=s.skill_type
+        )
+        for s in started
+        if s is not None
+    ]
+    return prefixed or choices.suggestions, False
+
+
+def save_version(
+    session: Session, user: User, job_id: uuid.UUID, rs: RequirementSet
+) -> tuple[RequirementSetRow, list[Issue]]:
+    """Store ``rs`` as the job's next version and queue the re-score of every application;
+    raises RequirementSetError when it refers to things that do not exist."""
+    hooks = org_hooks(session, user.organization_id)
+    warnings = validate_for_save(rs, hooks.known_skill, hooks.resolve_label)
+    body = rs.model_dump(mode="json", exclude_none=True)
+    row = hiring.add_requirement_version(session, user, job_id, rs.name or rs.id, body)
+    outbox.enqueue(
+        session,
+        user.organization_id,
+        "ats_match.rescore_job",
+        str(user.organization_id),
+        str(job_id),
+    )
+    return row, warnings
 
 
 def draft_ranking(

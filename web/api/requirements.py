@@ -15,18 +15,16 @@ from ats_match.models.base import utcnow
 from ats_match.models.hiring import RequirementSetPublic
 from ats_match.repositories import JobRepository
 from ats_match.security import require_role
-from ats_match.services import hiring, outbox
+from ats_match.services import hiring
 from ats_match.services.ranking import RankingQuery, RankingSort, Tier, job_ranking
 from rules import (
     RequirementSetError,
     loads_requirement_set,
     parse_requirement_set,
-    validate_for_save,
 )
 from rules.schema import RequirementSet as RequirementSetSchema
-from rules.validation import TaxonomyHooks
 from web.deps import CurrentUser, SessionDep
-from web.drafts import draft_ranking, label_choices_of, org_hooks
+from web.drafts import draft_ranking, label_choices_of, save_version
 
 router = APIRouter(prefix="/api/v1/jobs/{job_id}", tags=["requirements"])
 
@@ -78,18 +76,15 @@ async def _requirement_set(request: Request) -> RequirementSetSchema:
         raise InvalidInput(f"the body is not JSON: {exc}") from exc
 
 
-def _validated(rs: RequirementSetSchema, hooks: TaxonomyHooks) -> list[str]:
-    try:
-        return [str(w) for w in validate_for_save(rs, hooks.known_skill, hooks.resolve_label)]
-    except RequirementSetError as exc:
-        raise InvalidInput(
-            "the requirement set refers to things that do not exist",
-            [
-                {"field": e.field, "message": e.message, "line": e.line, "column": e.column}
-                | label_choices_of(e.field, e.message)
-                for e in exc.errors
-            ],
-        ) from exc
+def _refers_to_nothing(exc: RequirementSetError) -> InvalidInput:
+    return InvalidInput(
+        "the requirement set refers to things that do not exist",
+        [
+            {"field": e.field, "message": e.message, "line": e.line, "column": e.column}
+            | label_choices_of(e.field, e.message)
+            for e in exc.errors
+        ],
+    )
 
 
 @router.post(
@@ -112,18 +107,11 @@ async def create_version(
     background."""
     require_role(user.role, Role.HIRING_MANAGER)
     rs = await _requirement_set(request)
-    warnings = _validated(rs, org_hooks(session, user.organization_id))
-    row = hiring.add_requirement_version(
-        session, user, job_id, rs.name or rs.id, rs.model_dump(mode="json", exclude_none=True)
-    )
-    outbox.enqueue(
-        session,
-        user.organization_id,
-        "ats_match.rescore_job",
-        str(user.organization_id),
-        str(job_id),
-    )
-    return SavedVersion.model_validate({**row.model_dump(), "warnings": warnings})
+    try:
+        row, warnings = save_version(session, user, job_id, rs)
+    except RequirementSetError as exc:
+        raise _refers_to_nothing(exc) from exc
+    return SavedVersion.model_validate({**row.model_dump(), "warnings": [str(w) for w in warnings]})
 
 
 @router.get("/requirement-sets", response_model=list[RequirementSetPublic])
