@@ -171,14 +171,15 @@ def remove(
     session: SessionDep,
     user: FormUser,
     yaml: YamlField,
-    remove: Annotated[str, Form(max_length=80)],
+    remove_id: Annotated[str, Form(max_length=80)],
 ) -> Response:
+    # not "remove": a control of that name would hide the form element's own remove()
     job = _job(session, _editor_user(user), job_id)
     try:
-        text = remove_requirement(yaml, remove)
+        text = remove_requirement(yaml, remove_id)
     except EditError as exc:
         return _render(request, session, user, job, yaml, 422, edit_error=str(exc))
-    return _render(request, session, user, job, text, done_edit=f"Removed {remove!r}.")
+    return _render(request, session, user, job, text, done_edit=f"Removed {remove_id!r}.")
 
 
 @router.post("/resolve")
@@ -188,11 +189,11 @@ def resolve(
     session: SessionDep,
     user: FormUser,
     yaml: YamlField,
-    resolve: Annotated[str, Form(max_length=800)],
+    resolve_choice: Annotated[str, Form(max_length=800)],
 ) -> Response:
     """Replace an ambiguous skill label with the skill chosen for it (``field uri``)."""
     job = _job(session, _editor_user(user), job_id)
-    field, _, uri = resolve.partition(" ")
+    field, _, uri = resolve_choice.partition(" ")
     try:
         text = set_skill_uri(yaml, field, uri)
     except EditError as exc:

@@ -89,7 +89,7 @@ def test_every_role_reads_it_and_only_hiring_managers_and_admins_change_it(
         "check": {"yaml": ROLE_YAML},
         "preview": {"yaml": ROLE_YAML},
         "add": {"yaml": ROLE_YAML, "kind": "skill", "skill_uri": SQL, "req_id": "sql-2"},
-        "remove": {"yaml": ROLE_YAML, "remove": "sql"},
+        "remove": {"yaml": ROLE_YAML, "remove_id": "sql"},
         "template": {"yaml": ROLE_YAML, "occupation_uri": occupation},
         "save": {"yaml": ROLE_YAML},
     }
@@ -155,7 +155,10 @@ def test_an_ambiguous_label_offers_each_skill_with_its_description(
     assert "Use “SQL”" in checked and "Use “database management systems”" in checked
     assert "query language for retrieval of information" in checked  # the descriptions
     resolved = _post(
-        manager, seeded, "resolve", {"yaml": draft, "resolve": f"requirements[0].skill.label {SQL}"}
+        manager,
+        seeded,
+        "resolve",
+        {"yaml": draft, "resolve_choice": f"requirements[0].skill.label {SQL}"},
     )
     assert resolved.status_code == 200
     text = _textarea(resolved.text)
@@ -200,7 +203,7 @@ def test_the_form_adds_and_removes_requirement_entries(manager: TestClient, seed
         manager, seeded, "add", {"yaml": text, "kind": "skill", "skill_uri": SQL, "req_id": "sql"}
     )
     assert twice.status_code == 422 and "already there" in twice.text
-    removed = _post(manager, seeded, "remove", {"yaml": text, "remove": "aws-certification"})
+    removed = _post(manager, seeded, "remove", {"yaml": text, "remove_id": "aws-certification"})
     assert "aws-certification" not in _textarea(removed.text)
     unreadable = _post(manager, seeded, "add", {"yaml": "requirements: [", "skill_uri": SQL})
     assert unreadable.status_code == 422 and "fix the YAML first" in unreadable.text
