@@ -64,6 +64,41 @@ def yaml_text(data: dict[str, Any]) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
+_KEY_ORDER: tuple[str, ...] = (
+    "schema_version",
+    "id",
+    "name",
+    "version",
+    "description",
+    "thresholds",
+)
+_KEY_ORDER += ("defaults", "label", "uri", "achievement_id", "issuer_id", "name_pattern")
+_KEY_ORDER += ("must", "weight", "filters", "requirements")
+
+
+def _tidy(value: Any) -> Any:
+    if isinstance(value, dict):
+        known = [k for k in _KEY_ORDER if k in value]
+        rest = [k for k in value if k not in _KEY_ORDER]
+        return {k: _tidy(value[k]) for k in (*known, *rest)}
+    if isinstance(value, list):
+        return [_tidy(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def stored_yaml(body: dict[str, Any]) -> str:
+    """A stored version as a person would write it: defaults left out, ``id``, ``label``,
+    ``must`` and ``weight`` before the condition, ``10`` not ``10.0`` (the same set: every
+    default comes back when it is read). A body the schema refuses is shown as stored."""
+    try:
+        rs = RequirementSet.model_validate(body)
+    except ValueError:
+        return yaml_text(body)
+    return yaml_text(_tidy(rs.model_dump(mode="json", exclude_defaults=True, exclude_none=True)))
+
+
 class EditError(ValueError):
     """The text cannot be edited as asked (it does not parse, or the id is wrong)."""
 

@@ -30,6 +30,7 @@ from rules.editing import (
     entries,
     remove_requirement,
     set_skill_uri,
+    stored_yaml,
     version_diff,
     yaml_text,
 )
@@ -122,7 +123,7 @@ def editor_page(request: Request, job_id: uuid.UUID, session: SessionDep) -> Res
         return RedirectResponse("/login", status_code=303)
     job = _job(session, user, job_id)
     latest = hiring.latest_requirements(session, user.organization_id, job.id)
-    text = yaml_text(latest.body) if latest else yaml_text(_starter(job))
+    text = stored_yaml(latest.body) if latest else yaml_text(_starter(job))
     return _render(request, session, user, job, text)
 
 
@@ -308,7 +309,7 @@ def diff(
     versions = {v.version: v for v in _versions(session, user, job.id)}
     if old not in versions or new not in versions:
         raise NotFound(f"this job has no version {old if old not in versions else new}")
-    lines = version_diff(yaml_text(versions[old].body), yaml_text(versions[new].body))
+    lines = version_diff(stored_yaml(versions[old].body), stored_yaml(versions[new].body))
     context = {
         "user": user,
         "active": "jobs",

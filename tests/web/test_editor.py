@@ -228,7 +228,7 @@ def test_save_versions_and_read_the_diff(
     saved = _post(manager, seeded, "save", {"yaml": ROLE_YAML})
     assert saved.status_code == 303
     assert saved.headers["location"].startswith(f"{_editor_url(seeded)}?done=Saved+version+2")
-    changed = ROLE_YAML.replace("shortlist: 75", "shortlist: 80")
+    changed = ROLE_YAML.replace("min_confidence: 0.6 ", "min_confidence: 0.65 ")
     htmx = _post(manager, seeded, "save", {"yaml": changed}, headers={"hx-request": "true"})
     assert htmx.status_code == 204 and "Saved+version+3" in htmx.headers["hx-redirect"]
     engine = db.make_engine(database_url)
@@ -243,13 +243,13 @@ def test_save_versions_and_read_the_diff(
     assert sorted(r.version for r in rows) == [1, 2, 3]
     assert [q.task_name for q in queued].count("ats_match.rescore_job") == 2
     page = manager.get(_editor_url(seeded) + "?done=Saved version 3").text
-    assert "shortlist: 80" in _textarea(page)
+    assert "min_confidence: 0.65" in _textarea(page)
     assert "Changes from version 2" in page and "Saved version 3" in page
     diff = manager.get(f"{_editor_url(seeded)}/diff", params={"old": 2, "new": 3})
     assert diff.status_code == 200
     assert "1 line added, 1 removed" in diff.text
-    assert re.search(r'<tr class="removed">.*?<pre>\s*shortlist: 75', diff.text, re.S)
-    assert re.search(r'<tr class="added">.*?<pre>\s*shortlist: 80', diff.text, re.S)
+    assert re.search(r'<tr class="removed">.*?<pre>\s*min_confidence: 0.6<', diff.text, re.S)
+    assert re.search(r'<tr class="added">.*?<pre>\s*min_confidence: 0.65<', diff.text, re.S)
     missing = manager.get(
         f"{_editor_url(seeded)}/diff", params={"old": 2, "new": 9}, headers={"accept": "text/html"}
     )
