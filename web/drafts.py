@@ -67,22 +67,25 @@ def skill_options(
     session: Session, organization_id: uuid.UUID, typed: str
 ) -> tuple[list[SkillChoice], bool]:
     """What the editor's type-ahead offers for ``typed`` and whether the person must choose:
-    every skill carrying that label (the service behind ``GET /api/v1/skills/choices``), else
-    the skills whose labels start with it, else the matcher's nearest ones."""
+    every skill carrying that label (as ``GET /api/v1/skills/choices`` gives), else the skills
+    whose labels start with it, else the matcher's nearest ones (the slow path, last)."""
     matcher = organization_matcher(session, organization_id)
-    choices = label_choices(matcher, typed)
-    if choices.exact:
-        return choices.exact, choices.ambiguous
     taxonomy = matcher.taxonomy
+    exact = taxonomy.by_label(typed)
+    if exact:
+        return [_described(s) for s in exact], len(exact) > 1
     started = [taxonomy.get(uri) for uri in labels_starting(taxonomy, typed)]
-    prefixed = [
-        SkillChoice(
-            uri=s.uri, label=s.preferred_label, description=s.description, skill_type=s.skill_type
-        )
-        for s in started
-        if s is not None
-    ]
-    return prefixed or choices.suggestions, False
+    prefixed = [_described(s) for s in started if s is not None]
+    return prefixed or label_choices(matcher, typed).suggestions, False
+
+
+def _described(skill: Any) -> SkillChoice:
+    return SkillChoice(
+        uri=skill.uri,
+        label=skill.preferred_label,
+        description=skill.description,
+        skill_type=skill.skill_type,
+    )
 
 
 def save_version(
