@@ -116,3 +116,12 @@ def test_edit_preview_save_and_read_the_version_diff(tmp_path: Path, page: Any) 
         expect(page.locator("tr.removed").filter(has_text="name: Analyst v1")).to_have_count(1)
         _checked_at_both_widths(page)
         page.screenshot(path=str(SCREENSHOTS / "requirement-diff.png"), full_page=True)
+
+        page.get_by_role("button", name="Sign out").click()
+        sign_in(page, base, seeded.email, seeded.password)  # the recruiter: reads, never edits
+        page.goto(f"{base}/jobs/{seeded.job_id}/requirements")
+        expect(page.get_by_label("Requirement set (YAML) (read only)")).to_contain_text(SQL)
+        expect(page.get_by_role("button", name="Save as a new version")).to_have_count(0)
+        expect(page.get_by_role("button", name="Add requirement")).to_have_count(0)
+        expect(page.get_by_role("link", name="Changes from version 1")).to_be_visible()
+        _checked_at_both_widths(page)
