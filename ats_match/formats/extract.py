@@ -18,6 +18,7 @@ import logging
 from typing import Any
 
 from ats_match.formats import jose, png, svg
+from ats_match.formats.blockcerts import blockcerts_spec, parse_blockcerts
 from ats_match.formats.documents import extract_text_from_document, is_pdf, is_zip
 from ats_match.formats.errors import FormatError, Limits, load_json
 from ats_match.formats.fields import types_of
@@ -267,7 +268,10 @@ def _from_compact(
 def _form_from_doc(
     doc: dict[str, Any], envelope: Envelope, compact: str | None = None
 ) -> CredentialForm:
-    """Route a decoded document to the OB 3.0 / CLR or the OB 1.x / 2.0 parser."""
+    """Route a decoded document to the Blockcerts, OB 3.0 / CLR or OB 1.x / 2.0 parser."""
+    spec = blockcerts_spec(doc)
+    if spec is not None:
+        return parse_blockcerts(doc, spec, envelope)
     spec = vc_spec(doc)
     if spec is not None:
         return parse_vc(doc, spec, envelope, compact=compact)

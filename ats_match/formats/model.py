@@ -21,6 +21,8 @@ class Spec(StrEnum):
     OB2 = "ob2"
     OB3 = "ob3"
     CLR2 = "clr2"
+    BLOCKCERTS2 = "blockcerts2"  # Blockcerts v2: an OB 2.0 assertion with a MerkleProof2017
+    BLOCKCERTS3 = "blockcerts3"  # Blockcerts v3: a VC with a MerkleProof2019 proof
 
 
 class Envelope(StrEnum):

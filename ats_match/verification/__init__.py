@@ -2,7 +2,8 @@
 
 ``verify_credential`` dispatches on the credential's spec: Open Badges 1.x/2.0 go to
 :mod:`ats_match.verification.ob2`, Verifiable Credentials (OB 3.0) to
-:mod:`ats_match.verification.vc`, CLR 2.0 bundles to :mod:`ats_match.verification.clr`.
+:mod:`ats_match.verification.vc`, CLR 2.0 bundles to :mod:`ats_match.verification.clr`,
+Blockcerts v2/v3 to :mod:`ats_match.verification.blockcerts`.
 """
 
 from __future__ import annotations
@@ -52,6 +53,10 @@ def _dispatch(credential: CredentialForm, context: VerificationContext) -> Verif
         from ats_match.verification.ob2 import verify_ob2
 
         return verify_ob2(credential, context)
+    if credential.spec in (Spec.BLOCKCERTS2, Spec.BLOCKCERTS3):
+        from ats_match.verification.blockcerts import verify_blockcerts
+
+        return verify_blockcerts(credential, context)
     if credential.spec == Spec.CLR2:
         from ats_match.verification.clr import verify_clr
 
