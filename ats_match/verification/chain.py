@@ -79,9 +79,10 @@ def _fetch(url: str, fetcher: Fetcher) -> Any:
     try:
         return fetcher.get(url, accept="application/json", max_bytes=_TX_MAX_BYTES).json()
     except FetchError as exc:
+        # 404 too is retried: a service may not have seen a fresh transaction yet.
         not_found = exc.status == 404
-        detail = "the chain service does not know this transaction" if not_found else str(exc)
-        raise ChainLookupError(f"{url}: {detail}", indeterminate=not not_found) from exc
+        detail = "the chain service does not know this transaction (yet)" if not_found else str(exc)
+        raise ChainLookupError(f"{url}: {detail}", indeterminate=True) from exc
     except (ValueError, RecursionError) as exc:
         raise ChainLookupError(f"{url} did not answer JSON", indeterminate=True) from exc
 
