@@ -20,6 +20,7 @@ from typing import Any
 from ats_match.formats import jose, png, svg
 from ats_match.formats.blockcerts import blockcerts_spec, parse_blockcerts
 from ats_match.formats.documents import extract_text_from_document, is_pdf, is_zip
+from ats_match.formats.edc import is_edc, parse_edc, sealed_payload
 from ats_match.formats.errors import FormatError, Limits, load_json
 from ats_match.formats.fields import types_of
 from ats_match.formats.links import fetch_url_for, find_credential_urls
@@ -250,6 +251,10 @@ def _from_json_text(
     for doc in docs[: job.limits.max_nested]:
         if not isinstance(doc, dict):
             raise FormatError(ExtractionErrorCode.NOT_A_BADGE, "JSON that is not an object")
+        sealed = sealed_payload(doc)
+        if sealed is not None:
+            job.add(_sealed_form(sealed, text if len(docs) == 1 else json.dumps(doc)), raw, source)
+            continue
         token = enveloped_token(doc)
         if token is not None:
             inner = Envelope.JWT if envelope == Envelope.JSON else envelope
@@ -272,6 +277,8 @@ def _form_from_doc(
     spec = blockcerts_spec(doc)
     if spec is not None:
         return parse_blockcerts(doc, spec, envelope)
+    if is_edc(doc):
+        return parse_edc(doc, envelope)
     spec = vc_spec(doc)
     if spec is not None:
         return parse_vc(doc, spec, envelope, compact=compact)
@@ -289,11 +296,22 @@ def _form_from_doc(
     )
 
 
+def _sealed_form(payload: dict[str, Any], jws_text: str) -> CredentialForm:
+    """A JWS JSON serialisation: a sealed European Digital Credential (JAdES)."""
+    if not is_edc(payload):
+        raise FormatError(
+            ExtractionErrorCode.UNKNOWN_FORMAT, "a JWS that carries no European Digital Credential"
+        )
+    return parse_edc(payload, Envelope.JADES, sealed=jws_text)
+
+
 def _form_from_compact(
     token: str, envelope: Envelope | None, limits: Limits, *, shape_checked: bool = False
 ) -> CredentialForm:
     """A VC-JWT (VCDM 1.1 ``vc`` claim or VCDM 2.0 payload) or an OB 2.0 signed assertion."""
     _header, payload = jose.decode_compact(token, limits, shape_checked=shape_checked)
+    if is_edc(payload):
+        return parse_edc(payload, Envelope.JADES, sealed=token)
     found = credential_and_spec_from_jwt(payload)
     if found is not None:
         credential, vc = found

@@ -3,7 +3,8 @@
 ``verify_credential`` dispatches on the credential's spec: Open Badges 1.x/2.0 go to
 :mod:`ats_match.verification.ob2`, Verifiable Credentials (OB 3.0) to
 :mod:`ats_match.verification.vc`, CLR 2.0 bundles to :mod:`ats_match.verification.clr`,
-Blockcerts v2/v3 to :mod:`ats_match.verification.blockcerts`.
+Blockcerts v2/v3 to :mod:`ats_match.verification.blockcerts`, European Digital Credentials to
+:mod:`ats_match.verification.edc`.
 """
 
 from __future__ import annotations
@@ -57,6 +58,10 @@ def _dispatch(credential: CredentialForm, context: VerificationContext) -> Verif
         from ats_match.verification.blockcerts import verify_blockcerts
 
         return verify_blockcerts(credential, context)
+    if credential.spec == Spec.EDC:
+        from ats_match.verification.edc import verify_edc
+
+        return verify_edc(credential, context)
     if credential.spec == Spec.CLR2:
         from ats_match.verification.clr import verify_clr
 

@@ -46,3 +46,11 @@ def test_cert_schema_urls_agree() -> None:
     urls = json.loads(blockcerts_file("context_urls.json"))
     blockcerts = {k: v for k, v in urls.items() if "BLOCKCERTS" in k or "MERKLE" in k}
     assert blockcerts and all(url in pinned_contexts() for url in blockcerts.values())
+
+
+def test_open_badges_v2_context_is_the_1edtech_copy() -> None:
+    """The OB 2.0 context cert-schema ships is the one 1EdTech publishes (read in place)."""
+    from tests.verification.vc.helpers import SHARED
+
+    copy = json.loads((SHARED / "1edtech" / "contexts" / "ob-v2p0.json").read_text())
+    assert pinned_contexts()["https://w3id.org/openbadges/v2"] == copy
