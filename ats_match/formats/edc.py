@@ -83,6 +83,18 @@ def sealed_payload(jws: dict[str, Any]) -> dict[str, Any] | None:
     return doc if isinstance(doc, dict) else None
 
 
+def parse_sealed(jws: dict[str, Any], jws_text: str) -> CredentialForm | None:
+    """A JWS JSON serialisation read as the sealed EDC it carries (``None``: not a JWS)."""
+    payload = sealed_payload(jws)
+    if payload is None:
+        return None
+    if not is_edc(payload):
+        raise FormatError(
+            ExtractionErrorCode.UNKNOWN_FORMAT, "a JWS that carries no European Digital Credential"
+        )
+    return parse_edc(payload, Envelope.JADES, sealed=jws_text)
+
+
 def lang_text(value: Any) -> str | None:
     """An ELM language map (``{"en": "..."}``), a JSON-LD value object or plain text; English
     preferred, else the first language given."""

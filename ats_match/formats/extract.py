@@ -20,7 +20,7 @@ from typing import Any
 from ats_match.formats import jose, png, svg
 from ats_match.formats.blockcerts import blockcerts_spec, parse_blockcerts
 from ats_match.formats.documents import extract_text_from_document, is_pdf, is_zip
-from ats_match.formats.edc import is_edc, parse_edc, sealed_payload
+from ats_match.formats.edc import is_edc, parse_edc, parse_sealed
 from ats_match.formats.errors import FormatError, Limits, load_json
 from ats_match.formats.fields import types_of
 from ats_match.formats.links import fetch_url_for, find_credential_urls
@@ -251,9 +251,9 @@ def _from_json_text(
     for doc in docs[: job.limits.max_nested]:
         if not isinstance(doc, dict):
             raise FormatError(ExtractionErrorCode.NOT_A_BADGE, "JSON that is not an object")
-        sealed = sealed_payload(doc)
+        sealed = parse_sealed(doc, text if len(docs) == 1 else json.dumps(doc))
         if sealed is not None:
-            job.add(_sealed_form(sealed, text if len(docs) == 1 else json.dumps(doc)), raw, source)
+            job.add(sealed, raw, source)
             continue
         token = enveloped_token(doc)
         if token is not None:
@@ -294,15 +294,6 @@ def _form_from_doc(
         ExtractionErrorCode.UNKNOWN_FORMAT,
         "JSON that is neither an Open Badges assertion nor a verifiable credential",
     )
-
-
-def _sealed_form(payload: dict[str, Any], jws_text: str) -> CredentialForm:
-    """A JWS JSON serialisation: a sealed European Digital Credential (JAdES)."""
-    if not is_edc(payload):
-        raise FormatError(
-            ExtractionErrorCode.UNKNOWN_FORMAT, "a JWS that carries no European Digital Credential"
-        )
-    return parse_edc(payload, Envelope.JADES, sealed=jws_text)
 
 
 def _form_from_compact(
