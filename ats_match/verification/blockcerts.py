@@ -23,6 +23,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
+from ats_match.formats.blockcerts import blockcerts_spec
 from ats_match.formats.model import CredentialForm, RecipientIdentity, Spec
 from ats_match.verification import chain
 from ats_match.verification.blockcerts_issuer import (
@@ -40,6 +41,13 @@ from ats_match.verification.merkle import receipt_of_2017 as decode_2017
 from ats_match.verification.recipient import check_recipient
 from ats_match.verification.report import Check, CheckStatus, VerificationContext
 from ats_match.verification.report import VerificationReport as Report
+from ats_match.verification.status import (
+    LIST_TYPES,
+    ListVerification,
+    ListVerifier,
+    StatusContext,
+    check_status,
+)
 from ats_match.verification.trust import check_issuer_trust, trust_check_of
 from ats_match.verification.validity import check_validity
 from ats_match.verification.vc import recipients_of
@@ -68,25 +76,67 @@ def verify_blockcerts(credential: CredentialForm, context: VerificationContext) 
 def _checks(credential: CredentialForm, context: VerificationContext) -> list[Check]:
     doc = credential.document
     v2 = credential.spec == Spec.BLOCKCERTS2
-    proof, receipt = check_merkle_proof(doc, v2=v2)
-    checks = [proof]
     issuer_id = credential.issuer.id or ""
-    profile: IssuerProfile | None = None
-    if receipt is not None:
-        anchor, transaction = check_anchor(receipt, context)
-        checks.append(anchor)
-        if transaction is not None:
-            key, profile = _issuer_key(issuer_id, transaction, context)
-            checks.append(key)
+    checks, profile = authenticity_checks(doc, issuer_id, context, v2=v2)
     checks.append(check_validity(_dates(doc, v2), context.now))
-    checks.append(check_revocation(doc, profile, context.fetcher, proof_passed=_held(checks)))
+    checks.append(_status(doc, issuer_id, profile, context, proof_passed=_held(checks)))
     checks.append(_recipient(doc, v2, credential, context))
     checks.append(_trust(issuer_id, context))
     return checks
 
 
+def authenticity_checks(
+    doc: dict[str, Any], issuer_id: str, context: VerificationContext, *, v2: bool
+) -> tuple[list[Check], IssuerProfile | None]:
+    """``proof``, then (when it holds) ``anchor``, then (when found) ``issuer_key``."""
+    proof, receipt = check_merkle_proof(doc, v2=v2)
+    checks = [proof]
+    if receipt is None:
+        return checks, None
+    anchor, transaction = check_anchor(receipt, context)
+    checks.append(anchor)
+    if transaction is None:
+        return checks, None
+    key, profile = _issuer_key(issuer_id, transaction, context)
+    checks.append(key)
+    return checks, profile
+
+
 def _held(checks: list[Check]) -> bool:
     return all(c.status == CheckStatus.PASS for c in checks if c.name in _AUTHENTICITY)
+
+
+def _status(
+    doc: dict[str, Any],
+    issuer_id: str,
+    profile: IssuerProfile | None,
+    context: VerificationContext,
+    *,
+    proof_passed: bool,
+) -> Check:
+    """A W3C status list entry (its list itself a Blockcerts v3 credential of the issuer), else
+    the Blockcerts revocation list."""
+    entry = doc.get("credentialStatus")
+    entries = entry if isinstance(entry, list) else [entry]
+    kinds = {e.get("type") for e in entries if isinstance(e, dict)}
+    if not proof_passed or not kinds & set(LIST_TYPES):
+        return check_revocation(doc, profile, context.fetcher, proof_passed=proof_passed)
+    status = StatusContext(context.fetcher, context.now, _list_verifier(context))
+    return check_status(doc, issuer_id, status)
+
+
+def _list_verifier(context: VerificationContext) -> ListVerifier:
+    def verify(source: Any) -> ListVerification:
+        if not isinstance(source, dict) or blockcerts_spec(source) != Spec.BLOCKCERTS3:
+            return ListVerification(False, "the status list is not a Blockcerts credential", None)
+        issuer = source.get("issuer")
+        issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+        checks, _ = authenticity_checks(source, str(issuer_id or ""), context, v2=False)
+        bad = [c.detail for c in checks if c.status != CheckStatus.PASS]
+        held = len(checks) == len(_AUTHENTICITY) and not bad
+        return ListVerification(held, "; ".join(bad) or "verified", source)
+
+    return verify
 
 
 _AUTHENTICITY = ("proof", "anchor", "issuer_key")

@@ -166,11 +166,11 @@ def check_revocation(
 ) -> Check:
     """Not revoked per the issuer's Blockcerts revocation list (read only for a certificate
     whose proof, anchor and key held)."""
+    if not proof_passed:
+        return _status(CheckStatus.SKIPPED, "Revocation not checked: the proof did not hold.")
     url, kind = revocation_url(doc, profile)
     if url is None and "credentialStatus" not in doc:
         return _status(CheckStatus.SKIPPED, "The issuer publishes no revocation list.")
-    if not proof_passed:
-        return _status(CheckStatus.SKIPPED, "Revocation not checked: the proof did not hold.")
     if kind != "RevocationList" or url is None:
         return _status(
             CheckStatus.WARN,

@@ -16,6 +16,7 @@ from ats_match.settings import get_settings
 from ats_match.verification import VerificationContext, VerificationReport, verify_credential
 from ats_match.verification.chain import TRANSACTIONS
 from ats_match.verification.did import clear_caches
+from ats_match.verification.status import STATUS_LISTS
 from tests.support import blockcerts as bc
 from tests.support.issuer_server import IssuerServer
 from tests.verification.vc.helpers import loopback_fetcher
@@ -81,11 +82,13 @@ def world(_server: IssuerServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Wo
     _server.requests.clear()
     clear_caches()
     TRANSACTIONS.clear()
+    STATUS_LISTS.clear()
     found = World(_server, monkeypatch)
     found.configure_chain()
     found.publish_profile()
     yield found
     clear_caches()
     TRANSACTIONS.clear()
+    STATUS_LISTS.clear()
     monkeypatch.delenv("ATS_MATCH_BLOCKCERTS_CHAIN_SERVICES", raising=False)
     get_settings.cache_clear()

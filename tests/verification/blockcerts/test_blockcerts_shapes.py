@@ -55,3 +55,36 @@ def test_hostile_proof_values_are_never_genuine(world: World) -> None:
         doc["proof"]["proofValue"] = value
         report = world.verify(doc)
         assert report.authenticity.status == "forged", (value, report.checks)
+
+
+def test_bitstring_status_list_anchored_in_the_batch(world: World) -> None:
+    """A VCDM 2.0 Blockcerts certificate with a BitstringStatusListEntry; the list is itself a
+    Blockcerts credential of the issuer, anchored in the same batch."""
+    from tests.support.signing import bitstring_list_credential, status_entry
+
+    list_url = world.server.url("/status/1")
+    docs = []
+    for i in range(2):
+        doc = bc.v3_certificate(world.issuer, f"Course {i}", subject=LEARNER, email=EMAIL)
+        doc["@context"] = [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://w3id.org/blockcerts/v3.2",
+            "https://w3id.org/security/suites/merkle-2019/v1",
+        ]
+        doc["validFrom"] = doc.pop("issuanceDate")
+        doc["credentialStatus"] = status_entry(list_url, 10 + i)
+        docs.append(doc)
+    docs.append(bitstring_list_credential(list_url, world.issuer, "revocation", [11]))
+    batch = bc.anchor_v3(docs, world.issuer)
+    world.publish_transaction(batch)
+    world.server.serve("/status/1", batch.certificates[2])
+    current, revoked = (world.verify(c) for c in batch.certificates[:2])
+    assert current.authenticity.status == "genuine", current.checks
+    assert current.validity.status == "current", current.checks
+    assert revoked.validity.status == "revoked", revoked.checks
+    # a list that is not the issuer's Blockcerts credential is not trusted
+    world.server.serve("/status/1", {**batch.certificates[2], "issuer": "https://evil.example/"})
+    from ats_match.verification.status import STATUS_LISTS
+
+    STATUS_LISTS.clear()
+    assert world.verify(batch.certificates[0]).validity.status == "unknown"
