@@ -42,7 +42,6 @@ from ats_match.verification.report import Check, CheckStatus, VerificationContex
 from ats_match.verification.report import VerificationReport as Report
 from ats_match.verification.trust import check_issuer_trust, trust_check_of
 from ats_match.verification.validity import check_validity
-from ats_match.verification.vc import recipients_of
 from ats_match.verification.verdicts import build_report
 
 log = logging.getLogger(__name__)
@@ -118,10 +117,13 @@ def _dates(doc: dict[str, Any]) -> dict[str, Any]:
 def _recipient(credential: CredentialForm, context: VerificationContext) -> Check:
     from ats_match.verification.recipient import check_recipient
 
-    identities = [*recipients_of(credential.document), *credential.recipients]
-    unique = list({(r.type, r.identity): r for r in identities}.values())
+    # The learner's DID and e-mail addresses as read from the sealed payload; an ELM person
+    # URN (``urn:epass:person:1``) is local to the issuer and identifies nobody here.
     return check_recipient(
-        unique, context.applicant_emails, context.applicant_dids, proven_dids=context.proven_dids
+        credential.recipients,
+        context.applicant_emails,
+        context.applicant_dids,
+        proven_dids=context.proven_dids,
     )
 
 

@@ -123,3 +123,19 @@ def test_expired_credential_is_genuine_but_expired(seals: Seals) -> None:
     )
     report = seals.verify(sealed)
     assert report.authenticity.status == "genuine" and report.validity.status == "expired"
+
+
+def test_learner_binding(seals: Seals) -> None:
+    doc = edc.edc_credential()
+    doc["credentialSubject"]["id"] = "urn:epass:person:1"  # local to the issuer
+    sealed = seals.sealed(
+        signed_at=SIGNED, not_before=CERT_FROM, not_after=CERT_UNTIL, document=doc
+    )
+    by_email = seals.verify(sealed, proven_dids=(), applicant_emails=(edc.EMAIL.upper(),))
+    assert by_email.holder.status == "bound"
+    other = seals.verify(
+        sealed, proven_dids=(), applicant_emails=("someone@example.eu",), applicant_dids=()
+    )
+    assert other.holder.status == "mismatch"
+    only_did = seals.verify(sealed, proven_dids=("did:example:someone",))
+    assert only_did.holder.status != "mismatch"
