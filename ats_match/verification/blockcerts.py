@@ -76,7 +76,7 @@ def verify_blockcerts(credential: CredentialForm, context: VerificationContext) 
 def _checks(credential: CredentialForm, context: VerificationContext) -> list[Check]:
     doc = credential.document
     v2 = credential.spec == Spec.BLOCKCERTS2
-    issuer_id = credential.issuer.id or ""
+    issuer_id = issuer_of(doc, v2=v2)
     checks, profile = authenticity_checks(doc, issuer_id, context, v2=v2)
     checks.append(check_validity(_dates(doc, v2), context.now))
     checks.append(_status(doc, issuer_id, profile, context, proof_passed=_held(checks)))
@@ -100,6 +100,16 @@ def authenticity_checks(
     key, profile = _issuer_key(issuer_id, transaction, context)
     checks.append(key)
     return checks, profile
+
+
+def issuer_of(doc: dict[str, Any], *, v2: bool) -> str:
+    """The issuer profile URL the hashed document names (v2: its badge class's issuer)."""
+    node: Any = doc.get("issuer")
+    if v2:
+        badge = doc.get("badge")
+        node = badge.get("issuer") if isinstance(badge, dict) else None
+    found = node.get("id") if isinstance(node, dict) else node
+    return found if isinstance(found, str) else ""
 
 
 def _held(checks: list[Check]) -> bool:
@@ -129,9 +139,7 @@ def _list_verifier(context: VerificationContext) -> ListVerifier:
     def verify(source: Any) -> ListVerification:
         if not isinstance(source, dict) or blockcerts_spec(source) != Spec.BLOCKCERTS3:
             return ListVerification(False, "the status list is not a Blockcerts credential", None)
-        issuer = source.get("issuer")
-        issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
-        checks, _ = authenticity_checks(source, str(issuer_id or ""), context, v2=False)
+        checks, _ = authenticity_checks(source, issuer_of(source, v2=False), context, v2=False)
         bad = [c.detail for c in checks if c.status != CheckStatus.PASS]
         held = len(checks) == len(_AUTHENTICITY) and not bad
         return ListVerification(held, "; ".join(bad) or "verified", source)
