@@ -69,3 +69,16 @@ def test_2017_receipt() -> None:
     assert receipt.anchors[0].service_key == "btc:testnet"
     with pytest.raises(MerkleError):
         receipt_of_2017({**signature, "anchors": [{"sourceId": "cd", "chain": "dogecoin"}]})
+
+
+def test_nesting_and_size_bombs_are_refused_quickly() -> None:
+    import time
+
+    import base58
+
+    deep = "z" + base58.b58encode(b"\x81" * 11000 + b"\x00").decode()
+    started = time.process_time()
+    for bomb in (deep, "z" + "2" * 20000):
+        with pytest.raises(MerkleError):
+            decode_proof_value(bomb)
+    assert time.process_time() - started < 2.0
