@@ -11,6 +11,7 @@ from ats_match.settings import get_settings
 from web import (
     actions,
     admin_pages,
+    corrections,
     dashboard,
     docs,
     editor,
@@ -73,6 +74,7 @@ def create_app() -> FastAPI:
         signin,
         sso,
         actions,
+        corrections,
         fairness_page,
         editor,
         ranking_page,
