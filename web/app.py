@@ -18,6 +18,7 @@ from web import (
     errors,
     fairness_page,
     ranking_page,
+    saved_views,
     signin,
     sso,
 )
@@ -77,6 +78,7 @@ def create_app() -> FastAPI:
         corrections,
         fairness_page,
         editor,
+        saved_views,
         ranking_page,
         admin_pages,
         dashboard,

@@ -38,6 +38,7 @@ from ats_match.models.workspace import (
     ApplicationNote,
     ApplicationTag,
     DecisionAction,
+    SavedView,
     WebSession,
     WriteBackStatus,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "RegistryKind",
     "RequirementSet",
     "Role",
+    "SavedView",
     "Score",
     "Skill",
     "SkillFile",
