@@ -268,3 +268,12 @@ def test_start_from_an_esco_occupation(manager: TestClient, seeded: Seeded) -> N
     assert "No problems" in _post(manager, seeded, "check", {"yaml": text}).text
     nothing = _post(manager, seeded, "template", {"yaml": ROLE_YAML})
     assert nothing.status_code == 422 and "pick an occupation" in nothing.text
+
+
+def test_hostile_text_in_the_draft_is_shown_as_text(manager: TestClient, seeded: Seeded) -> None:
+    hostile = ROLE_YAML.replace("label: SQL\n", "label: '<script>alert(1)</script>'\n", 1)
+    html = _post(
+        manager, seeded, "check", {"yaml": hostile + "oops: <img src=x onerror=alert(1)>"}
+    ).text
+    assert "<script>alert(1)</script>" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
