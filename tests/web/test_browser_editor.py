@@ -77,6 +77,7 @@ def test_edit_preview_save_and_read_the_version_diff(tmp_path: Path, page: Any) 
             "requirements:", "thresholds: {qualified: 40, shortlist: 70}\nrequirements:", 1
         )
         yaml.fill(edited.replace("weight: 10", "weight: 0.5x", 1))
+        expect(page.locator("#findings")).to_contain_text("1 problem")  # checked as typed
         page.get_by_role("button", name="Check").click()
         expect(page.get_by_role("alert")).to_contain_text("1 problem")
         page.get_by_role("button", name="Line 9").click()  # selects the line in the YAML

@@ -137,6 +137,9 @@ def test_problems_are_shown_on_their_lines(manager: TestClient, seeded: Seeded) 
     assert f"<strong>Line {line}</strong>" in response.text
     assert "requirements[2].skill.min_confidence" in response.text
     assert _textarea(response.text) == broken  # the draft is kept as typed
+    assert 'role="alert">1 problem' in response.text
+    live = _post(manager, seeded, "check", {"yaml": broken, "live": "1"})  # while typing
+    assert f"<strong>Line {line}</strong>" in live.text and 'role="alert">1' not in live.text
     refused = _post(manager, seeded, "save", {"yaml": broken})
     assert refused.status_code == 422 and "Not saved" in refused.text
 
