@@ -202,6 +202,15 @@ def test_the_form_adds_and_removes_requirement_entries(manager: TestClient, seed
     assert "- id: sql-2\n  label: SQL\n  weight: 10\n  skill:\n    uri: " + SQL in _textarea(
         skill.text
     )
+    trusted = _post(
+        manager,
+        seeded,
+        "add",
+        {"yaml": text, "skill_uri": SQL, "req_id": "sql-3", "issuer_allow": "https://edu.example"},
+    )
+    assert "  filters:\n    issuers:\n      allow:\n      - https://edu.example" in _textarea(
+        trusted.text
+    )
     twice = _post(
         manager, seeded, "add", {"yaml": text, "kind": "skill", "skill_uri": SQL, "req_id": "sql"}
     )
