@@ -59,6 +59,15 @@ class Settings(BaseSettings):
     fetch_cache_ttl_seconds: int = 3600
     fetch_ca_bundle: str | None = None
     """An extra CA file (PEM) to trust besides the public roots, e.g. a corporate CA."""
+    blockcerts_chain_services: dict[str, str] = Field(default_factory=dict)
+    """Blockcerts anchors: chain (``btc:mainnet``, ``btc:testnet``, ``eth:mainnet``...) -> base
+    URL of an Esplora-style service answering ``GET {base}/tx/{txid}`` (JSON). A chain with no
+    service leaves a Blockcerts credential's authenticity ``unknown``."""
+    edc_trust_anchors: str | None = None
+    """PEM file of the CA certificates a European Digital Credential's seal may chain to."""
+    edc_qualified_anchors: str | None = None
+    """PEM file of the qualified-seal CA certificates taken from the EU trusted lists (LOTL);
+    unset: whether a seal is *qualified* is reported as not configured."""
 
     # Size limits (bytes unless said otherwise).
     max_webhook_body_bytes: int = 5 * 1024 * 1024
@@ -66,6 +75,12 @@ class Settings(BaseSettings):
     max_image_bytes: int = 10 * 1024 * 1024
     max_attachment_bytes: int = 20 * 1024 * 1024
     max_json_depth: int = 64
+    max_upload_file_bytes: int = 10 * 1024 * 1024
+    """One file of a manual upload (``POST /api/v1/applications``, ``ats-match import``)."""
+    max_upload_total_bytes: int = 25 * 1024 * 1024
+    """All files of one manual upload together."""
+    max_upload_files: int = 20
+    max_upload_links: int = 50
 
     @model_validator(mode="before")
     @classmethod

@@ -4,6 +4,9 @@ Headers ``webhook-id``, ``webhook-timestamp`` and ``webhook-signature`` (``v1,<b
 of "{id}.{timestamp}.{body}">``, space-separated when the sender rotates keys). The secret may be
 given as ``whsec_<base64>`` (decoded) or as plain text (used as bytes); signing and checking
 are the maintained ``standardwebhooks`` library's (see :mod:`ats_match.webhook_signing`).
+
+Voluntary EEO self-identification rides in ``data.application.eeoc`` (or ``data.candidate.eeoc``)
+as ``{"sex", "race_ethnicity"}`` or Merge's ``{"gender", "race"}`` enums.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 
 from ats_match import webhook_signing
 from ats_match.errors import BadSignature, InvalidInput
+from ats_match.fairness.categories import from_eeo_object
 from connectors.base import ApplicationPayload, Attachment, Connector
 
 SIGNATURE_HEADERS = ("webhook-id", "webhook-timestamp", "webhook-signature")
@@ -64,6 +68,7 @@ class GenericConnector(Connector):
         candidate = _mapping(data, "candidate")
         job = _mapping(data, "job")
         emails = candidate.get("emails") or ([candidate["email"]] if "email" in candidate else [])
+        sex, race = from_eeo_object(app.get("eeoc") or candidate.get("eeoc"))
         return ApplicationPayload(
             application_external_id=_required_str(app, "id"),
             candidate_external_id=str(candidate.get("id") or _required_str(app, "id")),
@@ -75,6 +80,8 @@ class GenericConnector(Connector):
             applied_at=_parse_time(app.get("applied_at")),
             answers=dict(app.get("answers") or {}),
             attachments=tuple(_attachment(a) for a in app.get("attachments") or []),
+            eeo_sex=sex,
+            eeo_race_ethnicity=race,
         )
 
 

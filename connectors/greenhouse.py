@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import httpx
 
 from ats_match.errors import BadSignature
+from ats_match.fairness.categories import from_eeo_object
 from connectors.base import (
     ApplicationPayload,
     Attachment,
@@ -38,7 +39,7 @@ from connectors.common import (
     values,
     vendor_file,
 )
-from connectors.vendor_http import VendorConfig
+from connectors.vendor_http import VendorApiError, VendorConfig
 
 HARVEST_BASE_URL = "https://harvest.greenhouse.io/v1/"
 FILE_HOSTS = ("*.s3.amazonaws.com", "s3.amazonaws.com", "*.greenhouse.io")
@@ -126,6 +127,7 @@ class GreenhouseConnector(Connector, ResultWriter):
             {"id": parsed.job_external_id, "name": parsed.job_title}
         ]
         fresh = map_application(application, candidate, mapping(jobs[0], "jobs[0]"))
+        sex, race = harvest_eeoc(api, parsed.application_external_id)
         answers = {**parsed.answers, **fresh.answers}
         return ApplicationPayload(
             application_external_id=parsed.application_external_id,
@@ -137,6 +139,8 @@ class GreenhouseConnector(Connector, ResultWriter):
             applied_at=parsed.applied_at or fresh.applied_at,
             answers=answers,
             attachments=fresh.attachments or parsed.attachments,
+            eeo_sex=sex or fresh.eeo_sex or parsed.eeo_sex,
+            eeo_race_ethnicity=race or fresh.eeo_race_ethnicity or parsed.eeo_race_ethnicity,
         )
 
     # -- write-back ----------------------------------------------------------------------------
@@ -167,6 +171,18 @@ class GreenhouseConnector(Connector, ResultWriter):
         )
 
 
+def harvest_eeoc(api: VendorApi, application_id: str) -> tuple[str | None, str | None]:
+    """The candidate's voluntary EEOC answers (Harvest ``GET applications/{id}/eeoc``), for the
+    adverse-impact report only. A key without the EEOC permission (403), or an application
+    without answers (404), has none: that is "unknown", not a failed delivery."""
+    try:
+        return from_eeo_object(api.get_json(f"applications/{application_id}/eeoc"))
+    except VendorApiError as exc:
+        if exc.status in (403, 404):
+            return None, None
+        raise
+
+
 def map_application(
     application: Mapping[str, Any], candidate: Mapping[str, Any], job: Mapping[str, Any]
 ) -> ApplicationPayload:
@@ -186,6 +202,7 @@ def map_application(
         "links": links,
         "tags": values(candidate.get("tags")),
     }
+    sex, race = from_eeo_object(application.get("eeoc"))  # Harvest's EEOC shape, when sent
     return ApplicationPayload(
         application_external_id=required_id(application, "id", "application"),
         candidate_external_id=required_id(candidate, "id", "candidate"),
@@ -196,6 +213,8 @@ def map_application(
         applied_at=parse_time(application.get("applied_at")),
         answers={k: v for k, v in answers.items() if v},
         attachments=tuple(a for a in attachments if isinstance(a, Attachment)),
+        eeo_sex=sex,
+        eeo_race_ethnicity=race,
     )
 
 

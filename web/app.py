@@ -8,14 +8,29 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from ats_match.settings import get_settings
-from web import actions, dashboard, docs, editor, errors, ranking_page, signin
+from web import (
+    actions,
+    admin_pages,
+    corrections,
+    dashboard,
+    docs,
+    editor,
+    errors,
+    fairness_page,
+    ranking_page,
+    signin,
+    sso,
+)
 from web.api import (
     admin,
+    applications,
     assessments,
     candidates,
     decisions,
+    fairness,
     health,
     jobs,
+    privacy,
     requirements,
     skills,
     trust,
@@ -36,7 +51,11 @@ def create_app() -> FastAPI:
 
     errors.install(app)
     docs.install(app)
-    app.add_middleware(BodySizeLimit, max_bytes=get_settings().max_webhook_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=get_settings().max_webhook_body_bytes,
+        path_limits={applications.UPLOAD_PATH: applications.upload_body_limit()},
+    )
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     routers = (
         health,
@@ -45,14 +64,21 @@ def create_app() -> FastAPI:
         requirements,
         skills,
         candidates,
+        applications,
         decisions,
+        fairness,
+        privacy,
         admin,
         trust,
         wallets,
         signin,
+        sso,
         actions,
+        corrections,
+        fairness_page,
         editor,
         ranking_page,
+        admin_pages,
         dashboard,
     )
     app.include_router(assessments.router)  # Greenhouse Assessment Partner API

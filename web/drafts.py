@@ -20,6 +20,8 @@ from ats_match.services.ranking import RankingQuery, job_ranking
 from ats_match.taxonomy.choices import SkillChoice, label_choices
 from ats_match.taxonomy.prefix import labels_starting
 from rules import Issue, WhatIf, validate_for_save, what_if
+from rules.candidate_level import CompileContext
+from rules.families import SkillFamilies
 from rules.schema import RequirementSet
 from rules.validation import TaxonomyHooks
 from rules.validation import taxonomy_hooks as hooks_of
@@ -127,6 +129,7 @@ def draft_ranking(
         explain_top=top,
         narrower=hooks.narrower,
         resolve_label=hooks.resolve_label,
+        context=CompileContext(skill_families=SkillFamilies(hooks.broader)),
     )
 
 

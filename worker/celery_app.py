@@ -14,6 +14,7 @@ from worker.embedded_broker import kombu_url
 
 RELAY_INTERVAL_SECONDS = 5.0
 REVERIFY_INTERVAL_SECONDS = 15 * 60.0
+RETENTION_INTERVAL_SECONDS = 6 * 3600.0
 
 
 def create_celery(settings: Settings | None = None) -> Celery:
@@ -35,6 +36,10 @@ def create_celery(settings: Settings | None = None) -> Celery:
             "reverify-indeterminate": {
                 "task": "ats_match.reverify_due",
                 "schedule": REVERIFY_INTERVAL_SECONDS,
+            },
+            "enforce-retention": {
+                "task": "ats_match.enforce_retention",
+                "schedule": RETENTION_INTERVAL_SECONDS,
             },
         },
     )

@@ -1,7 +1,7 @@
 """The demo organisation that ``ats-match run`` and ``ats-match seed-demo`` create.
 
-It is a real tenant: three jobs using the example requirement sets of ``rules/examples/``, and
-28 applicants (:mod:`worker.demo_people`) whose credentials come in every format the product
+It is a real tenant: four jobs using the example requirement sets of ``rules/examples/``, and
+30 applicants (:mod:`worker.demo_people`) whose credentials come in every format the product
 reads and carry every answer it gives (:mod:`worker.demo_credentials` makes the files; the
 OB 2.0 issuer and the status lists are served by the app itself, :mod:`web.demo_issuer`). They
 go through the same pipeline as webhook deliveries: stored here, then verified, mapped to ESCO

@@ -131,6 +131,8 @@ def credential(badge: Badge, email: str, now: datetime) -> dict[str, Any]:
         "name": badge.name,
         "credentialSubject": subject,
     }
+    if badge.evidence:
+        vc["evidence"] = [{"type": ["Evidence"], "name": badge.evidence}]
     if badge.expired:
         vc["validUntil"] = _iso(now - timedelta(days=60))
     if badge.defect is Defect.REVOKED or badge.form is Form.DATA_INTEGRITY:

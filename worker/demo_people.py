@@ -10,7 +10,7 @@ someone else, addressed to nobody, issuer nobody vouches for, issuer that could 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 import base58
@@ -99,6 +99,8 @@ class Badge:
     """Issue to another e-mail than the applicant's (the recipient check must fail)."""
     form: Form = Form.VC_JWT
     defect: Defect = Defect.NONE
+    evidence: str | None = None
+    """The name of the OB evidence attached (a project, a portfolio), if any."""
 
 
 @dataclass(frozen=True)
@@ -666,9 +668,59 @@ NURSES = (
     ),
 )
 
+CLOUD_PRACTITIONER = Badge(
+    AWS, "AWS Certified Cloud Practitioner", "Cloud concepts, security and billing.", (CLOUD,)
+)
+CLOUD_TRACK = (
+    Applicant(
+        "Ravi Menon",
+        "ravi@demo.example",
+        (
+            replace(CLOUD_PRACTITIONER, months_ago=40),
+            Badge(
+                AWS,
+                "AWS Certified Solutions Architect - Associate",
+                "Designs resilient architectures on AWS.",
+                (CLOUD, "4da4587a-fd0b-4ca2-886c-c42a1562d432"),
+                months_ago=24,
+            ),
+            Badge(
+                AWS,
+                "AWS Certified Solutions Architect - Professional",
+                "Designs and deploys complex systems on AWS.",
+                (CLOUD, CLOUD_2, "5ef0c719-5bcb-49f8-b8eb-824388225333"),
+                months_ago=6,
+                evidence="Multi-region deployment project",
+            ),
+        ),
+    ),
+    Applicant(
+        "Carl Becker",
+        "carl@demo.example",
+        (
+            CLOUD_PRACTITIONER,
+            *(
+                Badge(UNIVERSITY, name, "A short online course.")
+                for name in (
+                    "Excel Power User",
+                    "Agile Foundations",
+                    "Photoshop Basics",
+                    "Public Speaking",
+                    "Time Management",
+                )
+            ),
+        ),
+    ),
+)
+
 DEMO_JOBS: dict[str, tuple[str, str, tuple[Applicant, ...]]] = {
     "demo-data-analyst": ("Data Analyst", "data_analyst.yaml", DATA_ANALYSTS),
     "demo-cloud-engineer": ("Cloud Engineer", "cloud_engineer.yaml", CLOUD_ENGINEERS),
+    "demo-cloud-track": (
+        "Cloud Engineer (progressive track)",
+        "cloud_progressive.yaml",
+        CLOUD_TRACK,
+    ),
     "demo-registered-nurse": ("Registered Nurse", "registered_nurse.yaml", NURSES),
 }
 

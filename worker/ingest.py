@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
 
+from ats_match.errors import NotFound
 from ats_match.formats.model import CredentialForm, ExtractionErrorCode, ExtractionResult
 from ats_match.models import (
     Application,
@@ -25,6 +26,7 @@ from ats_match.models import (
     WebhookDelivery,
 )
 from ats_match.models.credentials import LINK_FORMAT
+from ats_match.services.erasure import forget_delivery, is_erased
 from ats_match.services.inbox import mark_handled
 from connectors import ApplicationPayload, Attachment
 from connectors.intake import application_from_delivery, attachment_fetcher
@@ -58,7 +60,11 @@ def ingest_delivery(
     session.add(delivery)
     if payload is None:
         return None
+    if is_erased(session, integration, payload.application_external_id):
+        forget_delivery(delivery)  # decided in docs/fairness.md: dropped, never resurrected
+        return None
     application, created = _upsert_application(session, integration, payload)
+    delivery.application_id = application.id
     stored = store_attachments(
         session, application, payload.attachments, payload.answers, new=created
     )
@@ -69,7 +75,7 @@ def _upsert_application(
     session: Session, integration: Integration, payload: ApplicationPayload
 ) -> tuple[Application, bool]:
     org_id = integration.organization_id
-    job = by_external(session, Job, org_id, integration.id, payload.job_external_id)
+    job = _job_of(session, integration, payload)
     if job is None:
         job = Job(
             organization_id=org_id,
@@ -98,6 +104,7 @@ def _upsert_application(
     created = application is None
     if application is None:
         application = Application(
+            id=payload.application_id or uuid.uuid4(),
             organization_id=org_id,
             integration_id=integration.id,
             external_id=payload.application_external_id,
@@ -106,9 +113,24 @@ def _upsert_application(
         )
     application.applied_at = payload.applied_at or application.applied_at
     application.answers = dict(payload.answers)
+    if payload.eeo_sex or payload.eeo_race_ethnicity:  # a later delivery without them keeps them
+        application.eeo_sex = payload.eeo_sex
+        application.eeo_race_ethnicity = payload.eeo_race_ethnicity
     session.add(application)
     session.flush()
     return application, created
+
+
+def _job_of(session: Session, integration: Integration, payload: ApplicationPayload) -> Job | None:
+    """The vendor's job by its external id (``None``: created on first sight), or for manual
+    intake our own job by id, which must still exist in the organisation."""
+    org_id = integration.organization_id
+    if payload.job_id is None:
+        return by_external(session, Job, org_id, integration.id, payload.job_external_id)
+    job = scoped(session, Job, org_id, payload.job_id)
+    if job is None:
+        raise NotFound(f"job {payload.job_id} no longer exists in this organisation")
+    return job
 
 
 def store_attachments(

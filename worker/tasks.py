@@ -214,3 +214,30 @@ def write_back_decision(self: Task, organization_id: str, decision_id: str) -> N
         uuid.UUID(decision_id),
         attachment_fetcher(),
     )
+
+
+@celery_app.task(name="ats_match.enforce_retention", base=PipelineTask)
+def enforce_retention() -> int:
+    """Erase candidates inactive longer than their organisation's retention period. Each batch
+    commits on its own; a second run (or a retry after a crash) finds only what is left."""
+    from sqlmodel import col, select
+
+    from ats_match.models import Organization
+    from ats_match.models.base import utcnow
+    from ats_match.services.privacy import RETENTION_BATCH
+    from ats_match.services.privacy import enforce_retention as erase_batch
+
+    now, erased = utcnow(), 0
+    with unit_of_work() as session:
+        org_ids = session.exec(
+            select(Organization.id).where(col(Organization.retention_days).is_not(None))
+        ).all()
+    for org_id in org_ids:
+        while True:
+            with unit_of_work() as session:
+                organization = session.get(Organization, org_id)
+                done = erase_batch(session, organization, now) if organization else 0
+            erased += done
+            if done < RETENTION_BATCH:
+                break
+    return erased

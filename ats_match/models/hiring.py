@@ -30,7 +30,22 @@ class JobCreate(JobBase):
     integration_id: uuid.UUID | None = None
 
 
-class Job(OrgScoped, JobBase, table=True):
+class CandidateRights(SQLModel):
+    """Set by an admin (``PUT /api/v1/jobs/{id}/candidate-notice``), shown to everyone."""
+
+    candidate_notice: str = Field(
+        default="",
+        max_length=5000,
+        description="What candidates are told about the automated screening (NYC LL144 notice: "
+        "that a tool is used, what it assesses, data sources and retention).",
+    )
+    alternative_process: bool = Field(
+        default=False,
+        description="Candidates may ask for an alternative selection process or accommodation.",
+    )
+
+
+class Job(OrgScoped, JobBase, CandidateRights, table=True):
     __table_args__ = (sa.UniqueConstraint("organization_id", "integration_id", "external_id"),)
 
     id: uuid.UUID = id_field()
@@ -40,7 +55,7 @@ class Job(OrgScoped, JobBase, table=True):
     created_at: datetime = created_at_field()
 
 
-class JobPublic(JobBase):
+class JobPublic(JobBase, CandidateRights):
     id: uuid.UUID
     organization_id: uuid.UUID
     integration_id: uuid.UUID | None
@@ -118,6 +133,11 @@ class Application(OrgScoped, table=True):
     applied_at: datetime | None = datetime_field()
     answers: dict[str, Any] = json_field()
     """Free-text answers, custom fields and cover letter: searched for credential links."""
+    eeo_sex: str | None = Field(default=None, max_length=40)
+    """Self-reported through the ATS's voluntary EEO form (``ats_match.fairness.categories``).
+    Read only by the adverse-impact report and the candidate's data export, never by scoring."""
+    eeo_race_ethnicity: str | None = Field(default=None, max_length=60)
+    """Self-reported EEO-1 race/ethnicity category; like ``eeo_sex``, never a scoring input."""
     created_at: datetime = created_at_field()
 
 

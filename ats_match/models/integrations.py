@@ -29,6 +29,9 @@ class Vendor(StrEnum):
     SMARTRECRUITERS = "smartrecruiters"
     TEAMTAILOR = "teamtailor"
     GENERIC = "generic"
+    MANUAL = "manual"
+    """The organisation's own uploads (``POST /api/v1/applications``, ``ats-match import``):
+    one per organisation, created on first use, never reachable as a webhook."""
 
 
 class IntegrationBase(SQLModel):
@@ -157,6 +160,14 @@ class WebhookDelivery(OrgScoped, table=True):
     the job (one INSERT before the acknowledgement), the relay batches the broker publish."""
     conflict_of: uuid.UUID | None = Field(default=None)
     """For a conflict: the delivery first stored under the same event id."""
+    application_id: uuid.UUID | None = Field(
+        default=None, foreign_key="application.id", index=True, ondelete="CASCADE"
+    )
+    """The application this delivery was ingested into: erasing the application erases the raw
+    delivery with it (personal data in the body)."""
+    replays: int = 0
+    """How often an admin re-ran this delivery (``…/deliveries/{id}/replay``)."""
+    replayed_at: datetime | None = datetime_field()
 
 
 class OutboundStatus(StrEnum):

@@ -37,6 +37,9 @@ class Organization(OrganizationBase, table=True):
     created_at: datetime = created_at_field()
     issuer_allow: list[str] = Field(default_factory=list, sa_type=sa.JSON, nullable=False)
     issuer_deny: list[str] = Field(default_factory=list, sa_type=sa.JSON, nullable=False)
+    retention_days: int | None = Field(default=None, ge=1)
+    """Candidates inactive for longer are erased by the periodic retention task; ``None``:
+    kept until erased on request."""
 
 
 class OrganizationPublic(OrganizationBase):

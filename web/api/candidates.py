@@ -38,7 +38,9 @@ def get_application(
     score explanation."""
     detail = application_detail(session, user.organization_id, application_id)
     return {
-        "application": detail.application.model_dump(mode="json", exclude={"answers"}),
+        "application": detail.application.model_dump(
+            mode="json", exclude={"answers", "eeo_sex", "eeo_race_ethnicity"}
+        ),
         "candidate": {
             **detail.candidate.model_dump(mode="json"),
             "proven_dids": list(proven_dids_of(session, detail.candidate)),
