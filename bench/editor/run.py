@@ -2,7 +2,10 @@
 recruiter's ranking, the baseline) in the same run, on a job with the seeded applicants plus
 ``--extra`` scored ones (SQLite file, the app in process through ``TestClient``).
 
-Run:  .venv/bin/python bench/editor/run.py [--extra 0 1000] [--repeat 15]
+Run:  .venv/bin/python bench/editor/run.py [--extra 0 1000] [--repeat 15] [--one-by-one]
+
+``--one-by-one`` reads the preview's evidence as before (four queries per application), the
+baseline of the batched read.
 
 Per request: median wall time and CPU time (``time.process_time``; the app runs in this
 process) over ``--repeat`` after one warm-up. The first type-ahead of a process also builds
@@ -59,6 +62,17 @@ def _timed(call: Callable[[], Any], repeat: int) -> tuple[float, float]:
     return statistics.median(walls) * 1000, statistics.median(cpus) * 1000
 
 
+def _one_by_one() -> None:
+    """The what-if's evidence read as before: ``application_evidence`` per application."""
+    import web.drafts
+    from worker.evidence import application_evidence
+
+    def loop(session: Any, applications: Any) -> list[Any]:
+        return [application_evidence(session, a) for a in applications]
+
+    setattr(web.drafts, "many_evidence", loop)  # noqa: B010  (patched for this process only)
+
+
 def run(extra: int, repeat: int) -> None:
     url, seeded = _setup(extra)
     os.environ["ATS_MATCH_DATABASE_URL"] = url
@@ -106,7 +120,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--extra", type=int, nargs="+", default=[0, 1000])
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument(
+        "--one-by-one", action="store_true", help="the preview's evidence as before (baseline)"
+    )
     args = parser.parse_args()
+    if args.one_by_one:
+        _one_by_one()
     import logging
 
     logging.disable(logging.INFO)
