@@ -25,7 +25,7 @@ from rules.families import SkillFamilies
 from rules.schema import RequirementSet
 from rules.validation import TaxonomyHooks
 from rules.validation import taxonomy_hooks as hooks_of
-from worker.evidence import application_evidence, organization_matcher, skill_matcher
+from worker.evidence import many_evidence, organization_matcher, skill_matcher
 from worker.evidence import taxonomy_hooks as default_hooks
 
 CURRENT_RANKING_MAX = 10_000
@@ -123,7 +123,7 @@ def draft_ranking(
     hooks = org_hooks(session, organization_id)
     return what_if(
         draft.model_dump(mode="json", exclude_none=True),
-        [application_evidence(session, a) for a in applications],
+        many_evidence(session, applications),
         utcnow().date(),
         known_skill=hooks.known_skill,
         explain_top=top,

@@ -140,10 +140,17 @@ def _starter(job: Job) -> dict[str, Any]:
 
 @router.post("/check")
 def check(
-    request: Request, job_id: uuid.UUID, session: SessionDep, user: FormUser, yaml: YamlField
+    request: Request,
+    job_id: uuid.UUID,
+    session: SessionDep,
+    user: FormUser,
+    yaml: YamlField,
+    live: Annotated[bool, Form()] = False,
 ) -> Response:
+    """The findings of the draft; ``live`` while the person types (shown, not announced as an
+    alert at every pause)."""
     job = _job(session, _editor_user(user), job_id)
-    return _render(request, session, user, job, yaml, checked=True)
+    return _render(request, session, user, job, yaml, checked=not live)
 
 
 @router.post("/add")

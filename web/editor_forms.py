@@ -55,10 +55,7 @@ class RequirementForm(BaseModel):
         }
         if not found:
             raise EditError("give the credential's name pattern, achievement id or issuer id")
-        credential: dict[str, Any] = dict(found)
-        if _words(self.issuer_allow):
-            credential["issuers"] = {"allow": _words(self.issuer_allow)}
-        return {"credential": credential}
+        return {"credential": found}
 
     def entry(self, skill_label: str | None = None) -> dict[str, Any]:
         """The requirement entry; ``skill_label`` is the chosen skill's preferred label, the
@@ -72,6 +69,11 @@ class RequirementForm(BaseModel):
         if self.must:
             entry["must"] = True
         entry["weight"] = int(self.weight) if float(self.weight).is_integer() else self.weight
+        filters: dict[str, Any] = {}
         if self.issued_within.strip():
-            entry["filters"] = {"issued_within": self.issued_within.strip()}
+            filters["issued_within"] = self.issued_within.strip()
+        if _words(self.issuer_allow):  # for a skill too: the credentials that prove it
+            filters["issuers"] = {"allow": _words(self.issuer_allow)}
+        if filters:
+            entry["filters"] = filters
         return entry | condition

@@ -15,8 +15,8 @@ from typing import Any, Protocol
 from ats_match.taxonomy.occupations import Occupation
 
 TEMPLATE_SKILLS = 6
-MIN_CONFIDENCE = 0.2
-"""Matches weaker than this are left out (one skill is always kept)."""
+MIN_CONFIDENCE = 0.05
+"""Calibrated confidence below which a match is left out (the best one is always kept)."""
 
 
 class TextMatcher(Protocol):

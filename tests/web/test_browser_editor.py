@@ -77,9 +77,12 @@ def test_edit_preview_save_and_read_the_version_diff(tmp_path: Path, page: Any) 
             "requirements:", "thresholds: {qualified: 40, shortlist: 70}\nrequirements:", 1
         )
         yaml.fill(edited.replace("weight: 10", "weight: 0.5x", 1))
+        expect(page.locator("#findings")).to_contain_text("1 problem")  # checked as typed
         page.get_by_role("button", name="Check").click()
         expect(page.get_by_role("alert")).to_contain_text("1 problem")
-        expect(page.locator("#findings")).to_contain_text("Line 9")
+        page.get_by_role("button", name="Line 9").click()  # selects the line in the YAML
+        selected = "el => el.value.slice(el.selectionStart, el.selectionEnd)"
+        assert yaml.evaluate(selected).strip() == "weight: 0.5x"
         yaml.fill(edited)
 
         page.get_by_label("Skill (type part of its name, then choose)").fill("SQL")

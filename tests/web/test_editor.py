@@ -137,6 +137,9 @@ def test_problems_are_shown_on_their_lines(manager: TestClient, seeded: Seeded) 
     assert f"<strong>Line {line}</strong>" in response.text
     assert "requirements[2].skill.min_confidence" in response.text
     assert _textarea(response.text) == broken  # the draft is kept as typed
+    assert 'role="alert">1 problem' in response.text
+    live = _post(manager, seeded, "check", {"yaml": broken, "live": "1"})  # while typing
+    assert f"<strong>Line {line}</strong>" in live.text and 'role="alert">1' not in live.text
     refused = _post(manager, seeded, "save", {"yaml": broken})
     assert refused.status_code == 422 and "Not saved" in refused.text
 
@@ -198,6 +201,15 @@ def test_the_form_adds_and_removes_requirement_entries(manager: TestClient, seed
     )
     assert "- id: sql-2\n  label: SQL\n  weight: 10\n  skill:\n    uri: " + SQL in _textarea(
         skill.text
+    )
+    trusted = _post(
+        manager,
+        seeded,
+        "add",
+        {"yaml": text, "skill_uri": SQL, "req_id": "sql-3", "issuer_allow": "https://edu.example"},
+    )
+    assert "  filters:\n    issuers:\n      allow:\n      - https://edu.example" in _textarea(
+        trusted.text
     )
     twice = _post(
         manager, seeded, "add", {"yaml": text, "kind": "skill", "skill_uri": SQL, "req_id": "sql"}
@@ -268,3 +280,12 @@ def test_start_from_an_esco_occupation(manager: TestClient, seeded: Seeded) -> N
     assert "No problems" in _post(manager, seeded, "check", {"yaml": text}).text
     nothing = _post(manager, seeded, "template", {"yaml": ROLE_YAML})
     assert nothing.status_code == 422 and "pick an occupation" in nothing.text
+
+
+def test_hostile_text_in_the_draft_is_shown_as_text(manager: TestClient, seeded: Seeded) -> None:
+    hostile = ROLE_YAML.replace("label: SQL\n", "label: '<script>alert(1)</script>'\n", 1)
+    html = _post(
+        manager, seeded, "check", {"yaml": hostile + "oops: <img src=x onerror=alert(1)>"}
+    ).text
+    assert "<script>alert(1)</script>" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
