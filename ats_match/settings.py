@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     """Fernet keys for secrets at rest (comma-separated; the first encrypts, all decrypt, so a
     key is rotated by putting the new one first). Empty: derived from ``secret_key``."""
     base_url: str = "http://127.0.0.1:8000"
+    serve_demo_issuer: bool = False
+    """Serve the demo's issuer documents under ``/demo-issuer/`` (``ats-match run`` turns it on)."""
 
     # Network discipline: hosts (or CIDRs) that may be fetched even though they are private or
     # loopback. Empty in production; the test suite allow-lists 127.0.0.1.
@@ -64,6 +66,12 @@ class Settings(BaseSettings):
     max_image_bytes: int = 10 * 1024 * 1024
     max_attachment_bytes: int = 20 * 1024 * 1024
     max_json_depth: int = 64
+    max_upload_file_bytes: int = 10 * 1024 * 1024
+    """One file of a manual upload (``POST /api/v1/applications``, ``ats-match import``)."""
+    max_upload_total_bytes: int = 25 * 1024 * 1024
+    """All files of one manual upload together."""
+    max_upload_files: int = 20
+    max_upload_links: int = 50
 
     @model_validator(mode="before")
     @classmethod

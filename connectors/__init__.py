@@ -7,6 +7,7 @@ from connectors.base import ApplicationPayload, Attachment, Connector
 from connectors.generic import GenericConnector
 from connectors.greenhouse import GreenhouseConnector
 from connectors.lever import LeverConnector
+from connectors.manual import ManualConnector
 from connectors.smartrecruiters import SmartRecruitersConnector
 from connectors.teamtailor import TeamtailorConnector
 from connectors.workable import WorkableConnector
@@ -20,7 +21,10 @@ PLUGINS: tuple[type[Connector], ...] = (
     SmartRecruitersConnector,
     TeamtailorConnector,
 )
-_REGISTRY: dict[str, type[Connector]] = {plugin.vendor: plugin for plugin in PLUGINS}
+INTERNAL: tuple[type[Connector], ...] = (ManualConnector,)
+"""Connectors for deliveries the product stores itself (manual intake): the worker reads them
+like any other, but no admin can create an integration for them."""
+_REGISTRY: dict[str, type[Connector]] = {plugin.vendor: plugin for plugin in PLUGINS + INTERNAL}
 
 
 def get_connector(vendor: str) -> Connector:
@@ -33,7 +37,7 @@ def get_connector(vendor: str) -> Connector:
 
 def vendors() -> list[str]:
     """Every vendor name with a connector (for the admin API and set-up pages)."""
-    return sorted(_REGISTRY)
+    return sorted(plugin.vendor for plugin in PLUGINS)
 
 
 __all__ = [
@@ -45,6 +49,7 @@ __all__ = [
     "GenericConnector",
     "GreenhouseConnector",
     "LeverConnector",
+    "ManualConnector",
     "SmartRecruitersConnector",
     "TeamtailorConnector",
     "WorkableConnector",

@@ -9,6 +9,7 @@ them.
 from __future__ import annotations
 
 import abc
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -51,6 +52,11 @@ class ApplicationPayload:
     """The candidate's voluntary EEO self-identification where the vendor sends it, normalised by
     ``ats_match.fairness.categories.from_eeo_object``; stored for the adverse-impact report only
     and never passed to scoring."""
+    job_id: uuid.UUID | None = None
+    """A job of ours, by id (manual intake), instead of the vendor's ``job_external_id``."""
+    application_id: uuid.UUID | None = None
+    """The id to create the application with (manual intake announces it before the worker
+    runs)."""
 
 
 class Connector(abc.ABC):

@@ -2,7 +2,10 @@
 
 What: a requirement set (``defaults``), a requirement (``filters``) or a condition may say which
 of the four answers it accepts, e.g. ``accept: {authenticity: genuine, validity: [current],
-holder: [bound, proven, unaddressed], issuer: [trusted, unknown], min_tier: issuer_record}``.
+holder: [bound, proven, unaddressed], issuer: [trusted, unknown], min_tier: issuer_record,
+evidence: true, registries: [DCC], accredited: true}``. The last three ask more of the work and
+the issuer behind a credential: OB ``evidence`` attached (a project, a portfolio), the issuer
+trusted by one of the named registries or lists, the issuer accredited by a certification body.
 Each axis is inherited separately from the innermost level that sets it. :class:`Acceptance`
 is the compiled policy; calling it on a :class:`CredentialEvidence` gives a state code and the
 reason the explanation shows.
@@ -71,7 +74,23 @@ class AcceptPolicy(BaseModel):
         "platform_page, claimed). Default: any.",
     )
 
-    @field_validator("authenticity", "validity", "holder", "issuer", mode="before")
+    evidence: bool | None = Field(
+        default=None,
+        description="When true, only credentials with attached OB evidence (projects, "
+        "portfolios) count. Default false.",
+    )
+    registries: list[str] | None = Field(
+        default=None,
+        description="Only credentials whose issuer is trusted by one of these registries or "
+        "lists (by name) count. Default: any.",
+    )
+    accredited: bool | None = Field(
+        default=None,
+        description="When true, only credentials whose issuer an accreditation list names "
+        "count. Default false.",
+    )
+
+    @field_validator("authenticity", "validity", "holder", "issuer", "registries", mode="before")
     @classmethod
     def _one_or_many(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
@@ -94,13 +113,21 @@ class Acceptance:
     issuer: frozenset[str]
     max_tier_rank: int
     verified_only: bool
+    needs_evidence: bool = False
+    registries: frozenset[str] | None = None
+    """Casefolded registry names, one of which must trust the issuer; None: any."""
+    needs_accreditation: bool = False
+    backing_demanded: bool = False
+    """Any of the three above (one test on the hot path instead of three)."""
 
     def __call__(self, c: CredentialEvidence) -> tuple[int, str]:
         """The state of ``c`` under this policy and the reason for it."""
         d = c.__dict__  # pydantic attribute access is slow on this hot path
         authenticity = d["authenticity"]
+        backing = self.backing_demanded
         if authenticity is None:
-            return self._legacy(d["verdict"])
+            missing = self._missing_backing(d) if backing else ""
+            return (REJECTED, missing) if missing else self._legacy(d["verdict"])
         if authenticity == "forged":
             return REJECTED, "forged"
         holder, issuer, validity = d["holder"], d["issuer_trust"], d["validity"]
@@ -117,6 +144,10 @@ class Acceptance:
         tier = d["evidence_tier"]
         if tier is not None and TIERS.index(tier) > self.max_tier_rank:
             return REJECTED, "tier_too_low"
+        if backing:
+            missing = self._missing_backing(d)
+            if missing:
+                return REJECTED, missing
         if authenticity == "unknown" or validity in (None, "unknown"):
             axis = "authenticity" if authenticity == "unknown" else "validity"
             accepted = self.authenticity if axis == "authenticity" else self.validity
@@ -128,6 +159,18 @@ class Acceptance:
         if holder in FLAGGED_HOLDERS:
             return ACCEPTED, f"ok_{holder}"
         return ACCEPTED, "ok"
+
+    def _missing_backing(self, d: dict[str, Any]) -> str:
+        """What the policy's evidence, registry and accreditation demands find missing."""
+        if self.needs_evidence and not d["has_evidence"]:
+            return "no_evidence"
+        if self.registries is not None:
+            named = {r.casefold() for r in d["issuer_registries"]}
+            if d["issuer_trust"] != "trusted" or not named & self.registries:
+                return "issuer_not_in_registry"
+        if self.needs_accreditation and not d["issuer_accreditors"]:
+            return "issuer_not_accredited"
+        return ""
 
     def code(self, c: CredentialEvidence) -> int:
         return self(c)[0]
@@ -156,6 +199,15 @@ def compile_acceptance(
         return frozenset(DEFAULT_ACCEPT[axis])
 
     tier = next((p.min_tier for p in policies if p is not None and p.min_tier), None)
+
+    def first(axis: str) -> Any:
+        return next(
+            (getattr(p, axis) for p in policies if p is not None and getattr(p, axis) is not None),
+            None,
+        )
+
+    registries = first("registries")
+    needs_evidence, needs_accreditation = bool(first("evidence")), bool(first("accredited"))
     return Acceptance(
         authenticity=pick("authenticity"),
         validity=pick("validity"),
@@ -163,4 +215,8 @@ def compile_acceptance(
         issuer=pick("issuer"),
         max_tier_rank=TIERS.index(tier) if tier else len(TIERS) - 1,
         verified_only=verified_only,
+        needs_evidence=needs_evidence,
+        registries=frozenset(r.casefold() for r in registries) if registries else None,
+        needs_accreditation=needs_accreditation,
+        backing_demanded=needs_evidence or bool(registries) or needs_accreditation,
     )

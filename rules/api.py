@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from rules.candidate_level import CompileContext
 from rules.evaluator import (
     LabelResolver,
     Narrower,
@@ -45,13 +46,19 @@ def rank_candidates(
     version: int | None = None,
     narrower: Narrower | None = None,
     resolve_label: LabelResolver | None = None,
+    context: CompileContext | None = None,
 ) -> list[RankedCandidate]:
     """Score every candidate, rank them, and explain the first ``explain_top`` (None = all).
 
     Explaining is the slow part; scores are identical either way (tested property).
     """
     compiled = compile_requirement_set(
-        rs, reference_date, version=version, narrower=narrower, resolve_label=resolve_label
+        rs,
+        reference_date,
+        version=version,
+        narrower=narrower,
+        resolve_label=resolve_label,
+        context=context,
     )
     ranked = rank(compiled.score_all(candidates))
     limit = len(ranked) if explain_top is None else explain_top
@@ -83,6 +90,7 @@ def what_if(
     explain_top: int | None = 20,
     narrower: Narrower | None = None,
     resolve_label: LabelResolver | None = None,
+    context: CompileContext | None = None,
 ) -> WhatIf:
     """Score a draft (dict body or YAML/JSON text) without saving; raises RequirementSetError."""
     rs = loads_requirement_set(draft) if isinstance(draft, str) else parse_requirement_set(draft)
@@ -94,5 +102,6 @@ def what_if(
         explain_top=explain_top,
         narrower=narrower,
         resolve_label=resolve_label,
+        context=context,
     )
     return WhatIf(rs, warnings, ranking)

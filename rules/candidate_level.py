@@ -16,10 +16,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from rules.inputs import CandidateEvidence
 from rules.results import EvidenceItem
+
+if TYPE_CHECKING:
+    from rules.schema import EvidenceFilters
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,15 @@ class CandidateLevelCheck(Protocol):
     def assess(self, candidate: CandidateEvidence, reference: date) -> CandidateAssessment: ...
 
 
+@runtime_checkable
+class ValueOnlyCheck(Protocol):
+    """A candidate-level check that can also give its value alone, without building the
+    evidence and the sentence; the fast and batch paths call it when it is there. Must equal
+    ``assess(candidate, reference).value``."""
+
+    def value(self, candidate: CandidateEvidence, reference: date) -> float: ...
+
+
 @dataclass(frozen=True)
 class CompileContext:
     """Organisation data a requirement set refers to by id (an employer's pathways, the skill
@@ -58,6 +70,13 @@ class CompileContext:
     pathways: Mapping[str, object] = field(default_factory=dict)
     skill_families: Mapping[str, frozenset[str]] = field(default_factory=dict)
     """Skill URI -> the ESCO skill-family URIs it falls under."""
+    layers: tuple[EvidenceFilters | None, ...] = ()
+    """The evidence filters of the levels enclosing the condition (its requirement's, then
+    the set's defaults): a candidate-level condition judges credentials like a leaf does.
+    Set by the evaluator for each condition."""
+    role_skills: frozenset[str] = frozenset()
+    """The skill URIs the set's skill conditions ask for (narrower ones included); what a
+    ``focus`` without explicit families measures against. Set by the evaluator."""
 
 
 @runtime_checkable

@@ -149,7 +149,7 @@ class _Emitter:
         key = f"n{self.count}"
         self.count += 1
         if isinstance(node, LeafNode):
-            idx = node.leaf.idx
+            idx = node.idx
             self.lines += [
                 f"v = best.get({idx}, -1.0)",
                 f"s{key}, f{key} = (1, v) if v > 0 else (0, 0.0) if v == 0 else (-1, 0.0)",

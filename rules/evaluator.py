@@ -29,7 +29,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import partial
 from operator import attrgetter
@@ -40,6 +40,12 @@ import numpy.typing as npt
 
 from rules import codegen, explain
 from rules.acceptance import ACCEPTED, DISCOUNTED, REJECTED, Acceptance, compile_acceptance
+from rules.candidate_level import (
+    CandidateLevelCheck,
+    CandidateLevelNode,
+    CompileContext,
+    ValueOnlyCheck,
+)
 from rules.inputs import CandidateEvidence, CredentialEvidence, SkillEvidence
 from rules.results import ConditionResult, Evaluation, EvidenceItem, Outcome, RuleResult
 from rules.schema import (
@@ -57,6 +63,7 @@ from rules.schema import (
     SkillNode,
     Thresholds,
     parse_duration,
+    walk,
 )
 
 REJECT = -1.0
@@ -405,6 +412,39 @@ class LeafNode(CNode):
         return state, result
 
 
+class CheckNode(LeafNode):
+    """A condition judged on the whole candidate (``stack``, ``focus``): its value takes a
+    leaf slot in ``best``, filled once per candidate by both paths from the same
+    :meth:`CandidateLevelCheck.assess`, so the generated rule functions treat it as a leaf."""
+
+    def __init__(self, check: CandidateLevelCheck, label: str, reference: date) -> None:
+        self.check, self.label, self.kind, self.reference = check, label, check.kind, reference
+        self.idx = -1
+        """Its slot, after every leaf's (set when the set's compilation is done)."""
+        value_only = check.value if isinstance(check, ValueOnlyCheck) else None
+        self.candidate_value: Callable[[CandidateEvidence], float] = (
+            partial(value_only, reference=reference)
+            if value_only is not None
+            else lambda cand: check.assess(cand, reference).value
+        )
+        """The fast paths' reading: the value alone (equal to ``assess(...).value``)."""
+
+    def explain(
+        self, cand: CandidateEvidence, creds: dict[str, CredentialEvidence]
+    ) -> tuple[tuple[int, float], ConditionResult]:
+        found = self.check.assess(cand, self.reference)
+        state = state_of(found.value)
+        result = ConditionResult(
+            kind=cast(Any, self.kind),
+            label=self.label,
+            outcome=outcome_of(*state),
+            fraction=state[1],
+            evidence=list(found.evidence),
+            reason=found.reason,
+        )
+        return state, result
+
+
 class GroupNode(CNode):
     def __init__(self, kind: str, label: str, parts: list[CNode], n: int | None = None) -> None:
         self.kind, self.label, self.parts, self.n = kind, label, parts, n
@@ -558,6 +598,7 @@ class CompiledRequirementSet:
         version: int | None = None,
         narrower: Narrower | None = None,
         resolve_label: LabelResolver | None = None,
+        context: CompileContext | None = None,
     ) -> None:
         self.rs, self.reference_date = rs, reference_date
         self.version = version if version is not None else rs.version
@@ -565,10 +606,17 @@ class CompiledRequirementSet:
         self.leaves: list[Leaf] = []
         self.leaf_rule: list[int] = []
         self.rules: list[CompiledRule] = []
+        self.checks: list[CheckNode] = []
+        """Candidate-level conditions; their slots follow the leaves'."""
+        self._check_rule: list[int] = []
+        self._context = self._base_context(context or CompileContext())
         for req in rs.requirements:
             rule_idx = len(self.rules)
             node = self._compile(req, [req.filters, rs.defaults], rule_idx)
             self.rules.append(CompiledRule(rule_idx, req, node))
+        for slot, check in enumerate(self.checks, start=len(self.leaves)):
+            check.idx = slot
+        self.leaf_rule += self._check_rule
         self.max_total = math.fsum(r.weight for r in self.rules)
         self.n_must = sum(1 for r in self.rules if r.must)
         self._rule_value = [codegen.rule_value_function(r.node, r.req.id) for r in self.rules]
@@ -579,6 +627,12 @@ class CompiledRequirementSet:
 
     # compilation ----------------------------------------------------------------------------
     def _compile(self, node: AnyNode, layers: list[EvidenceFilters | None], rule_idx: int) -> CNode:
+        if isinstance(node, CandidateLevelNode):
+            judged = node.compile_check(replace(self._context, layers=tuple(layers)))
+            cnode = CheckNode(judged, node.label or judged.label, self.reference_date)
+            self.checks.append(cnode)
+            self._check_rule.append(rule_idx)
+            return cnode
         if isinstance(node, SkillNode | CredentialNode):
             check = node.skill if isinstance(node, SkillNode) else node.credential
             leaf = Leaf(
@@ -601,6 +655,15 @@ class CompiledRequirementSet:
             kind, parts, n = "at_least", node.at_least.of, node.at_least.n
         compiled = [self._compile(p, layers, rule_idx) for p in parts]
         return GroupNode(kind, node.label or explain.group_label(kind, compiled, n), compiled, n)
+
+    def _base_context(self, context: CompileContext) -> CompileContext:
+        """The organisation's context plus the set's own pathways and the role's skills."""
+        skills = [
+            n.skill for r in self.rs.requirements for n in walk(r) if isinstance(n, SkillNode)
+        ]
+        role_skills = frozenset(u for check in skills for u in self._uris(check))
+        pathways = {**context.pathways, **{p.id: p for p in self.rs.pathways}}
+        return replace(context, pathways=pathways, role_skills=role_skills)
 
     def _uris(self, check: SkillCheck) -> frozenset[str]:
         """The URI, its narrower skills when asked, and the URI a label resolves to."""
@@ -689,6 +752,8 @@ class CompiledRequirementSet:
         the leaf value; groups run their generated function (rules.codegen).
         """
         best = self.leaf_values(cand)
+        for check in self.checks:
+            best[check.idx] = check.candidate_value(cand)
         leaf_rule, single, weights, musts = (
             self.leaf_rule,
             self._rule_single,
@@ -769,12 +834,13 @@ class CompiledRequirementSet:
         plan.fill(cands, buf, width, ids, applied)
         # leaves x candidates, so that each leaf's codes are contiguous
         codes = np.frombuffer(buf, dtype=np.uint8).reshape(m, width).T.copy()
+        assessed = {check.idx: list(map(check.candidate_value, cands)) for check in self.checks}
         hi, lo = np.zeros(m), np.zeros(m)
         inexact = np.zeros(m, dtype=bool)
         columns: list[npt.NDArray[np.float64]] = []
         sats = np.empty((len(self.rules), m), dtype=np.int8)  # requirements x candidates
         for r in range(len(self.rules)):
-            sats[r], points = plan.rule_columns(r, codes)
+            sats[r], points = plan.rule_columns(r, codes, assessed)
             columns.append(points)
             hi, lo = _two_sum_step(hi, lo, points, inexact)
         undecided = np.count_nonzero(sats == UNDECIDED, axis=0)
@@ -962,9 +1028,12 @@ class _BatchPlan:
         self.rule_leaves = [
             [i for i, r in enumerate(cs.leaf_rule) if r == rule.idx] for rule in cs.rules
         ]
+        n_leaves = len(cs.leaves)
+        self.judged = [any(k >= n_leaves for k in leaves) for leaves in self.rule_leaves]
+        """Per requirement: it holds a candidate-level condition (computed per candidate)."""
         self.tables: list[tuple[npt.NDArray[np.int8], npt.NDArray[np.float64]] | None] = [
             self._tables(r, [p[::-1] for p in itertools.product(range(4), repeat=len(leaves))])
-            if len(leaves) <= self._TABLE_LIMIT
+            if len(leaves) <= self._TABLE_LIMIT and not self.judged[r]
             else None
             for r, leaves in enumerate(self.rule_leaves)
         ]
@@ -988,10 +1057,13 @@ class _BatchPlan:
         return np.array(sats, dtype=np.int8), np.array(points, dtype=np.float64)
 
     def rule_columns(
-        self, r: int, codes: npt.NDArray[np.uint8]
+        self, r: int, codes: npt.NDArray[np.uint8], assessed: dict[int, list[float]]
     ) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.float64]]:
         """Satisfaction and points of requirement ``r`` for every candidate (a column of
-        ``codes``, which is leaves x candidates)."""
+        ``codes``, which is leaves x candidates; ``assessed`` holds the candidate-level
+        conditions' values per slot)."""
+        if self.judged[r]:
+            return self._judged_columns(r, codes, assessed)
         leaves, tables = self.rule_leaves[r], self.tables[r]
         if tables is not None:
             if len(leaves) == 1:
@@ -1005,6 +1077,25 @@ class _BatchPlan:
         sats, points = self._tables(r, present.tolist())
         inverse = inverse.reshape(-1)
         return sats[inverse], points[inverse]
+
+    def _judged_columns(
+        self, r: int, codes: npt.NDArray[np.uint8], assessed: dict[int, list[float]]
+    ) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.float64]]:
+        """A requirement with a candidate-level condition, one candidate at a time: its
+        values are any fraction, not one of four codes, so there is no table to look up."""
+        leaves, rule_value = self.rule_leaves[r], self.cs._rule_value[r]
+        weight = self.cs._rule_weight[r]
+        width = len(self.cs.leaves)
+        columns = [
+            assessed[k] if k >= width else [self.values[k][code] for code in codes[k].tolist()]
+            for k in leaves
+        ]
+        sats, points = [], []
+        for row in zip(*columns, strict=True):
+            sat, fraction = rule_value(dict(zip(leaves, row, strict=True)))
+            sats.append(sat)
+            points.append(weight * fraction if fraction > 0 else 0.0)
+        return np.array(sats, dtype=np.int8), np.array(points, dtype=np.float64)
 
 
 _CodeHit = tuple[int, Callable[[Any, Any], float]]
@@ -1084,15 +1175,22 @@ def compile_requirement_set(
     version: int | None = None,
     narrower: Narrower | None = None,
     resolve_label: LabelResolver | None = None,
+    context: CompileContext | None = None,
 ) -> CompiledRequirementSet:
     """Compile once per (requirement set version, reference date); reuse for every candidate.
 
     ``narrower(uri)`` lists a skill's narrower skills (used by ``include_narrower``);
     ``resolve_label(label)`` maps a skill label to its URI. Both come from the taxonomy and are
-    optional: without them a label matches evidence labels case-insensitively.
+    optional: without them a label matches evidence labels case-insensitively. ``context``
+    holds the organisation's pathways and skill families for ``stack`` and ``focus``.
     """
     return CompiledRequirementSet(
-        rs, reference_date, version=version, narrower=narrower, resolve_label=resolve_label
+        rs,
+        reference_date,
+        version=version,
+        narrower=narrower,
+        resolve_label=resolve_label,
+        context=context,
     )
 
 
@@ -1104,9 +1202,15 @@ def evaluate(
     version: int | None = None,
     narrower: Narrower | None = None,
     resolve_label: LabelResolver | None = None,
+    context: CompileContext | None = None,
 ) -> Evaluation:
     """Explain one candidate against a requirement set (compiles the set; fine for one-offs)."""
     compiled = compile_requirement_set(
-        rs, reference_date, version=version, narrower=narrower, resolve_label=resolve_label
+        rs,
+        reference_date,
+        version=version,
+        narrower=narrower,
+        resolve_label=resolve_label,
+        context=context,
     )
     return compiled.explain(candidate)

@@ -99,6 +99,11 @@ def phrase(reason: str, c: CredentialEvidence | None, s: SkillEvidence | None, l
         "issuer_not_trusted": f"comes from {issuer}, which no registry or list this "
         "requirement accepts vouches for",
         "tier_too_low": "is backed by weaker evidence than this requirement's minimum tier",
+        "no_evidence": "has no attached evidence (project, portfolio), which this requirement "
+        "needs",
+        "issuer_not_in_registry": f"comes from {issuer}, which none of the registries this "
+        "requirement names vouches for",
+        "issuer_not_accredited": f"comes from {issuer}, which no accreditation list names",
         "authenticity_unknown": "could not be checked yet (issuer or key unreachable): needs "
         "review",
         "validity_unknown": "is genuine, but whether it is still in force could not be "
@@ -158,6 +163,8 @@ def _deciding(cond: ConditionResult) -> EvidenceItem | None:
 
 def condition_phrase(cond: ConditionResult) -> str:
     """Why a condition came out as it did, without its label."""
+    if cond.reason is not None:
+        return cond.reason
     if cond.kind in ("skill", "credential"):
         item = _deciding(cond)
         if item is None:

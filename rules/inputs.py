@@ -21,6 +21,17 @@ ValidityStatus = Literal["current", "expired", "not_yet_valid", "revoked", "susp
 HolderStatus = Literal["bound", "proven", "unproven", "unaddressed", "mismatch"]
 IssuerStatus = Literal["trusted", "unknown", "denied"]
 EvidenceTierName = Literal["cryptographic", "issuer_record", "platform_page", "claimed"]
+AssociationType = Literal[
+    "exactMatchOf",
+    "isChildOf",
+    "isParentOf",
+    "isPartOf",
+    "isPeerOf",
+    "isRelatedTo",
+    "precedes",
+    "replacedBy",
+]
+"""CLR 2.0 ``Association.associationType``: how the source achievement relates to the target."""
 
 
 def to_utc_date(value: Any) -> Any:
@@ -64,11 +75,25 @@ class CredentialEvidence(BaseModel):
     issuer_registries: list[str] = Field(
         default_factory=list, description="Names of the registries or lists that trust the issuer."
     )
+    issuer_accreditors: list[str] = Field(
+        default_factory=list,
+        description="Certification bodies an employer accreditation list says accredit the "
+        "issuer (empty: not accredited).",
+    )
     evidence_tier: EvidenceTierName | None = None
     has_evidence: bool = False
     """The credential carries OB ``evidence`` (projects, portfolios)."""
     level: str | None = None
     results: list[ResultValue] = Field(default_factory=list)
+    related: list[str] = Field(
+        default_factory=list,
+        description="OB 3.0 Achievement.related: ids of the same achievement in another "
+        "version or language (it counts as each of them).",
+    )
+    alignments: list[str] = Field(
+        default_factory=list,
+        description="OB alignment targets (URL, else code), e.g. the ESCO skills it aligns to.",
+    )
 
     @field_validator("issued_at", "valid_from", "valid_until", mode="before")
     @classmethod
@@ -93,6 +118,16 @@ class SkillEvidence(BaseModel):
     level: str | None = Field(default=None, description="Proficiency; else the credential's.")
 
 
+class Association(BaseModel):
+    """A CLR 2.0 association between two achievements (by achievement id)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: AssociationType
+    source: str
+    target: str
+
+
 class CandidateEvidence(BaseModel):
     """Everything the evaluator knows about one candidate."""
 
@@ -103,6 +138,11 @@ class CandidateEvidence(BaseModel):
     applied_at: date | None = None
     credentials: list[CredentialEvidence] = Field(default_factory=list)
     skills: list[SkillEvidence] = Field(default_factory=list)
+    associations: list[Association] = Field(
+        default_factory=list,
+        description="How the candidate's achievements relate (CLR 2.0 associations), e.g. "
+        "parts of a larger qualification or a track's order.",
+    )
 
     @field_validator("applied_at", mode="before")
     @classmethod

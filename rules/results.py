@@ -36,13 +36,16 @@ class EvidenceItem(BaseModel):
 class ConditionResult(BaseModel):
     """The result of one condition (a leaf, or a group with its children)."""
 
-    kind: Literal["skill", "credential", "all_of", "any_of", "at_least"]
+    kind: Literal["skill", "credential", "all_of", "any_of", "at_least", "stack", "focus"]
     label: str
     outcome: Outcome
     fraction: float
     evidence: list[EvidenceItem] = Field(default_factory=list)
     children: list[ConditionResult] = Field(default_factory=list)
     needed: int | None = Field(default=None, description="at_least: how many must be met")
+    reason: str | None = Field(
+        default=None, description="stack / focus: what the whole record shows, in words"
+    )
 
 
 class RuleResult(BaseModel):

@@ -1,7 +1,8 @@
 """The requirement-set language: pydantic v2 models, a JSON Schema for free.
 
 A requirement set describes one role. Each top-level requirement holds exactly one condition
-(``skill``, ``credential``, ``all_of``, ``any_of`` or ``at_least``), is either a knock-out
+(``skill``, ``credential``, ``all_of``, ``any_of``, ``at_least``, or one judged on the whole
+record: ``stack``, ``focus``), is either a knock-out
 (``must: true``) or a weighted ``should``, and may override the evidence filters (verification,
 recency, validity, issuers, confidence) that the set's ``defaults`` give every condition.
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -28,6 +29,9 @@ from pydantic import (
 )
 
 from rules.acceptance import AcceptPolicy
+
+if TYPE_CHECKING:
+    from rules.candidate_level import CandidateLevelCheck, CompileContext
 
 _DURATION_WORDS = re.compile(r"^\s*(\d+)\s*(day|days|week|weeks|month|months|year|years)\s*$", re.I)
 _DURATION_ISO = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$", re.I)
@@ -220,6 +224,42 @@ class CredentialCheck(EvidenceFilters):
         return self
 
 
+class StackCheck(EvidenceFilters):
+    """The candidate holds a credential at or above a level of an employer pathway, or every
+    part that composes such a level (a completed stack counts as the larger qualification)."""
+
+    pathway: str = Field(description="Id of a pathway in the set's 'pathways'.")
+    min_level: int | str = Field(
+        default=1, description="Lowest level that counts: its number (1 = first) or its label."
+    )
+
+
+class FocusCheck(EvidenceFilters):
+    """Depth over breadth: enough genuine credentials within the role's skill families,
+    optionally building on each other over time."""
+
+    min_related: int = Field(ge=1, description="How many related credentials are needed.")
+    progressive: bool = Field(
+        default=False,
+        description="They must progress: a higher level (or later pathway step) issued no "
+        "earlier than a lower one, or a CLR 'precedes' link between two of them.",
+    )
+    within_years: int | None = Field(
+        default=None, ge=1, description="Only credentials issued in the last N years count."
+    )
+    families: list[str] | None = Field(
+        default=None,
+        description="Skill or skill-group URIs that make a credential related. Default: the "
+        "skills of the set's skill conditions and their broader groups.",
+    )
+    pathway: str | None = Field(
+        default=None, description="Pathway whose order ranks the credentials for 'progressive'."
+    )
+    levels: list[LevelText] | None = Field(
+        default=None, description="Scale of credential levels (lowest first) for 'progressive'."
+    )
+
+
 class SkillNode(_Strict):
     label: str | None = None
     skill: SkillCheck
@@ -256,7 +296,27 @@ class AtLeastNode(_Strict):
     at_least: AtLeast
 
 
-NODE_KEYS = ("skill", "credential", "all_of", "any_of", "at_least")
+class StackNode(_Strict):
+    label: str | None = None
+    stack: StackCheck
+
+    def compile_check(self, context: CompileContext) -> CandidateLevelCheck:
+        from rules.stacks import compile_stack  # the check needs the evaluator's leaves
+
+        return compile_stack(self, context)
+
+
+class FocusNode(_Strict):
+    label: str | None = None
+    focus: FocusCheck
+
+    def compile_check(self, context: CompileContext) -> CandidateLevelCheck:
+        from rules.focus import compile_focus  # the check needs the evaluator's leaves
+
+        return compile_focus(self, context)
+
+
+NODE_KEYS = ("skill", "credential", "all_of", "any_of", "at_least", "stack", "focus")
 
 
 def node_kind(value: Any) -> str | None:
@@ -270,14 +330,18 @@ def node_kind(value: Any) -> str | None:
     return None
 
 
-_NODE_ERROR = "give exactly one of 'skill', 'credential', 'all_of', 'any_of', 'at_least'"
+_NODE_ERROR = (
+    "give exactly one of 'skill', 'credential', 'all_of', 'any_of', 'at_least', 'stack', 'focus'"
+)
 
 Node = Annotated[
     Annotated[SkillNode, Tag("skill")]
     | Annotated[CredentialNode, Tag("credential")]
     | Annotated[AllOfNode, Tag("all_of")]
     | Annotated[AnyOfNode, Tag("any_of")]
-    | Annotated[AtLeastNode, Tag("at_least")],
+    | Annotated[AtLeastNode, Tag("at_least")]
+    | Annotated[StackNode, Tag("stack")]
+    | Annotated[FocusNode, Tag("focus")],
     Discriminator(node_kind, custom_error_type="condition_kind", custom_error_message=_NODE_ERROR),
 ]
 
@@ -314,22 +378,34 @@ class AtLeastRequirement(_RequirementMeta, AtLeastNode):
     pass
 
 
+class StackRequirement(_RequirementMeta, StackNode):
+    pass
+
+
+class FocusRequirement(_RequirementMeta, FocusNode):
+    pass
+
+
 Requirement = Annotated[
     Annotated[SkillRequirement, Tag("skill")]
     | Annotated[CredentialRequirement, Tag("credential")]
     | Annotated[AllOfRequirement, Tag("all_of")]
     | Annotated[AnyOfRequirement, Tag("any_of")]
-    | Annotated[AtLeastRequirement, Tag("at_least")],
+    | Annotated[AtLeastRequirement, Tag("at_least")]
+    | Annotated[StackRequirement, Tag("stack")]
+    | Annotated[FocusRequirement, Tag("focus")],
     Discriminator(node_kind, custom_error_type="condition_kind", custom_error_message=_NODE_ERROR),
 ]
 
-AnyNode = SkillNode | CredentialNode | AllOfNode | AnyOfNode | AtLeastNode
+AnyNode = SkillNode | CredentialNode | AllOfNode | AnyOfNode | AtLeastNode | StackNode | FocusNode
 AnyRequirement = (
     SkillRequirement
     | CredentialRequirement
     | AllOfRequirement
     | AnyOfRequirement
     | AtLeastRequirement
+    | StackRequirement
+    | FocusRequirement
 )
 
 _KIND_CLASSES: dict[str, type[BaseModel]] = {
@@ -338,7 +414,61 @@ _KIND_CLASSES: dict[str, type[BaseModel]] = {
     "all_of": AllOfNode,
     "any_of": AnyOfNode,
     "at_least": AtLeastNode,
+    "stack": StackNode,
+    "focus": FocusNode,
 }
+
+
+class PathwayStep(_Strict):
+    """What identifies one achievement of a pathway: its id, or a glob on its name."""
+
+    achievement_id: str | None = None
+    name_pattern: str | None = Field(
+        default=None, description="Case-insensitive glob on the achievement name."
+    )
+
+    @model_validator(mode="after")
+    def _target(self) -> PathwayStep:
+        if not self.achievement_id and not self.name_pattern:
+            raise ValueError("a pathway step needs an 'achievement_id' or a 'name_pattern'")
+        return self
+
+
+class PathwayLevel(_Strict):
+    """One level of a pathway: any of ``achievements`` is this level, and so is holding
+    every one of ``parts`` (the smaller credentials that compose it)."""
+
+    label: str = Field(min_length=1)
+    achievements: list[PathwayStep] = Field(default_factory=list)
+    parts: list[PathwayStep] = Field(
+        default_factory=list, description="Together these count as this level."
+    )
+
+    @model_validator(mode="after")
+    def _something(self) -> PathwayLevel:
+        if not self.achievements and not self.parts:
+            raise ValueError(f"pathway level {self.label!r} lists no achievements or parts")
+        return self
+
+
+class Pathway(_Strict):
+    """An employer's ordered track (e.g. a vendor's foundational -> associate -> professional)
+    or a stack of credentials that compose a larger qualification."""
+
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
+    label: str | None = None
+    levels: list[PathwayLevel] = Field(min_length=1, description="Lowest first.")
+
+    def level_number(self, wanted: int | str) -> int | None:
+        """The 1-based number of a level given by number or (case-insensitive) label."""
+        if isinstance(wanted, str) and wanted.strip().isdigit():
+            wanted = int(wanted)
+        if isinstance(wanted, int):
+            return wanted if 1 <= wanted <= len(self.levels) else None
+        for number, level in enumerate(self.levels, start=1):
+            if level.label.casefold() == wanted.strip().casefold():
+                return number
+        return None
 
 
 class Thresholds(_Strict):
@@ -368,6 +498,10 @@ class RequirementSet(_Strict):
     description: str | None = None
     thresholds: Thresholds = Field(default_factory=Thresholds)
     defaults: EvidenceFilters = Field(default_factory=EvidenceFilters)
+    pathways: list[Pathway] = Field(
+        default_factory=list,
+        description="Employer pathways and stacks that 'stack' and 'focus' conditions name by id.",
+    )
     requirements: list[Requirement] = Field(min_length=1)
 
     @field_validator("requirements")
@@ -379,6 +513,19 @@ class RequirementSet(_Strict):
                 raise ValueError(f"requirement id {req.id!r} is used twice")
             seen.add(req.id)
         return value
+
+    @model_validator(mode="after")
+    def _pathways_exist(self) -> RequirementSet:
+        known = {p.id: p for p in self.pathways}
+        if len(known) != len(self.pathways):
+            raise ValueError("a pathway id is used twice")
+        for req in self.requirements:
+            for node in walk(req):
+                if isinstance(node, StackNode):
+                    _check_pathway_reference(known, node.stack.pathway, node.stack.min_level)
+                elif isinstance(node, FocusNode) and node.focus.pathway is not None:
+                    _check_pathway_reference(known, node.focus.pathway, 1)
+        return self
 
     @model_validator(mode="after")
     def _something_to_score(self) -> RequirementSet:
@@ -404,12 +551,28 @@ def children(node: AnyNode) -> list[AnyNode]:
     return []
 
 
+def walk(node: AnyNode) -> list[AnyNode]:
+    """The node and every condition below it, depth first."""
+    found = [node]
+    for child in children(node):
+        found.extend(walk(child))
+    return found
+
+
+def _check_pathway_reference(known: dict[str, Pathway], pathway: str, level: int | str) -> None:
+    if pathway not in known:
+        names = ", ".join(sorted(known)) or "none defined"
+        raise ValueError(f"pathway {pathway!r} is not in the set's pathways ({names})")
+    if known[pathway].level_number(level) is None:
+        raise ValueError(f"pathway {pathway!r} has no level {level!r}")
+
+
 def requirement_set_json_schema() -> dict[str, Any]:
     """JSON Schema (draft 2020-12) of a requirement set, for the dashboard's editor and API."""
     return RequirementSet.model_json_schema()
 
 
-for _model in (AllOfNode, AnyOfNode, AtLeast, AtLeastNode):
+for _model in (AllOfNode, AnyOfNode, AtLeast, AtLeastNode, StackNode, FocusNode):
     _model.model_rebuild()
 for _model2 in (
     AllOfRequirement,
@@ -417,6 +580,8 @@ for _model2 in (
     AtLeastRequirement,
     SkillRequirement,
     CredentialRequirement,
+    StackRequirement,
+    FocusRequirement,
     RequirementSet,
 ):
     _model2.model_rebuild()

@@ -20,9 +20,11 @@ from rules.schema import (
     AnyOfNode,
     CredentialNode,
     EvidenceFilters,
+    FocusNode,
     RequirementSet,
     SkillNode,
     children,
+    walk,
 )
 
 KnownSkill = Callable[[str], bool]
@@ -102,7 +104,36 @@ def check_requirement_set(
                     resolve_label,
                 )
             )
+        issues.extend(_focus_issues(req, base, rs, known_skill))
     return issues
+
+
+def _focus_issues(
+    req: AnyNode, base: str, rs: RequirementSet, known_skill: KnownSkill | None
+) -> list[Issue]:
+    """A focus whose families the taxonomy does not know (a warning: a skill group need not
+    be a skill), or with nothing to relate credentials to."""
+    found: list[Issue] = []
+    has_skills = any(isinstance(n, SkillNode) for r in rs.requirements for n in walk(r))
+    for node in walk(req):
+        if not isinstance(node, FocusNode):
+            continue
+        families = node.focus.families or []
+        for uri in families:
+            if known_skill is not None and not known_skill(uri):
+                found.append(
+                    Issue("warning", f"{base}.focus.families", f"{uri!r} is not in the taxonomy")
+                )
+        if not families and not has_skills:
+            found.append(
+                Issue(
+                    "warning",
+                    f"{base}.focus",
+                    "the set has no skill conditions and the focus names no families, so no "
+                    "credential can be related and it is never met",
+                )
+            )
+    return found
 
 
 def leaf_filters(leaf: SkillNode | CredentialNode) -> EvidenceFilters:
@@ -176,6 +207,8 @@ class TaxonomyHooks:
     known_skill: KnownSkill
     resolve_label: ResolveLabel
     narrower: Callable[[str], list[str]]
+    broader: Callable[[str], list[str]] = lambda uri: []
+    """The skill's broader concepts (what ``focus`` groups skills by)."""
 
 
 def taxonomy_hooks(catalog: SkillCatalog) -> TaxonomyHooks:
@@ -189,4 +222,13 @@ def taxonomy_hooks(catalog: SkillCatalog) -> TaxonomyHooks:
         known_skill=catalog.__contains__,
         resolve_label=resolve,
         narrower=lambda uri: [s.uri for s in catalog.narrower(uri)],
+        broader=_broader_of(catalog),
     )
+
+
+def _broader_of(catalog: SkillCatalog) -> Callable[[str], list[str]]:
+    """``catalog.broader`` as URIs, when the catalog has broader links at all."""
+    broader = getattr(catalog, "broader", None)
+    if broader is None:
+        return lambda uri: []
+    return lambda uri: [s.uri for s in broader(uri)]

@@ -8,9 +8,20 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from ats_match.settings import get_settings
-from web import actions, dashboard, docs, errors, fairness_page, ranking_page, signin
+from web import (
+    actions,
+    admin_pages,
+    dashboard,
+    docs,
+    errors,
+    fairness_page,
+    ranking_page,
+    signin,
+    sso,
+)
 from web.api import (
     admin,
+    applications,
     assessments,
     candidates,
     decisions,
@@ -38,7 +49,11 @@ def create_app() -> FastAPI:
 
     errors.install(app)
     docs.install(app)
-    app.add_middleware(BodySizeLimit, max_bytes=get_settings().max_webhook_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=get_settings().max_webhook_body_bytes,
+        path_limits={applications.UPLOAD_PATH: applications.upload_body_limit()},
+    )
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     routers = (
         health,
@@ -47,6 +62,7 @@ def create_app() -> FastAPI:
         requirements,
         skills,
         candidates,
+        applications,
         decisions,
         fairness,
         privacy,
@@ -54,12 +70,18 @@ def create_app() -> FastAPI:
         trust,
         wallets,
         signin,
+        sso,
         actions,
         fairness_page,
         ranking_page,
+        admin_pages,
         dashboard,
     )
     app.include_router(assessments.router)  # Greenhouse Assessment Partner API
     for module in routers:
         app.include_router(module.router)
+    if get_settings().serve_demo_issuer:
+        from web import demo_issuer
+
+        app.include_router(demo_issuer.router)
     return app

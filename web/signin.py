@@ -9,7 +9,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
 
+from ats_match.models import User
 from ats_match.services import signin
 from web.deps import SESSION_COOKIE, FormUser, SessionDep
 from web.pages import page
@@ -50,8 +52,7 @@ def login(
     password: Annotated[str, Form(max_length=1000)] = "",
     csrf_token: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-    if not expected or not secrets.compare_digest(csrf_token, expected):
+    if not login_csrf_holds(request, csrf_token):
         return _login_page(request, "The sign-in form expired. Please try again.", 403)
     keys = (f"ip:{request.client.host if request.client else '?'}", f"email:{email.lower()}")
     try:
@@ -65,6 +66,11 @@ def login(
         signin.LOGIN_LIMITER.failed(*keys)
         return _login_page(request, "That e-mail and password do not match.", 401)
     signin.LOGIN_LIMITER.succeeded(keys[1])
+    return signed_in_as(request, session, user)
+
+
+def signed_in_as(request: Request, session: Session, user: User) -> Response:
+    """Open a dashboard session for ``user`` and send them to the jobs list."""
     token, _ = signin.open_session(session, user)
     signed_in = RedirectResponse("/", status_code=303)
     signed_in.set_cookie(
@@ -77,6 +83,16 @@ def login(
     )
     signed_in.delete_cookie(LOGIN_CSRF_COOKIE, path="/login")
     return signed_in
+
+
+def login_page(request: Request, error: str = "", status: int = 200) -> HTMLResponse:
+    """The sign-in page (with a fresh sign-in CSRF token), optionally saying what went wrong."""
+    return _login_page(request, error, status)
+
+
+def login_csrf_holds(request: Request, csrf_token: str) -> bool:
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    return bool(expected) and secrets.compare_digest(csrf_token, expected)
 
 
 @router.post("/logout")

@@ -22,6 +22,17 @@ from ats_match.models import (
 from ats_match.models.credentials import LINK_FORMAT
 from ats_match.services.ranking import latest_verdicts
 from rules import CandidateEvidence, CredentialEvidence, ResultValue, SkillEvidence
+from rules.candidate_level import CompileContext
+from rules.families import SkillFamilies
+from rules.inputs import Association
+from rules.relations import (
+    accreditors_of,
+    achievement_of,
+    alignment_targets,
+    clr_associations,
+    registries_of,
+    related_ids,
+)
 from rules.validation import TaxonomyHooks
 from rules.validation import taxonomy_hooks as hooks_of
 
@@ -53,6 +64,7 @@ class EvidenceState:
             applied_at=application.applied_at or application.created_at,
             credentials=[_credential(c, self.verdicts.get(c.id)) for c in self.usable],
             skills=self.skills,
+            associations=_associations(self.usable),
         )
 
 
@@ -117,18 +129,30 @@ def _credential(row: Credential, verdict: Any) -> CredentialEvidence:
         has_evidence=bool(achievement.get("evidence") or form.get("evidence")),
         level=achievement.get("level"),
         results=results,
+        related=related_ids(achievement_of(form.get("document") or {})),
+        alignments=alignment_targets(achievement.get("alignments") or []),
     )
+
+
+def _associations(rows: Sequence[Credential]) -> list[Association]:
+    """CLR associations of every attached bundle (a bundle is stored beside its credentials)."""
+    found: dict[Association, None] = {}
+    for row in rows:
+        for association in clr_associations((row.form or {}).get("document") or {}):
+            found.setdefault(association)
+    return list(found)
 
 
 def _answers(verdict: Any) -> dict[str, Any]:
     """The four answers of a stored verification, as the rules read them."""
-    registry = (verdict.answers.get("issuer") or {}).get("detail", {}).get("registry")
+    detail = (verdict.answers.get("issuer") or {}).get("detail", {})
     return {
         "authenticity": verdict.authenticity,
         "validity": verdict.validity,
         "holder": verdict.holder,
         "issuer_trust": verdict.issuer_trust,
-        "issuer_registries": [registry] if isinstance(registry, str) else [],
+        "issuer_registries": registries_of(detail),
+        "issuer_accreditors": accreditors_of(detail),
         "evidence_tier": verdict.evidence_tier,
     }
 
@@ -160,6 +184,12 @@ def taxonomy_hooks() -> TaxonomyHooks:
     from ats_match.taxonomy import default_taxonomy
 
     return hooks_of(default_taxonomy())
+
+
+@lru_cache(maxsize=1)
+def skill_context() -> CompileContext:
+    """What ``focus`` conditions group skills by: the default taxonomy's broader links."""
+    return CompileContext(skill_families=SkillFamilies(taxonomy_hooks().broader))
 
 
 @lru_cache(maxsize=1)

@@ -14,7 +14,8 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
 
-from ats_match.formats.model import CredentialForm, ExtractionResult
+from ats_match.errors import NotFound
+from ats_match.formats.model import CredentialForm, ExtractionErrorCode, ExtractionResult
 from ats_match.models import (
     Application,
     Candidate,
@@ -74,7 +75,7 @@ def _upsert_application(
     session: Session, integration: Integration, payload: ApplicationPayload
 ) -> tuple[Application, bool]:
     org_id = integration.organization_id
-    job = by_external(session, Job, org_id, integration.id, payload.job_external_id)
+    job = _job_of(session, integration, payload)
     if job is None:
         job = Job(
             organization_id=org_id,
@@ -103,6 +104,7 @@ def _upsert_application(
     created = application is None
     if application is None:
         application = Application(
+            id=payload.application_id or uuid.uuid4(),
             organization_id=org_id,
             integration_id=integration.id,
             external_id=payload.application_external_id,
@@ -117,6 +119,18 @@ def _upsert_application(
     session.add(application)
     session.flush()
     return application, created
+
+
+def _job_of(session: Session, integration: Integration, payload: ApplicationPayload) -> Job | None:
+    """The vendor's job by its external id (``None``: created on first sight), or for manual
+    intake our own job by id, which must still exist in the organisation."""
+    org_id = integration.organization_id
+    if payload.job_id is None:
+        return by_external(session, Job, org_id, integration.id, payload.job_external_id)
+    job = scoped(session, Job, org_id, payload.job_id)
+    if job is None:
+        raise NotFound(f"job {payload.job_id} no longer exists in this organisation")
+    return job
 
 
 def store_attachments(
@@ -144,6 +158,11 @@ def store_attachments(
         result = extract_bytes(
             attachment.data, source=attachment.filename, content_type=attachment.content_type
         )
+        if not result.credentials and result.links and _only_unfetched(result):
+            # A badge baked with only its hosted assertion's URL (an SVG ``verify`` attribute):
+            # the URL is the credential, resolved and verified like a link.
+            urls.extend(result.links)
+            continue
         if not result.credentials and _is_document(attachment):
             try:
                 text = extract_text_from_document(attachment.data, attachment.filename)
@@ -157,6 +176,10 @@ def store_attachments(
         store.insert(None, raw=url.encode(), source=url, format=LINK_FORMAT)
     session.flush()
     return store.stored
+
+
+def _only_unfetched(result: ExtractionResult) -> bool:
+    return all(e.code == ExtractionErrorCode.NOT_FETCHED for e in result.errors)
 
 
 def store_extraction(

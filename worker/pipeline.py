@@ -242,6 +242,7 @@ class _Verifier:
         from ats_match.verification import verify_credential
 
         report = platform_report(form) or verify_credential(form, self.context)
+        _summary_from_report(credential, form, report)
         previous = latest_verification(self.session, credential.id) if again else None
         attempt = (previous.attempt + 1) if previous else 1
         retry_at = None
@@ -258,6 +259,24 @@ class _Verifier:
         )
         self.session.add(result)
         return result
+
+
+def _summary_from_report(
+    credential: Credential, form: CredentialForm, report: VerificationReport
+) -> None:
+    """An OB 2.0 assertion may name its badge class and issuer by URL only; once the verifier
+    has fetched them, the stored summary (and the form the skill mapping reads) carries their
+    names, description and alignments, as a recruiter expects to see them."""
+    if form.achievement.name or not report.achievement.name:
+        return
+    form.achievement = report.achievement
+    if not form.issuer.name and report.issuer.name:
+        form.issuer = report.issuer
+    credential.form = {
+        **(credential.form or {}),
+        "achievement": form.achievement.model_dump(mode="json"),
+        "issuer": form.issuer.model_dump(mode="json"),
+    }
 
 
 def verify_and_store(

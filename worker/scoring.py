@@ -21,7 +21,7 @@ from ats_match.services.hiring import latest_requirements
 from ats_match.services.notify import stage_score_event
 from rules import CompiledRequirementSet, Evaluation, compile_requirement_set, parse_requirement_set
 from rules.ranking import tier
-from worker.evidence import EvidenceState, load_state, taxonomy_hooks
+from worker.evidence import EvidenceState, load_state, skill_context, taxonomy_hooks
 from worker.sql import insert_for
 
 _SCORE_FIELDS = (
@@ -112,6 +112,7 @@ def compiled_requirements(requirements: RequirementSet, today: date) -> Compiled
         version=requirements.version,
         narrower=hooks.narrower,
         resolve_label=hooks.resolve_label,
+        context=skill_context(),
     )
     with _COMPILED_LOCK:
         _COMPILED[key] = compiled

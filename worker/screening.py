@@ -26,6 +26,14 @@ from rules import (
     SkillEvidence,
     rank_candidates,
 )
+from rules.relations import (
+    accreditors_of,
+    achievement_of,
+    alignment_targets,
+    clr_associations,
+    registries_of,
+    related_ids,
+)
 
 PROFILE = "candidate.json"
 
@@ -157,19 +165,25 @@ def evidence_of(candidate: ScreenedCandidate) -> CandidateEvidence:
                 validity=c.report.validity.status,
                 holder=c.report.holder.status,
                 issuer_trust=c.report.issuer_trust.status,
-                issuer_registries=_registries(c.report.issuer_trust.detail),
+                issuer_registries=registries_of(c.report.issuer_trust.detail),
+                issuer_accreditors=accreditors_of(c.report.issuer_trust.detail),
+                has_evidence=bool(c.form.evidence),
+                related=related_ids(achievement_of(c.form.document)),
+                alignments=alignment_targets(
+                    [a.model_dump() for a in c.form.achievement.alignments]
+                ),
                 evidence_tier=c.report.evidence_tier,
                 level=c.form.achievement.level,
             )
             for c in candidate.credentials
         ],
         skills=[s for c in candidate.credentials for s in c.skills],
+        associations=list(
+            dict.fromkeys(
+                a for c in candidate.credentials for a in clr_associations(c.form.document)
+            )
+        ),
     )
-
-
-def _registries(detail: dict[str, Any]) -> list[str]:
-    registry = detail.get("registry")
-    return [registry] if isinstance(registry, str) else []
 
 
 def rank_screened(

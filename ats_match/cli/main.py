@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from ats_match.cli import extract, normalise, ops, score, screen, verify
+from ats_match.cli import extract, importer, normalise, ops, score, screen, verify
 
 app = typer.Typer(
     name="ats-match",
@@ -49,6 +49,7 @@ verify.register(app)
 normalise.register(app)
 score.register(app)
 screen.register(app)
+importer.register(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -79,6 +79,7 @@ def run(
     seed: Annotated[bool, typer.Option(help="Seed the demo organisation first.")] = True,
 ) -> None:
     """Migrate, seed the demo, and serve with a supervised worker on the embedded default."""
+    _serve_demo_issuer(host, port)
     db_upgrade()
     if seed:
         seed_demo()
@@ -93,6 +94,23 @@ def run(
             worker_process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             worker_process.kill()
+
+
+def _serve_demo_issuer(host: str, port: int) -> None:
+    """Let this app be the demo's issuer: its URL is where ``run`` listens, it serves the demo
+    issuer documents, and the worker may fetch them (that one host is allow-listed, for this
+    process and the worker it starts; ``serve`` never does this)."""
+    os.environ.setdefault("ATS_MATCH_BASE_URL", f"http://{host}:{port}")
+    os.environ["ATS_MATCH_SERVE_DEMO_ISSUER"] = "true"
+    from urllib.parse import urlsplit
+
+    from ats_match.settings import get_settings
+
+    demo_host = urlsplit(os.environ["ATS_MATCH_BASE_URL"]).hostname or host
+    allowed = [h for h in os.environ.get("ATS_MATCH_FETCH_ALLOW_HOSTS", "").split(",") if h]
+    if demo_host not in allowed:
+        os.environ["ATS_MATCH_FETCH_ALLOW_HOSTS"] = ",".join([*allowed, demo_host])
+    get_settings.cache_clear()
 
 
 def _die_with_parent() -> None:

@@ -124,6 +124,8 @@ def extract_url(url: str, fetcher: Fetcher, *, limits: Limits | None = None) -> 
 
 def dedupe(credentials: list[CredentialForm]) -> list[CredentialForm]:
     """Drop repeats of the same document (same raw digest, spec and id), keeping the first."""
+    if len(credentials) < 2:
+        return credentials  # nothing to repeat: spares hashing the raw bytes
     seen: set[tuple[str, str, str | None]] = set()
     unique: list[CredentialForm] = []
     for form in credentials:

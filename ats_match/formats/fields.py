@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 _MAX_TIMESTAMP = 253402300799  # 9999-12-31T23:59:59Z
+_NUMBERS = (int, float)  # a tuple: ``int | float`` builds a union object on every call
 
 
 _NODE_KEYS = frozenset({"id", "type", "@id", "@type"})
@@ -69,7 +70,7 @@ def timestamp(value: Any) -> datetime | None:
     """An ISO 8601 date(-time) or Unix time as an aware UTC datetime; ``None`` if unreadable."""
     if value is None or isinstance(value, bool):
         return None
-    if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
+    if isinstance(value, _NUMBERS) or (isinstance(value, str) and value.isdigit()):
         seconds = float(value)
         if not 0 <= seconds <= _MAX_TIMESTAMP:
             return None

@@ -29,6 +29,7 @@ from ats_match.models.integrations import (
 )
 from ats_match.models.privacy import ErasedApplication
 from ats_match.models.skills import SkillFile, SkillFileKind
+from ats_match.models.sso import SsoConnection
 from ats_match.models.tenancy import Organization, Role, User
 from ats_match.models.trust import IssuerRegistry, RegistryKind
 from ats_match.models.wallets import PresentationProtocol, PresentationRequest, ProvenDid
@@ -71,6 +72,7 @@ __all__ = [
     "Skill",
     "SkillFile",
     "SkillFileKind",
+    "SsoConnection",
     "TaskOutbox",
     "Taxonomy",
     "User",

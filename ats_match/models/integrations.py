@@ -29,6 +29,9 @@ class Vendor(StrEnum):
     SMARTRECRUITERS = "smartrecruiters"
     TEAMTAILOR = "teamtailor"
     GENERIC = "generic"
+    MANUAL = "manual"
+    """The organisation's own uploads (``POST /api/v1/applications``, ``ats-match import``):
+    one per organisation, created on first use, never reachable as a webhook."""
 
 
 class IntegrationBase(SQLModel):
@@ -162,6 +165,9 @@ class WebhookDelivery(OrgScoped, table=True):
     )
     """The application this delivery was ingested into: erasing the application erases the raw
     delivery with it (personal data in the body)."""
+    replays: int = 0
+    """How often an admin re-ran this delivery (``…/deliveries/{id}/replay``)."""
+    replayed_at: datetime | None = datetime_field()
 
 
 class OutboundStatus(StrEnum):

@@ -226,6 +226,25 @@ def build_ssl_context(ca_bundle: str | None) -> ssl.SSLContext:
     return context
 
 
+def guarded_client_options(
+    settings: Settings | None = None, *, allow_hosts: typing.Iterable[str] | None = None
+) -> dict[str, typing.Any]:
+    """Keyword arguments for an ``httpx.Client`` (or a subclass such as authlib's OAuth2
+    client) with the fetcher's address guard, TLS roots and timeout, for the few calls that are
+    not a document GET (an OpenID Connect token request is a POST): the same "no private or
+    loopback address unless allow-listed" rule, no environment proxies, no redirects followed."""
+    settings = settings or get_settings()
+    hosts = settings.fetch_allow_hosts if allow_hosts is None else allow_hosts
+    context = build_ssl_context(settings.fetch_ca_bundle)
+    return {
+        "transport": _GuardedTransport(context, AddressPolicy(hosts)),
+        "timeout": httpx.Timeout(float(settings.fetch_timeout_seconds)),
+        "follow_redirects": False,
+        "trust_env": False,
+        "headers": {"user-agent": _USER_AGENT},
+    }
+
+
 class HttpFetcher:
     """The :class:`~ats_match.net.fetcher.Fetcher` used in production and in loopback tests."""
 

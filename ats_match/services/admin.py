@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from ats_match.errors import Conflict
-from ats_match.models import AuditLog, Integration, Organization, User
+from ats_match.models import AuditLog, Integration, Organization, Role, User
 from ats_match.models.integrations import IntegrationCreate
 from ats_match.models.tenancy import UserCreate
 from ats_match.repositories import IntegrationRepository, UserRepository
@@ -100,3 +100,32 @@ def set_issuer_trust(
         {"allow": org.issuer_allow, "deny": org.issuer_deny},
     )
     return org
+
+
+def set_role(session: Session, actor: User, user_id: uuid.UUID, role: Role) -> User:
+    """Change a user's role (audited); the organisation always keeps one admin."""
+    repo = UserRepository(session, actor.organization_id)
+    user = repo.get_or_404(user_id)
+    if user.role == Role.ADMIN and role != Role.ADMIN:
+        admins = [u for u in repo.list(limit=1000) if u.role == Role.ADMIN]
+        if len(admins) <= 1:
+            raise Conflict("The organisation must keep at least one admin.")
+    before, user.role = user.role, role
+    session.add(user)
+    audit(session, actor, "user.role", "user", user.id, {"before": before, "after": role})
+    return user
+
+
+def audit_entries(
+    session: Session, organization_id: uuid.UUID, *, limit: int = 50, offset: int = 0
+) -> list[tuple[AuditLog, str | None]]:
+    """The organisation's audit log, newest first, with each actor's e-mail."""
+    rows = session.exec(
+        select(AuditLog, User.email)
+        .join(User, col(User.id) == col(AuditLog.actor_id), isouter=True)
+        .where(col(AuditLog.organization_id) == organization_id)
+        .order_by(col(AuditLog.created_at).desc(), col(AuditLog.id))
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return [(entry, email) for entry, email in rows]

@@ -29,6 +29,7 @@ from ats_match.repositories import (
 )
 from ats_match.services import integration_cache, outbox
 from ats_match.services.admin import audit
+from ats_match.settings import get_settings
 
 DEFAULT_OVERLAP = timedelta(hours=24)
 
@@ -151,3 +152,17 @@ def redeliver(
     )
     audit(session, actor, "outbound_event.redeliver", "outbound_event", event.id)
     return event
+
+
+def setup_view(integration: Integration, secret: str | None = None) -> dict[str, Any]:
+    """The webhook URL to paste into the ATS and the vendor's set-up steps (with the secret
+    only when it was just made: it is shown once)."""
+    from connectors import get_connector
+
+    url = f"{get_settings().base_url}/webhooks/{integration.id}"
+    steps = get_connector(str(getattr(integration.vendor, "value", integration.vendor))).setup_steps
+    shown = secret or "(the integration secret)"
+    return {
+        "webhook_url": url,
+        "setup_steps": [s.format(webhook_url=url, secret=shown) for s in steps],
+    }

@@ -5,7 +5,8 @@ reads ESCO's own fields — ``esco_skills_en.csv.gz`` (all 13,939 skills: prefer
 labels, description, skill type), ``broaderRelationsSkillPillar_v1.0.csv.gz`` (the hierarchy,
 for ``include_narrower``) and ``occupations_en_v1.1.1.csv.gz`` (job titles) — and writes
 ``data/esco_default.json.gz`` and ``data/esco_occupations.json.gz``. No label is reconstructed:
-every field is copied from the source. The embedding index (``data/esco_vectors.npz``) is written
+every field is copied from the source. The label index (``data/esco_index.npz``) is written by
+:mod:`ats_match.taxonomy.index_store` and the embedding index (``data/esco_vectors.npz``) is written
 by :mod:`ats_match.taxonomy.semantic` in the same build.
 """
 
@@ -100,6 +101,9 @@ def main(argv: list[str] | None = None, *, with_vectors: bool = True) -> list[st
     lines.append(
         f"wrote {OCCUPATIONS.name}: {len(occupations['occupations']):,} occupations, {size:,} bytes"
     )
+    from ats_match.taxonomy.index_store import build_index
+
+    lines.append(build_index())
     if with_vectors:
         from ats_match.taxonomy.semantic import build_vectors
         from ats_match.taxonomy.tune import build_model

@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz, process
 
@@ -24,6 +24,7 @@ class LabelIndex:
         self.normed: list[str] = []
         self.uris: list[str] = []
         self.from_synonym: list[bool] = []
+        self.weight: list[float] = []
         for skill in taxonomy:
             for label in skill.labels:
                 self._add(label, skill.uri, synonym=False)
@@ -39,24 +40,73 @@ class LabelIndex:
         self.uris.append(uri)
         self.from_synonym.append(synonym)
 
+    @classmethod
+    def from_parts(
+        cls,
+        *,
+        texts: list[str],
+        normed: list[str],
+        uris: list[str],
+        postings: dict[str, list[int]],
+        weight: list[float],
+    ) -> LabelIndex:
+        """An index from what :meth:`_build_postings` computed before (the shipped default's
+        index, see :mod:`ats_match.taxonomy.index_store`), without re-tokenising any label."""
+        index = cls.__new__(cls)
+        index.texts, index.normed, index.uris = texts, normed, uris
+        index.from_synonym = [False] * len(texts)
+        index._set_postings(postings)
+        index.weight = weight
+        return index
+
+    def extended(self, extra: Sequence[tuple[str, str, bool]]) -> LabelIndex:
+        """This index with more labels (text, skill URI, from a synonym?) after its own: what
+        ``LabelIndex(taxonomy, synonyms)`` builds for a taxonomy that appends skills to this
+        one's, without tokenising this one's labels again (~0.1 s instead of ~0.5 s for the
+        default's 100k labels). Every idf and weight is recomputed, as a fresh build would."""
+        index = LabelIndex.from_parts(
+            texts=[*self.texts, *(text for text, _, _ in extra)],
+            normed=[*self.normed, *(normalise(text) for text, _, _ in extra)],
+            uris=[*self.uris, *(uri for _, uri, _ in extra)],
+            postings={tok: list(ids) for tok, ids in self.postings.items()},
+            weight=[],
+        )
+        index.from_synonym = [*self.from_synonym, *(synonym for _, _, synonym in extra)]
+        label_tokens: list[list[str]] = [[] for _ in index.normed]
+        for tok, ids in self.postings.items():
+            for i in ids:
+                label_tokens[i].append(tok)
+        base = len(self.normed)
+        for i in range(base, len(index.normed)):
+            toks = sorted(set(normalised_tokens(index.normed[i])))
+            label_tokens[i] = toks
+            for tok in toks:
+                index.postings.setdefault(tok, []).append(i)
+        index._set_postings(index.postings)
+        idf = index.idf
+        index.weight = [math.sqrt(sum(idf[t] ** 2 for t in sorted(toks))) for toks in label_tokens]
+        return index
+
     def _build_postings(self) -> None:
         postings: dict[str, list[int]] = defaultdict(list)
-        self.weight: list[float] = []
         token_lists = [normalised_tokens(text) for text in self.normed]
         for i, toks in enumerate(token_lists):
             for tok in set(toks):
                 postings[tok].append(i)
+        self._set_postings(dict(postings))
+        self.weight = [
+            math.sqrt(sum(self.idf[t] ** 2 for t in sorted(set(toks)))) for toks in token_lists
+        ]
+
+    def _set_postings(self, postings: dict[str, list[int]]) -> None:
         n = len(self.normed) or 1
         self.idf = {tok: math.log(n / len(ids)) + 1.0 for tok, ids in postings.items()}
         self.max_idf = math.log(n) + 1.0
-        self.postings = dict(postings)
+        self.postings = postings
         self._sets: dict[str, frozenset[int]] = {}
         self.by_initial: dict[str, list[str]] = defaultdict(list)
         for tok in self.postings:
             self.by_initial[tok[0]].append(tok)
-        self.weight = [
-            math.sqrt(sum(self.idf[t] ** 2 for t in sorted(set(toks)))) for toks in token_lists
-        ]
 
     def resolve(self, token: str) -> str | None:
         """The token itself if indexed, else the closest indexed spelling (typos), else None."""
@@ -105,3 +155,23 @@ class LabelIndex:
         if found is None:
             found = self._sets[token] = frozenset(self.postings[token])
         return found
+
+
+def appended_labels(
+    base: Taxonomy, taxonomy: Taxonomy, synonyms: Mapping[str, Iterable[str]]
+) -> list[tuple[str, str, bool]] | None:
+    """The labels ``LabelIndex(taxonomy, synonyms)`` numbers after ``base``'s, when
+    ``taxonomy`` starts with ``base``'s skills unchanged (as ``base.merged(new skills)`` does);
+    None when it does not, and the index must be built afresh."""
+    if len(taxonomy) < len(base):
+        return None
+    skills = list(taxonomy)
+    for own, theirs in zip(skills, base, strict=False):  # base is the shorter
+        if own is not theirs and (own.uri != theirs.uri or own.labels != theirs.labels):
+            return None
+    added = skills[len(base) :]
+    extra = [(label, skill.uri, False) for skill in added for label in skill.labels]
+    extra += [
+        (term, uri, True) for term, uris in synonyms.items() for uri in uris if uri in taxonomy
+    ]
+    return extra

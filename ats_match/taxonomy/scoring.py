@@ -25,7 +25,7 @@ from rapidfuzz import fuzz
 from ats_match.taxonomy.calibration import Isotonic
 from ats_match.taxonomy.index import LabelIndex
 from ats_match.taxonomy.semantic import Embedder, Matrix, SkillVectors
-from ats_match.taxonomy.text import credential_core, normalise
+from ats_match.taxonomy.text import normalise, skill_core
 
 MODEL_DATA = "scorer.json"
 SEMANTIC_SHORTLIST = 30
@@ -41,6 +41,12 @@ FEATURES = (
     "overlap_x_meaning",
     "context_behind_best",
 )
+
+_SIM_CONTEXT = FEATURES.index("sim_context")
+_OVERLAP = FEATURES.index("label_overlap")
+_CONTEXT_BEHIND = FEATURES.index("context_behind_best")
+OFF_SENSE = -0.27
+OFF_SENSE_CAP = 0.2
 
 
 @dataclass(frozen=True)
@@ -62,13 +68,20 @@ class Candidate:
 
 @dataclass(frozen=True)
 class ScoringModel:
-    """Linear weights over standardised features, then isotonic calibration."""
+    """Linear weights over standardised features, then isotonic calibration of the score plus
+    ``margin`` times its distance behind the query's best candidate (whether a skill is right
+    depends on how it compares with the credential's other candidates, not only on its score).
+    """
 
     weights: tuple[float, ...]
     bias: float
     mean: tuple[float, ...]
     scale: tuple[float, ...]
     calibration: Isotonic
+    margin: float = 0.0
+    name_only: Isotonic | None = None
+    """The calibration for a credential with no description: its name alone is right less often
+    at the same score."""
 
     def raw(self, features: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """The linear ranking score per row."""
@@ -76,8 +89,18 @@ class ScoringModel:
         return np.asarray(z @ np.asarray(self.weights) + self.bias, dtype=np.float64)
 
     def confidence(self, features: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        """Calibrated probability that each candidate is a skill the credential certifies."""
-        return self.calibration(self.raw(features))
+        """Calibrated probability that each candidate (rows: one credential's candidates) is a
+        skill the credential certifies."""
+        raw = self.raw(features)
+        described = bool(features[:, _SIM_CONTEXT].any())
+        calibration = self.calibration if described or not self.name_only else self.name_only
+        confidence = calibration(calibration_input(raw, raw.max(initial=0.0), self.margin))
+        # The sense check: a skill that only the name's words propose ("Chef" the configuration
+        # tool for a kitchen course) and whose meaning is far behind the description's best
+        # match is a suggestion at most. On dev this holds for every decoy it touches and for
+        # no right skill (docs/taxonomy.md).
+        off_sense = (features[:, _OVERLAP] > 0) & (features[:, _CONTEXT_BEHIND] < OFF_SENSE)
+        return np.where(off_sense, np.minimum(confidence, OFF_SENSE_CAP), confidence)
 
     def as_dict(self) -> dict[str, object]:
         """For ``data/scorer.json``."""
@@ -88,6 +111,8 @@ class ScoringModel:
             "mean": [round(m, 6) for m in self.mean],
             "scale": [round(s, 6) for s in self.scale],
             "calibration": self.calibration.as_dict(),
+            "margin": round(self.margin, 6),
+            "calibration_name_only": self.name_only.as_dict() if self.name_only else None,
         }
 
     @classmethod
@@ -103,13 +128,25 @@ class ScoringModel:
 
         bias = data["bias"]
         assert isinstance(bias, int | float)
+        name_only = data.get("calibration_name_only")
         return cls(
             floats("weights"),
             float(bias),
             floats("mean"),
             floats("scale"),
             Isotonic(tuple(cal["xs"]), tuple(cal["ys"])),
+            float(margin) if isinstance(margin := data.get("margin", 0.0), int | float) else 0.0,
+            Isotonic(tuple(name_only["xs"]), tuple(name_only["ys"]))
+            if isinstance(name_only, dict)
+            else None,
         )
+
+
+def calibration_input(
+    raw: npt.NDArray[np.float64], best: float | npt.NDArray[np.float64], margin: float
+) -> npt.NDArray[np.float64]:
+    """What the isotonic map reads: the score, less ``margin`` times its gap to the best."""
+    return np.asarray(raw + margin * (raw - best), dtype=np.float64)
 
 
 @lru_cache(maxsize=1)
@@ -137,7 +174,7 @@ class CandidateFinder:
         """Candidates with features for each query, in query order."""
         if not queries:
             return []
-        cores = [credential_core(q.name) for q in queries]
+        cores = [skill_core(q.name) for q in queries]
         names = self.embedder.embed(cores)
         contexts = self.embedder.embed([q.context for q in queries])
         # The whole text embedded at once ranks better than the sum of its parts (dev split).
@@ -149,10 +186,15 @@ class CandidateFinder:
         )
         matrix = self.vectors.matrix
         sim_text = texts @ matrix.T
-        sim_name = names @ matrix.T
-        sim_context = contexts @ matrix.T
+        # The name's and the description's similarities are needed only at the candidates, but
+        # the description's best match over every skill is a feature: one product for those
+        # that have a description (with none, every skill is equally far: the feature is 0).
+        described = np.array([bool(q.context) for q in queries])
+        best_context = np.zeros(len(queries), dtype=np.float32)
+        if described.any():
+            best_context[described] = (contexts[described] @ matrix.T).max(axis=1)
         return [
-            self._candidates(core, sim_text[i], sim_name[i], sim_context[i])
+            self._candidates(core, sim_text[i], names[i], contexts[i], float(best_context[i]))
             for i, core in enumerate(cores)
         ]
 
@@ -173,7 +215,7 @@ class CandidateFinder:
         return found
 
     def _candidates(
-        self, core: str, sim_text: Matrix, sim_name: Matrix, sim_context: Matrix
+        self, core: str, sim_text: Matrix, name: Matrix, context: Matrix, best_context: float
     ) -> list[Candidate]:
         k = min(SEMANTIC_SHORTLIST, sim_text.shape[0])
         if k == 0:
@@ -181,23 +223,25 @@ class CandidateFinder:
         top = np.argpartition(-sim_text, k - 1)[:k]
         lexical = self._lexical(core)
         best = float(sim_text[top].max())
-        # With no context every skill is equally far from it: the feature is then 0.
-        best_context = float(sim_context.max()) if sim_context.any() else 0.0
+        rows = list(dict.fromkeys([*top.tolist(), *lexical]))
+        at = self.vectors.matrix[rows]
+        sim_name = (at @ name).tolist()
+        sim_context = (at @ context).tolist()
         uris = self.vectors.uris
         out: list[Candidate] = []
-        for r in dict.fromkeys([*top.tolist(), *lexical]):
+        for j, r in enumerate(rows):
             overlap, fuzzy, exact, label = lexical.get(r, (0.0, 0.0, 0.0, None))
             text = float(sim_text[r])
             features = (
                 text,
-                float(sim_name[r]),
-                float(sim_context[r]),
+                sim_name[j],
+                sim_context[j],
                 text - best,
                 overlap,
                 fuzzy,
                 exact,
                 overlap * text,
-                float(sim_context[r]) - best_context,
+                sim_context[j] - best_context,
             )
             out.append(Candidate(uris[r], features, label))
         return out

@@ -117,3 +117,21 @@ def credential_core(name: str) -> str:
     Solutions Architect". The name itself when nothing would be left."""
     core = " ".join(_BOILERPLATE.sub(" ", _ASIDES.sub(" ", name)).split())
     return core or name.strip()
+
+
+_AWARDING_BODIES = re.compile(
+    r"\b(?:microsoft|google|comptia|hashicorp|red hat|adobe|amazon web services|aws|ibm|meta|"
+    r"coursera|edx|linkedin|udemy|oracle|apple|autodesk|intuit)\b",
+    re.IGNORECASE,
+)
+
+
+def skill_core(name: str) -> str:
+    """:func:`credential_core` without the names of big awarding organisations, whose words say
+    who certifies, not what: to a word-vector model "Microsoft" in "Microsoft Azure
+    Fundamentals" means Microsoft Access, "Red Hat" a hat, "Oracle" a seer. (Only organisations
+    whose name is no ESCO label; "Cisco" and "Unity" are.) The core itself when nothing would
+    be left."""
+    core = credential_core(name)
+    stripped = " ".join(_AWARDING_BODIES.sub(" ", core).split())
+    return stripped or core

@@ -13,8 +13,7 @@ import functools
 import re
 import threading
 import time
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote, urldefrag
 
 import base58
@@ -42,9 +41,10 @@ class KeyResolutionError(Exception):
         self.indeterminate = indeterminate
 
 
-@dataclass(frozen=True)
-class ResolvedKey:
-    """A public key, the verification method id and the controller it is bound to."""
+class ResolvedKey(NamedTuple):
+    """A public key, the verification method id and the controller it is bound to.
+    (Immutable; a tuple because one is built per new issuer key, ~3x cheaper than a frozen
+    dataclass.)"""
 
     key: PublicKey
     method_id: str

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from ats_match.formats.model import AchievementInfo, IssuerInfo
 from ats_match.net.fetcher import Fetcher
@@ -33,7 +33,10 @@ class Verdict(StrEnum):
 
 
 class Check(BaseModel):
-    """One check, with a sentence a recruiter can read."""
+    """One check, with a sentence a recruiter can read. Frozen: a check is a finished
+    statement, so the checks whose wording never varies are built once and shared."""
+
+    model_config = ConfigDict(frozen=True)
 
     name: str
     status: CheckStatus

@@ -11,11 +11,12 @@ deployments that vendor the schemas).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import jsonschema
 
-from ats_match.verification.jsonld import VC_V1, VC_V2, context_urls, unknown_contexts
+from ats_match.verification.jsonld import VC_V1, VC_V2, context_urls, is_pinned
 from ats_match.verification.report import Check, CheckStatus
 
 _PINNED: dict[str, dict[str, Any]] = {}
@@ -44,7 +45,14 @@ _FAMILY_PREFIX = {
 def check_context(document: dict[str, Any], family: str | None = None) -> Check:
     """The base VC context comes first, every context is in the pinned set, and an OB 3.0 /
     CLR 2.0 credential names its own context (without it, OB terms would not be signed)."""
-    urls = context_urls(document)
+    urls = tuple(context_urls(document))
+    if len(urls) > 8 or sum(map(len, urls)) > 1024:  # memoise only what real lists look like
+        return _context_check(urls, family)
+    return _memo_context_check(urls, family)
+
+
+def _context_check(urls: tuple[str, ...], family: str | None) -> Check:
+    """:func:`check_context` on the context URLs alone."""
     if not urls or urls[0] not in (VC_V1, VC_V2):
         return Check(
             name="context",
@@ -59,7 +67,7 @@ def check_context(document: dict[str, Any], family: str | None = None) -> Check:
             detail=f"The credential does not name the {family.upper()} context ({prefix}...), "
             f"so its {family.upper()} properties would not be signed data.",
         )
-    unknown = unknown_contexts(document)
+    unknown = [url for url in urls if not is_pinned(url)]
     if unknown:
         return Check(
             name="context",
@@ -68,7 +76,17 @@ def check_context(document: dict[str, Any], family: str | None = None) -> Check:
             detail=f"Unknown JSON-LD context {unknown[0]}: not in the pinned local set "
             "(contexts are never fetched), so what was signed cannot be interpreted.",
         )
-    return Check(name="context", status=CheckStatus.PASS, detail="All JSON-LD contexts are pinned.")
+    return _CONTEXTS_PINNED
+
+
+# An issuer uses the same few context lists for every credential, and the pinned set is fixed
+# for the process, so the check is remembered per list (the checks are frozen).
+_memo_context_check = lru_cache(maxsize=256)(_context_check)
+
+
+_CONTEXTS_PINNED = Check(
+    name="context", status=CheckStatus.PASS, detail="All JSON-LD contexts are pinned."
+)
 
 
 def check_structure(document: dict[str, Any], expected: tuple[str, ...]) -> list[Check]:
@@ -97,7 +115,7 @@ def check_structure(document: dict[str, Any], expected: tuple[str, ...]) -> list
             )
         ]
     named = "/".join(t for t in types if t != "VerifiableCredential") or "VerifiableCredential"
-    checks = [Check(name="structure", status=CheckStatus.PASS, detail=f"Well-formed {named}.")]
+    checks = [_well_formed(named) if len(named) <= 200 else _structure_pass(named)]
     if expected == VC_ONLY:
         checks.append(
             Check(
@@ -124,6 +142,13 @@ def check_structure(document: dict[str, Any], expected: tuple[str, ...]) -> list
     return checks
 
 
+def _structure_pass(named: str) -> Check:
+    return Check(name="structure", status=CheckStatus.PASS, detail=f"Well-formed {named}.")
+
+
+_well_formed = lru_cache(maxsize=64)(_structure_pass)  # the same few type names, over and over
+
+
 def is_open_badge(document: dict[str, Any]) -> bool:
     """Has an OB 3.0 credential type (OB 3.0 §8 identifies an OpenBadgeCredential by its
     type): otherwise a plain W3C VC, verified as a VC and labelled "not an Open Badge". Naming
@@ -137,12 +162,7 @@ def check_schema(document: dict[str, Any]) -> Check:
     raw = document.get("credentialSchema")
     entries = raw if isinstance(raw, list) else [raw] if raw else []
     if not entries:
-        return Check(
-            name="schema",
-            status=CheckStatus.SKIPPED,
-            required=False,
-            detail="No credentialSchema declared.",
-        )
+        return _NO_SCHEMA
     unpinned, checked = [], 0
     for entry in entries:
         url = entry.get("id") if isinstance(entry, dict) else None
@@ -175,6 +195,13 @@ def check_schema(document: dict[str, Any]) -> Check:
         )
     return Check(name="schema", status=CheckStatus.PASS, detail=f"Conforms to {checked} schema(s).")
 
+
+_NO_SCHEMA = Check(
+    name="schema",
+    status=CheckStatus.SKIPPED,
+    required=False,
+    detail="No credentialSchema declared.",
+)
 
 # OB 3.0 data model: the class each nested object must declare, as the 1EdTech schemas require.
 # ``name[]`` marks an array of such objects. Compiled once into (name, many, class, children)

@@ -23,10 +23,7 @@ ALLOW_LIST = "the organisation's allow-list"
 def check_issuer_trust(issuer_id: str | None, policy: TrustPolicy) -> Check:
     """The ``trust`` check for ``issuer_id`` under ``policy``."""
     if not policy.allow and not policy.deny:
-        return _unknown(
-            "The organisation has no issuer registry, allow-list or deny-list.",
-            CheckStatus.SKIPPED,
-        )
+        return _NO_POLICY
     if not issuer_id:
         return _unknown("The issuer names no id, so no list can vouch for it.")
     denied = _matching(issuer_id, policy.deny)
@@ -95,3 +92,8 @@ def _unknown(detail: str, status: CheckStatus = CheckStatus.WARN) -> Check:
         outcome=IssuerTrust.UNKNOWN,
         detail=detail,
     )
+
+
+_NO_POLICY = _unknown(
+    "The organisation has no issuer registry, allow-list or deny-list.", CheckStatus.SKIPPED
+)

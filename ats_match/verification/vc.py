@@ -243,14 +243,7 @@ def _jwt_checks(jwt: vcjwt.DecodedJwt, issuer: str, context: VerificationContext
                 detail="JWT claims contradict the credential: " + "; ".join(problems),
             ),
         ]
-    checks = [
-        proof,
-        Check(
-            name="jwt_claims",
-            status=CheckStatus.PASS,
-            detail="iss, sub, jti, nbf and exp agree with the credential.",
-        ),
-    ]
+    checks = [proof, _CLAIMS_AGREE]
     window = vcjwt.claims_window(jwt, context.now)
     if window is not None:
         outcome, moment = window
@@ -267,6 +260,13 @@ def _jwt_checks(jwt: vcjwt.DecodedJwt, issuer: str, context: VerificationContext
             )
         )
     return checks
+
+
+_CLAIMS_AGREE = Check(
+    name="jwt_claims",
+    status=CheckStatus.PASS,
+    detail="iss, sub, jti, nbf and exp agree with the credential.",
+)
 
 
 # -- Data Integrity -------------------------------------------------------------------------
@@ -398,12 +398,7 @@ def _status(result: Evaluation, issuer: str, context: VerificationContext) -> Ch
     """Status lists are only read for a credential whose proof holds (no fetching on behalf
     of forgeries)."""
     if "credentialStatus" not in result.document:
-        return Check(
-            name="status",
-            status=CheckStatus.SKIPPED,
-            required=False,
-            detail="The credential declares no status list; nothing to check.",
-        )
+        return _NO_STATUS_LIST
     if not result.proof_passed:
         return Check(
             name="status",
@@ -412,6 +407,14 @@ def _status(result: Evaluation, issuer: str, context: VerificationContext) -> Ch
             detail="Status not checked: the proof did not verify.",
         )
     return check_status(result.document, issuer, _status_context(context))
+
+
+_NO_STATUS_LIST = Check(
+    name="status",
+    status=CheckStatus.SKIPPED,
+    required=False,
+    detail="The credential declares no status list; nothing to check.",
+)
 
 
 def _status_context(context: VerificationContext) -> StatusContext:

@@ -18,10 +18,9 @@ import json
 import math
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -54,8 +53,10 @@ class JwtError(Exception):
         self.indeterminate = indeterminate
 
 
-@dataclass(frozen=True)
-class DecodedJwt:
+class DecodedJwt(NamedTuple):
+    """A split and decoded compact JWS, not yet trusted (immutable; a tuple because one is
+    built per token, ~3x cheaper than a frozen dataclass)."""
+
     header: dict[str, Any]
     payload: dict[str, Any]
     signing_input: bytes

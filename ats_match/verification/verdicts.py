@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from pydantic import BaseModel
 
@@ -75,6 +75,28 @@ class Answers(BaseModel):
     validity: Answer
     holder: Answer
     issuer: Answer
+
+
+class _Four(NamedTuple):
+    """The four answers while a report is built (a tuple: no model to validate)."""
+
+    authenticity: Answer
+    validity: Answer
+    holder: Answer
+    issuer: Answer
+
+
+class FourAnswers(Protocol):
+    """What :func:`summary_of`, :func:`tier_of` and :func:`label_of` read."""
+
+    @property
+    def authenticity(self) -> Answer: ...
+    @property
+    def validity(self) -> Answer: ...
+    @property
+    def holder(self) -> Answer: ...
+    @property
+    def issuer(self) -> Answer: ...
 
 
 def axis_of(check: Check) -> Axis | None:
@@ -229,16 +251,20 @@ def _issuer(said: Said, issuer: IssuerInfo | None) -> Answer:
 
 
 def answers_of(checks: Sequence[Check], issuer: IssuerInfo | None = None) -> Answers:
+    return Answers(**_four(checks, issuer)._asdict())
+
+
+def _four(checks: Sequence[Check], issuer: IssuerInfo | None) -> _Four:
     said = _said_by_axis(checks)
-    return Answers(
-        authenticity=_authenticity(said["authenticity"]),
-        validity=_validity(said["validity"]),
-        holder=_holder(said["holder"]),
-        issuer=_issuer(said["issuer"], issuer),
+    return _Four(
+        _authenticity(said["authenticity"]),
+        _validity(said["validity"]),
+        _holder(said["holder"]),
+        _issuer(said["issuer"], issuer),
     )
 
 
-def summary_of(answers: Answers) -> Verdict:
+def summary_of(answers: FourAnswers) -> Verdict:
     """The compatibility summary. ``failed``: forged, revoked, suspended, expired, not yet
     valid, someone else's, or a denied issuer. ``verified``: genuine, current, bound or proven,
     and the issuer not denied. Everything else (could not check, not addressed to anyone, a DID
@@ -264,7 +290,7 @@ def verdict_of(checks: Sequence[Check]) -> Verdict:
     return summary_of(answers_of(checks))
 
 
-def tier_of(answers: Answers) -> EvidenceTier:
+def tier_of(answers: FourAnswers) -> EvidenceTier:
     """Cryptographic for a proof or signature that holds, issuer record for a hosted
     assertion the issuer confirms, otherwise claimed."""
     if answers.authenticity.status != Authenticity.GENUINE:
@@ -274,7 +300,7 @@ def tier_of(answers: Answers) -> EvidenceTier:
     return EvidenceTier.CRYPTOGRAPHIC
 
 
-def label_of(answers: Answers) -> str:
+def label_of(answers: FourAnswers) -> str:
     """One line for a recruiter: "Genuine · expired 3 Oct 2026", "Forged: ...",
     "Could not check yet: ... (retrying)"."""
     auth = answers.authenticity
@@ -356,7 +382,7 @@ def build_report(
     verified_at: datetime,
 ) -> VerificationReport:
     """The report of one verification: checks, the four answers, summary, tier and label."""
-    answers = answers_of(checks, issuer)
+    answers = _four(checks, issuer)
     return VerificationReport(
         format=format,
         status=summary_of(answers),

@@ -9,7 +9,9 @@ Run from the repository root::
 Each path runs in its own child process (one BLAS thread), so each peak RSS is its own:
 
 - ``load``: a fresh process importing the package and loading the default taxonomy, its
-  vectors, the embedding model, the scorer and the catalogue (what the first match pays);
+  vectors, the embedding model, the scorer, the catalogue and the shipped label index, then
+  matching one credential: ``first_match_cpu_s`` is what a process pays before its first
+  answer (target < 1 s);
 - ``semantic``: :meth:`SkillMatcher.match_many` in chunks of 256 on the default taxonomy with
   the semantic scorer on and the catalogue off (so every credential goes through the scorer);
 - ``semantic+catalogue``: the same with the catalogue on (the product's default);
@@ -69,13 +71,20 @@ def run_load() -> dict[str, Any]:
     default_model()
     default_catalogue()
     everything = time.perf_counter()
+    from ats_match.formats.model import AchievementInfo
     from ats_match.taxonomy import SkillMatcher
 
-    SkillMatcher(default_taxonomy())  # + the label index: what the first match waits for
+    matcher = SkillMatcher(default_taxonomy())  # + the label index (shipped in package data)
     ready = time.perf_counter()
+    ready_cpu = time.process_time() - cpu
+    matcher.match_credential(
+        AchievementInfo(name="Reptile Handling: Python", description="Safe handling of snakes.")
+    )
     return {
+        "first_match_cpu_s": round(time.process_time() - cpu, 3),
+        "first_match_s": round(time.perf_counter() - start, 3),
         "first_matcher_ready_s": round(ready - start, 3),
-        "first_matcher_ready_cpu_s": round(time.process_time() - cpu, 3),
+        "first_matcher_ready_cpu_s": round(ready_cpu, 3),
         "import_s": round(imported - start, 3),
         "taxonomy_s": round(taxonomy - imported, 3),
         "vectors_model_catalogue_s": round(everything - taxonomy, 3),
@@ -189,7 +198,10 @@ def main() -> None:
     ]
     # Brute force costs ~120 ms a credential: timed on a slice, its rate is per credential.
     rows.append(child(["--child", "rapidfuzz", "--n", str(min(args.n, 200))]))
-    print(f"taxonomy load (fresh process): {load}")
+    print(
+        f"taxonomy load, fresh process: first match after {load['first_match_cpu_s']} s CPU "
+        f"({load['first_match_s']} s wall); {load}"
+    )
     header = ("path", "cred/CPU-s", "cred/wall-s", "CPU ms/cred", "peak RSS MB", "test top-1")
     print(" | ".join(f"{h:>18}" for h in header))
     for r in rows:

@@ -108,6 +108,44 @@ def test_evidence_without_answers_keeps_the_legacy_reading() -> None:
     assert outcome(rset(sql_rule()), cand([cred(verdict="failed")], [skill()]))[0] == "unmet"
 
 
+def _checks(ev: Any) -> list[str]:
+    return [item.check for cond in _conditions(ev) for item in cond.evidence]
+
+
+def test_a_requirement_can_require_attached_evidence() -> None:
+    rs = rset({**sql_rule(), "filters": {"accept": {"evidence": True}}})
+    ev = explain(rs, _with())
+    assert ev.rules[0].outcome == "unmet" and _checks(ev) == ["no_evidence"]
+    assert "no attached evidence" in ev.rules[0].sentence
+    assert outcome(rs, _with(has_evidence=True)) == ("met", 10)
+    # legacy evidence (a verdict only) is held to the same demand
+    legacy = cand([cred(has_evidence=False)], [skill()])
+    assert outcome(rs, legacy)[0] == "unmet"
+
+
+def test_a_requirement_can_name_the_registries_that_must_trust_the_issuer() -> None:
+    rs = rset({**sql_rule(), "filters": {"accept": {"registries": ["DCC Community"]}}})
+    trusted_by = _with(issuer_trust="trusted", issuer_registries=["dcc community"])
+    assert outcome(rs, trusted_by) == ("met", 10)
+    other = _with(issuer_trust="trusted", issuer_registries=["Some other list"])
+    assert _checks(explain(rs, other)) == ["issuer_not_in_registry"]
+    assert outcome(rs, _with(issuer_registries=["DCC Community"]))[0] == "unmet"  # not trusted
+
+
+def test_a_requirement_can_require_an_accredited_issuer() -> None:
+    rs = rset({**sql_rule(), "filters": {"accept": {"accredited": True}}})
+    assert _checks(explain(rs, _with())) == ["issuer_not_accredited"]
+    assert outcome(rs, _with(issuer_accreditors=["UKAS"])) == ("met", 10)
+
+
+def test_evidence_and_trust_demands_are_inherited_from_the_set_defaults() -> None:
+    rs = rset(sql_rule(), defaults={"accept": {"evidence": True, "holder": ["bound"]}})
+    assert outcome(rs, _with(has_evidence=True))[0] == "met"
+    assert outcome(rs, _with(has_evidence=True, holder="unproven"))[0] == "unmet"
+    inner = {**sql_rule(), "filters": {"accept": {"evidence": False}}}
+    assert outcome(rset(inner, defaults={"accept": {"evidence": True}}), _with())[0] == "met"
+
+
 def _conditions(ev: Any) -> list[Any]:
     found: list[Any] = []
 

@@ -16,12 +16,31 @@ from rules import (
     compile_requirement_set,
     rank,
 )
+from rules.candidate_level import CompileContext
+from rules.inputs import Association
 from tests.rules.helpers import REF
 
 SKILLS = [f"urn:skill:{i}" for i in range(5)]
 ACHIEVEMENTS = [f"ach:{i}" for i in range(4)]
 ISSUERS = ["iss:a", "iss:b", "iss:c"]
 LEVELS = ["1", "2", "3"]
+FAMILY = "urn:group:0"
+CONTEXT = CompileContext(
+    skill_families={u: frozenset({FAMILY}) for u in SKILLS[:3]} | {SKILLS[4]: frozenset({"g1"})}
+)
+"""Three of the skills share a group, one has another: focus sees families."""
+PATHWAY = {
+    "id": "p",
+    "levels": [
+        {"label": "L1", "achievements": [{"achievement_id": "ach:0"}]},
+        {
+            "label": "L2",
+            "achievements": [{"achievement_id": "ach:1"}],
+            "parts": [{"achievement_id": "ach:2"}, {"achievement_id": "ach:3"}],
+        },
+        {"label": "L3", "achievements": [{"name_pattern": "*pro*"}]},
+    ],
+}
 
 filters = st.fixed_dictionaries(
     {},
@@ -38,6 +57,9 @@ filters = st.fixed_dictionaries(
                 {"holder": ["bound", "proven"]},
                 {"issuer": ["trusted"]},
                 {"authenticity": ["genuine", "unknown"], "min_tier": "issuer_record"},
+                {"evidence": True},
+                {"registries": ["reg:a"], "min_tier": "platform_page"},
+                {"accredited": True, "holder": ["bound"]},
             ]
         ),
     },
@@ -56,7 +78,28 @@ cred_leaf = st.builds(
     st.sampled_from([None, *ISSUERS]),
     filters,
 )
-leaf = st.one_of(skill_leaf, cred_leaf)
+stack_leaf = st.builds(
+    lambda level, f: {"stack": {"pathway": "p", "min_level": level, **f}},
+    st.sampled_from([1, 2, 3, "L2"]),
+    filters,
+)
+focus_leaf = st.builds(
+    lambda n, progressive, years, ordered_by, f: {
+        "focus": {
+            "min_related": n,
+            "progressive": progressive,
+            **({"within_years": years} if years else {}),
+            **ordered_by,
+            **f,
+        }
+    },
+    st.sampled_from([1, 1, 2, 3]),
+    st.booleans(),
+    st.sampled_from([None, 1, 3]),
+    st.sampled_from([{}, {"pathway": "p"}, {"levels": LEVELS}, {"families": [FAMILY, "g1"]}]),
+    filters,
+)
+leaf = st.one_of(skill_leaf, cred_leaf, stack_leaf, focus_leaf)
 node = st.recursive(
     leaf,
     lambda kids: st.one_of(
@@ -93,6 +136,7 @@ def requirement_sets(draw: st.DrawFn) -> RequirementSet:
             "requirements": reqs,
             "thresholds": {"qualified": qualified, "shortlist": max(qualified, 70)},
             "defaults": draw(filters),
+            "pathways": [PATHWAY],
         }
     )
 
@@ -102,7 +146,7 @@ credentials = st.builds(
     CredentialEvidence,
     credential_id=st.sampled_from(["c0", "c1", "c2", "c3", "c4"]),
     achievement_id=st.sampled_from(ACHIEVEMENTS),
-    achievement_name=st.just("Cert"),
+    achievement_name=st.sampled_from(["Cert", "Cert", "Pro Cert"]),
     issuer_id=st.sampled_from(ISSUERS),
     issued_at=st.one_of(st.none(), days),
     valid_until=st.one_of(st.none(), days),
@@ -113,6 +157,17 @@ credentials = st.builds(
     holder=st.sampled_from(["bound", "proven", "unproven", "unaddressed", "mismatch"]),
     issuer_trust=st.sampled_from(["trusted", "unknown", "unknown", "denied"]),
     evidence_tier=st.sampled_from(["cryptographic", "issuer_record", "platform_page"]),
+    has_evidence=st.booleans(),
+    issuer_registries=st.sampled_from([[], ["reg:a"], ["reg:b"]]),
+    issuer_accreditors=st.sampled_from([[], ["UKAS"]]),
+    related=st.sampled_from([[], ["ach:1"]]),
+    alignments=st.sampled_from([[], [SKILLS[0]], [SKILLS[1]], [SKILLS[4]]]),
+)
+associations = st.builds(
+    Association,
+    kind=st.sampled_from(["isChildOf", "isParentOf", "isPartOf", "precedes", "replacedBy"]),
+    source=st.sampled_from([*ACHIEVEMENTS, "ach:9"]),
+    target=st.sampled_from([*ACHIEVEMENTS, "ach:9"]),
 )
 skills = st.builds(
     SkillEvidence,
@@ -127,12 +182,19 @@ skills = st.builds(
 def candidates(draw: st.DrawFn, cid: str = "cand") -> CandidateEvidence:
     creds = draw(st.lists(credentials, max_size=5, unique_by=lambda c: c.credential_id))
     return CandidateEvidence(
-        candidate_id=cid, credentials=creds, skills=draw(st.lists(skills, max_size=6))
+        candidate_id=cid,
+        credentials=creds,
+        skills=draw(st.lists(skills, max_size=6)),
+        associations=draw(st.lists(associations, max_size=3)),
     )
 
 
+def compiled_at_ref(rs: RequirementSet) -> Any:
+    return compile_requirement_set(rs, REF, context=CONTEXT)
+
+
 def summary(rs: RequirementSet, c: CandidateEvidence) -> tuple[Any, ...]:
-    s = compile_requirement_set(rs, REF).score(c)
+    s = compiled_at_ref(rs).score(c)
     return (
         s.total,
         s.normalised,
@@ -150,7 +212,7 @@ FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 @FAST
 @given(requirement_sets(), candidates())
 def test_fast_path_equals_explained_path(rs: RequirementSet, c: CandidateEvidence) -> None:
-    compiled = compile_requirement_set(rs, REF)
+    compiled = compiled_at_ref(rs)
     ev = compiled.explain(c)
     s = compiled.score(c)
     assert (
@@ -238,17 +300,16 @@ def test_order_of_rules_and_evidence_does_not_matter(
     reqs = list(rs.requirements)
     rnd.shuffle(reqs)
     shuffled_rs = rs.model_copy(update={"requirements": reqs})
-    creds, sks = list(c.credentials), list(c.skills)
+    creds, sks, links = list(c.credentials), list(c.skills), list(c.associations)
     rnd.shuffle(creds)
     rnd.shuffle(sks)
-    shuffled_c = c.model_copy(update={"credentials": creds, "skills": sks})
+    rnd.shuffle(links)
+    shuffled_c = c.model_copy(update={"credentials": creds, "skills": sks, "associations": links})
     assert summary(shuffled_rs, shuffled_c) == summary(rs, c)
-    a = {
-        r.rule_id: (r.outcome, r.points) for r in compile_requirement_set(rs, REF).explain(c).rules
-    }
+    a = {r.rule_id: (r.outcome, r.points) for r in compiled_at_ref(rs).explain(c).rules}
     b = {
         r.rule_id: (r.outcome, r.points)
-        for r in compile_requirement_set(shuffled_rs, REF).explain(shuffled_c).rules
+        for r in compiled_at_ref(shuffled_rs).explain(shuffled_c).rules
     }
     assert a == b
 
@@ -266,7 +327,7 @@ def test_ranking_does_not_depend_on_input_order(
         c.model_copy(update={"candidate_id": f"id{i}", "applied_at": date(2026, 1, 1 + i % 3)})
         for i, c in enumerate(cands)
     ]
-    compiled = compile_requirement_set(rs, REF)
+    compiled = compiled_at_ref(rs)
     order = [s.candidate_id for s in rank(compiled.score_all(cands))]
     rnd.shuffle(cands)
     assert [s.candidate_id for s in rank(compiled.score_all(cands))] == order
@@ -284,7 +345,7 @@ def test_batch_path_equals_fast_and_explained_paths(
         )
         for i, c in enumerate(cands)
     ]
-    compiled = compile_requirement_set(rs, REF)
+    compiled = compiled_at_ref(rs)
     batch = compiled.score_all(cands)
     assert batch == [compiled.score(c, i) for i, c in enumerate(cands)]
     for s, c in zip(batch, cands, strict=True):

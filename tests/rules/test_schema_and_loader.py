@@ -203,7 +203,16 @@ class TestStructuralChecks:
 
 
 class TestExamplesAndJsonSchema:
-    @pytest.mark.parametrize("name", ["data_analyst", "cloud_engineer", "registered_nurse"])
+    @pytest.mark.parametrize(
+        "name",
+        [
+            "data_analyst",
+            "cloud_engineer",
+            "registered_nurse",
+            "cloud_progressive",
+            "nursing_evidence",
+        ],
+    )
     def test_examples_load_and_match_the_json_schema(self, name: str) -> None:
         path = EXAMPLES / f"{name}.yaml"
         rs = load_requirement_set(path)

@@ -18,7 +18,10 @@ def hooks():  # type: ignore[no-untyped-def]
     return taxonomy_hooks(taxonomy.default_taxonomy())
 
 
-@pytest.mark.parametrize("name", ["data_analyst", "cloud_engineer", "registered_nurse"])
+@pytest.mark.parametrize(
+    "name",
+    ["data_analyst", "cloud_engineer", "registered_nurse", "cloud_progressive", "nursing_evidence"],
+)
 def test_example_skill_uris_are_real_esco_concepts(hooks, name: str) -> None:  # type: ignore[no-untyped-def]
     rs = load_requirement_set(EXAMPLES / f"{name}.yaml")
     assert validate_for_save(rs, hooks.known_skill, hooks.resolve_label) == []

@@ -14,11 +14,12 @@ from ats_match.models.tenancy import UserCreate, UserPublic
 from ats_match.repositories import UserRepository
 from ats_match.security import require_role
 from ats_match.services import admin
-from web.api import integrations
+from web.api import integrations, sso
 from web.deps import CurrentUser, SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["admin"])
 router.include_router(integrations.router)
+router.include_router(sso.router)
 
 
 class UserWithKey(UserPublic):

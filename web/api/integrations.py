@@ -1,6 +1,6 @@
 """Integration admin API (admin role): create, read, PATCH (rotate the secret, change the
 subscriber URL, disable), DELETE (disable); the inbound delivery log with raw bodies and
-outcomes; outbound events with manual redelivery."""
+outcomes and replay; outbound events with manual redelivery."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, BackgroundTasks, Response
 from pydantic import BaseModel, Field
 
 from ats_match.models import (
@@ -29,9 +29,9 @@ from ats_match.models.integrations import (
 )
 from ats_match.repositories import IntegrationRepository
 from ats_match.security import require_role
-from ats_match.services import admin, integrations
-from ats_match.settings import get_settings
+from ats_match.services import admin, integrations, replay
 from web.deps import CurrentUser, SessionDep
+from web.relay import delivery_relay
 
 router = APIRouter(tags=["integrations"])
 
@@ -64,6 +64,8 @@ class DeliveryOut(BaseModel):
     dispatched_at: datetime | None
     conflict_of: uuid.UUID | None
     attempts: int
+    replays: int = Field(default=0, description="How often an admin replayed it")
+    replayed_at: datetime | None = None
     headers: dict[str, Any]
     body: str
     body_encoding: str = Field(description="'utf-8', or 'base64' for bytes that are not text")
@@ -82,15 +84,9 @@ class EventOut(BaseModel):
 
 
 def _detail(integration: Integration, secret: str | None = None) -> dict[str, Any]:
-    from connectors import get_connector
-
-    url = f"{get_settings().base_url}/webhooks/{integration.id}"
-    steps = get_connector(str(getattr(integration.vendor, "value", integration.vendor))).setup_steps
-    shown = secret or "(the integration secret)"
     data = {
         **IntegrationPublic.model_validate(integration).model_dump(),
-        "webhook_url": url,
-        "setup_steps": [s.format(webhook_url=url, secret=shown) for s in steps],
+        **integrations.setup_view(integration, secret),
     }
     return {**data, "webhook_secret": secret} if secret else data
 
@@ -213,3 +209,33 @@ def redeliver_event(
     require_role(user.role, Role.ADMIN)
     integrations.get(session, user, integration_id)
     return integrations.redeliver(session, user, integration_id, event_id)
+
+
+@router.post(
+    "/integrations/{integration_id}/deliveries/{delivery_id}/replay",
+    response_model=DeliveryOut,
+    responses={
+        200: {"description": "settled at once: rejected or ignored again (reason in 'error')"},
+        202: {"description": "queued for the worker again"},
+        404: {"description": "no such delivery in this integration's log"},
+        409: {"description": "still waiting for the worker"},
+    },
+)
+def replay_delivery(
+    integration_id: uuid.UUID,
+    delivery_id: uuid.UUID,
+    session: SessionDep,
+    user: CurrentUser,
+    background: BackgroundTasks,
+    response: Response,
+) -> DeliveryOut:
+    """Run a stored delivery again (after a mapping fix, an API key added, the job created):
+    classified anew from its raw body and, if it is an application, processed by the worker,
+    which updates the application it names instead of adding one."""
+    require_role(user.role, Role.ADMIN)
+    integration = integrations.get(session, user, integration_id)
+    replayed = replay.replay(session, user, integration, delivery_id)
+    if replayed.waiting:
+        background.add_task(lambda: delivery_relay().wake())  # after the commit
+    response.status_code = 202 if replayed.waiting else 200
+    return _delivery(replayed.delivery)

@@ -26,6 +26,8 @@ from rules import (
     validate_for_save,
     what_if,
 )
+from rules.candidate_level import CompileContext
+from rules.families import SkillFamilies
 from rules.schema import RequirementSet as RequirementSetSchema
 from rules.validation import TaxonomyHooks
 from rules.validation import taxonomy_hooks as hooks_of
@@ -283,6 +285,7 @@ async def what_if_preview(
             explain_top=top,
             narrower=hooks.narrower,
             resolve_label=hooks.resolve_label,
+            context=CompileContext(skill_families=SkillFamilies(hooks.broader)),
         )
     except RequirementSetError as exc:
         raise InvalidInput(

@@ -1,0 +1,51 @@
+"""The demo's progressive-track job: the seeded applicants, verified and scored in process,
+rank the AWS track above the badge collection and say why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, col, select
+
+from ats_match import db
+from ats_match.models import Application, Job, Score
+from ats_match.settings import get_settings
+
+
+def test_the_demo_track_job_values_depth_over_a_badge_collection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    db.upgrade(url)
+    monkeypatch.setenv("ATS_MATCH_DATABASE_URL", url)
+    monkeypatch.setenv("ATS_MATCH_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    try:
+        from worker.demo import seed
+        from worker.pipeline import settle_application
+
+        seed()
+        engine = db.make_engine(url)
+        with Session(engine) as session:
+            job = session.exec(select(Job).where(col(Job.external_id) == "demo-cloud-track")).one()
+            applications = session.exec(
+                select(Application).where(col(Application.job_id) == job.id)
+            ).all()
+            for application in applications:
+                settle_application(session, application.organization_id, application.id)
+            session.commit()
+            by_id = {a.id: a.external_id.split(":")[1] for a in applications}
+            rows = session.exec(
+                select(Score).where(col(Score.application_id).in_(list(by_id)))
+            ).all()
+            scores = {by_id[s.application_id]: s for s in rows}
+        engine.dispose()
+    finally:
+        get_settings.cache_clear()
+    priya, carl = scores["priya@demo.example"], scores["carl@demo.example"]
+    assert priya.shortlisted and carl.knocked_out
+    depth = {r["rule_id"]: r["sentence"] for r in priya.explanation["rules"]}["depth"]
+    assert "3 related credentials building from Foundational to Professional" in depth
+    carl_depth = {r["rule_id"]: r["sentence"] for r in carl.explanation["rules"]}["depth"]
+    assert "5 unrelated not counted" in carl_depth

@@ -1,0 +1,275 @@
+"""The admin's pages: users and roles, ATS integrations, issuer trust, single sign-on and the
+audit log, over the same services as the API (admin role only; others get 403).
+
+Secrets made here (a new user's API key, an integration's webhook secret) are shown once, on
+the page the form answers with, and never again; every change is in the audit log.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from ats_match.errors import AtsMatchError, Forbidden
+from ats_match.models import Organization, Role, User, Vendor
+from ats_match.models.integrations import IntegrationCreate
+from ats_match.models.sso import SsoConnectionUpdate
+from ats_match.models.tenancy import UserCreate
+from ats_match.repositories import IntegrationRepository, UserRepository
+from ats_match.security import require_role
+from ats_match.services import admin, integrations, sso
+from ats_match.services.trust import list_registries
+from web.deps import FormUser, SessionDep, get_current_user
+from web.pages import page
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+SECTIONS = ("users", "integrations", "trust", "sso", "audit")
+PAGE_SIZE = 50
+
+
+def _admin_or_redirect(request: Request, session: Session) -> User | Response:
+    try:
+        user = get_current_user(request, session)
+    except AtsMatchError:
+        return RedirectResponse("/login", status_code=303)
+    require_role(user.role, Role.ADMIN)
+    return user
+
+
+def _render(request: Request, user: User, section: str, context: dict[str, Any]) -> HTMLResponse:
+    flash = {
+        "done": request.query_params.get("done", "")[:200],
+        "error": request.query_params.get("error", "")[:300],
+    }
+    base = {"user": user, "active": "admin", "section": section, "sections": SECTIONS}
+    return page(request, f"admin_{section}", {**base, **flash, **context})
+
+
+def _back(section: str, **params: str) -> RedirectResponse:
+    from urllib.parse import urlencode
+
+    return RedirectResponse(f"/admin/{section}?{urlencode(params)}", status_code=303)
+
+
+@router.get("", response_class=HTMLResponse)
+def admin_home() -> Response:
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+# -- users ---------------------------------------------------------------------------------------
+
+
+@router.get("/users", response_class=HTMLResponse)
+def users_page(request: Request, session: SessionDep) -> Response:
+    user = _admin_or_redirect(request, session)
+    if isinstance(user, Response):
+        return user
+    return _users(request, session, user)
+
+
+def _users(request: Request, session: Session, user: User, **extra: Any) -> HTMLResponse:
+    people = UserRepository(session, user.organization_id).list(limit=1000)
+    context = {"people": people, "roles": [r.value for r in Role], **extra}
+    return _render(request, user, "users", context)
+
+
+@router.post("/users", response_class=HTMLResponse)
+def add_user(
+    request: Request,
+    session: SessionDep,
+    user: FormUser,
+    email: Annotated[str, Form(max_length=320)],
+    role: Annotated[Role, Form()],
+    name: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    require_role(user.role, Role.ADMIN)
+    try:
+        created, key = admin.create_user(
+            session, user, UserCreate(email=email.strip().lower(), name=name, role=role)
+        )
+    except (AtsMatchError, ValidationError) as exc:
+        return _back("users", error=_message(exc))
+    return _users(request, session, user, created=created, api_key=key)
+
+
+@router.post("/users/{user_id}/role")
+def change_role(
+    user_id: uuid.UUID, session: SessionDep, user: FormUser, role: Annotated[Role, Form()]
+) -> Response:
+    require_role(user.role, Role.ADMIN)
+    try:
+        changed = admin.set_role(session, user, user_id, role)
+    except AtsMatchError as exc:
+        return _back("users", error=exc.message)
+    return _back("users", done=f"{changed.email} is now {role.value.replace('_', ' ')}")
+
+
+@router.post("/users/{user_id}/rotate-key", response_class=HTMLResponse)
+def rotate_user_key(
+    request: Request, user_id: uuid.UUID, session: SessionDep, user: FormUser
+) -> Response:
+    require_role(user.role, Role.ADMIN)
+    key = admin.rotate_key(session, user, user_id)
+    target = UserRepository(session, user.organization_id).get_or_404(user_id)
+    return _users(request, session, user, created=target, api_key=key)
+
+
+# -- integrations --------------------------------------------------------------------------------
+
+
+@router.get("/integrations", response_class=HTMLResponse)
+def integrations_page(request: Request, session: SessionDep) -> Response:
+    user = _admin_or_redirect(request, session)
+    if isinstance(user, Response):
+        return user
+    return _integrations(request, session, user)
+
+
+def _integrations(request: Request, session: Session, user: User, **extra: Any) -> HTMLResponse:
+    rows = IntegrationRepository(session, user.organization_id).list(limit=1000)
+    listed = [{"row": row, **integrations.setup_view(row)} for row in rows]
+    context = {"integrations": listed, "vendors": [v.value for v in Vendor], **extra}
+    return _render(request, user, "integrations", context)
+
+
+@router.post("/integrations", response_class=HTMLResponse)
+def add_integration(
+    request: Request,
+    session: SessionDep,
+    user: FormUser,
+    vendor: Annotated[Vendor, Form()],
+    name: Annotated[str, Form(min_length=1, max_length=200)],
+) -> Response:
+    require_role(user.role, Role.ADMIN)
+    secret = admin.generate_webhook_secret()
+    try:
+        created = admin.create_integration(
+            session, user, IntegrationCreate(vendor=vendor, name=name, webhook_secret=secret)
+        )
+    except AtsMatchError as exc:
+        return _back("integrations", error=exc.message)
+    shown = {"row": created, **integrations.setup_view(created, secret), "secret": secret}
+    return _integrations(request, session, user, created=shown)
+
+
+@router.post("/integrations/{integration_id}/rotate", response_class=HTMLResponse)
+def rotate_integration_secret(
+    request: Request, integration_id: uuid.UUID, session: SessionDep, user: FormUser
+) -> Response:
+    require_role(user.role, Role.ADMIN)
+    row = integrations.get(session, user, integration_id)
+    secret = integrations.rotate_secret(session, user, row)
+    shown = {"row": row, **integrations.setup_view(row, secret), "secret": secret}
+    return _integrations(request, session, user, created=shown, rotated=True)
+
+
+@router.post("/integrations/{integration_id}/disable")
+def disable_integration(integration_id: uuid.UUID, session: SessionDep, user: FormUser) -> Response:
+    require_role(user.role, Role.ADMIN)
+    row = integrations.get(session, user, integration_id)
+    integrations.disable(session, user, row)
+    return _back("integrations", done=f"{row.name} no longer accepts deliveries")
+
+
+# -- issuer trust --------------------------------------------------------------------------------
+
+
+@router.get("/trust", response_class=HTMLResponse)
+def trust_page(request: Request, session: SessionDep) -> Response:
+    user = _admin_or_redirect(request, session)
+    if isinstance(user, Response):
+        return user
+    org = session.get(Organization, user.organization_id)
+    context = {"org": org, "registries": list_registries(session, user.organization_id)}
+    return _render(request, user, "trust", context)
+
+
+@router.post("/trust/lists")
+def set_trust_lists(
+    session: SessionDep,
+    user: FormUser,
+    allow: Annotated[str, Form(max_length=20000)] = "",
+    deny: Annotated[str, Form(max_length=20000)] = "",
+) -> Response:
+    require_role(user.role, Role.ADMIN)
+    admin.set_issuer_trust(session, user, _lines(allow), _lines(deny))
+    return _back("trust", done="Issuer lists saved")
+
+
+# -- single sign-on ------------------------------------------------------------------------------
+
+
+@router.get("/sso", response_class=HTMLResponse)
+def sso_page(request: Request, session: SessionDep) -> Response:
+    user = _admin_or_redirect(request, session)
+    if isinstance(user, Response):
+        return user
+    connection = sso.connection_of(session, user.organization_id)
+    callback = str(request.url_for("finish_sso"))
+    context = {"connection": connection, "callback": callback, "roles": [r.value for r in Role]}
+    return _render(request, user, "sso", context)
+
+
+@router.post("/sso")
+def save_sso(
+    session: SessionDep,
+    user: FormUser,
+    issuer: Annotated[str, Form(max_length=2000)],
+    client_id: Annotated[str, Form(max_length=500)],
+    email_domains: Annotated[str, Form(max_length=2000)],
+    default_role: Annotated[Role, Form()] = Role.VIEWER,
+    client_secret: Annotated[str, Form(max_length=2000)] = "",
+    enabled: Annotated[bool, Form()] = False,
+) -> Response:
+    require_role(user.role, Role.ADMIN)
+    update = SsoConnectionUpdate(
+        issuer=issuer.strip(),
+        client_id=client_id.strip(),
+        client_secret=client_secret or None,
+        email_domains=_lines(email_domains.replace(",", "\n")),
+        default_role=default_role,
+        enabled=enabled,
+    )
+    try:
+        sso.configure(session, user.organization_id, update)
+    except AtsMatchError as exc:
+        return _back("sso", error=exc.message)
+    admin.audit(session, user, "org.sso", "organization", user.organization_id, {"issuer": issuer})
+    return _back("sso", done="Single sign-on saved")
+
+
+# -- audit log -----------------------------------------------------------------------------------
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(
+    request: Request, session: SessionDep, offset: Annotated[int, Query(ge=0)] = 0
+) -> Response:
+    user = _admin_or_redirect(request, session)
+    if isinstance(user, Response):
+        return user
+    entries = admin.audit_entries(session, user.organization_id, limit=PAGE_SIZE + 1, offset=offset)
+    context = {
+        "entries": entries[:PAGE_SIZE],
+        "offset": offset,
+        "older": offset + PAGE_SIZE if len(entries) > PAGE_SIZE else None,
+        "newer": max(offset - PAGE_SIZE, 0) if offset else None,
+    }
+    return _render(request, user, "audit", context)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, AtsMatchError):
+        return exc.message
+    if isinstance(exc, ValidationError):
+        return "; ".join(str(e["msg"]) for e in exc.errors())
+    raise Forbidden("unexpected error")  # pragma: no cover - only the two kinds above are caught
