@@ -63,6 +63,10 @@ class Upload:
     idempotency_key: str | None = None
     source: str = "upload"
     """``upload`` (the API) or ``import`` (the CLI): recorded in the delivery's headers."""
+    eeo_sex: str | None = None
+    eeo_race_ethnicity: str | None = None
+    """The candidate's voluntary EEO self-identification (``ats_match.fairness.categories``
+    codes), for the adverse-impact report only; never a scoring input."""
 
 
 @dataclass(frozen=True)
@@ -305,6 +309,14 @@ def _candidate_key(upload: Upload) -> str:
     return f"ext:{external[:200]}" if external else f"email:{email[:200]}"
 
 
+def _eeoc(upload: Upload) -> dict[str, Any]:
+    """The generic envelope's ``eeoc`` object, only when something was self-reported (so an
+    upload without answers keeps the bytes, and the digest, it always had)."""
+    if upload.eeo_sex is None and upload.eeo_race_ethnicity is None:
+        return {}
+    return {"eeoc": {"sex": upload.eeo_sex, "race_ethnicity": upload.eeo_race_ethnicity}}
+
+
 def _envelope(
     upload: Upload,
     candidate_key: str,
@@ -334,6 +346,7 @@ def _envelope(
                 "uuid": str(application_id),
                 "attachments": attachments,
                 "answers": {"ignored_files": ignored} if ignored else {},
+                **_eeoc(upload),
             },
             "candidate": {
                 "id": candidate_key,

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from ats_match.errors import Conflict, PayloadTooLarge
+from ats_match.fairness.categories import RaceEthnicityCode, SexCode
 from ats_match.models import DeliveryStatus, Role
 from ats_match.security import require_role
 from ats_match.services import intake
@@ -90,6 +91,14 @@ def upload_application(
         list[str] | None,
         Form(description="Platform badge pages (Credly…) or hosted assertion URLs"),
     ] = None,
+    eeo_sex: Annotated[
+        SexCode | None,
+        Form(description="The candidate's voluntary EEO answer, as they gave it (never scored)"),
+    ] = None,
+    eeo_race_ethnicity: Annotated[
+        RaceEthnicityCode | None,
+        Form(description="The candidate's voluntary EEO-1 race/ethnicity (never scored)"),
+    ] = None,
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -110,6 +119,8 @@ def upload_application(
         files=[_read(f) for f in files or []],
         links=links or [],
         idempotency_key=idempotency_key,
+        eeo_sex=eeo_sex,
+        eeo_race_ethnicity=eeo_race_ethnicity,
     )
     receipt = intake.submit(session, user.organization_id, upload)
     if receipt.status == DeliveryStatus.CONFLICT:
