@@ -19,6 +19,7 @@ from ats_match.formats.model import CredentialForm
 from ats_match.models import CandidateSkill, Credential, MappingOverride, Skill, Taxonomy
 from ats_match.models.base import utcnow
 from rules import SkillEvidence
+from worker import skill_cache
 from worker.sql import insert_for
 
 
@@ -39,10 +40,8 @@ def normalise_credentials(
         return []
     overrides = _overrides(session, organization_id, [f.achievement.id for _, f in items])
     matcher = organization_matcher(session, organization_id)
-    matched = [
-        (row, matcher.match_credential(form.achievement, overrides=overrides).skills)
-        for row, form in items
-    ]
+    results = skill_cache.match_many(matcher, [form.achievement for _, form in items], overrides)
+    matched = [(row, result.skills) for (row, _), result in zip(items, results, strict=True)]
     session.exec(
         delete(CandidateSkill).where(
             col(CandidateSkill.credential_id).in_([r.id for r, _ in items])
