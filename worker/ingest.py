@@ -38,11 +38,24 @@ class Stored:
     form: CredentialForm | None
 
 
+@dataclass(frozen=True)
+class Ingested:
+    """What a delivery stored. Holding the rows keeps them in the session's identity map (it
+    references clean rows weakly), so the stages after ingest read them without a SELECT."""
+
+    application: Application
+    candidate: Candidate
+    integration: Integration
+    stored: list[Stored]
+    created: bool
+    """Whether the application is new (created in this transaction)."""
+
+
 def ingest_delivery(
     session: Session, organization_id: uuid.UUID, delivery_id: uuid.UUID
-) -> tuple[Application, list[Stored], bool] | None:
-    """Store what a delivery says: the application, what was stored, and whether the application
-    is new; ``None`` if the delivery was handled already (or is not ours).
+) -> Ingested | None:
+    """Store what a delivery says; ``None`` if the delivery was handled already (or is not
+    ours).
 
     The delivery row is locked first (PostgreSQL), so a second run of the same delivery waits
     for the first and then finds it handled."""
@@ -58,16 +71,16 @@ def ingest_delivery(
     session.add(delivery)
     if payload is None:
         return None
-    application, created = _upsert_application(session, integration, payload)
+    application, candidate, created = _upsert_application(session, integration, payload)
     stored = store_attachments(
         session, application, payload.attachments, payload.answers, new=created
     )
-    return application, stored, created
+    return Ingested(application, candidate, integration, stored, created)
 
 
 def _upsert_application(
     session: Session, integration: Integration, payload: ApplicationPayload
-) -> tuple[Application, bool]:
+) -> tuple[Application, Candidate, bool]:
     org_id = integration.organization_id
     job = by_external(session, Job, org_id, integration.id, payload.job_external_id)
     if job is None:
@@ -108,7 +121,7 @@ def _upsert_application(
     application.answers = dict(payload.answers)
     session.add(application)
     session.flush()
-    return application, created
+    return application, candidate, created
 
 
 def store_attachments(

@@ -23,7 +23,7 @@ from ats_match.errors import AtsMatchError
 from ats_match.models import AuditLog
 from ats_match.services import inbox, notify, outbox
 from ats_match.settings import get_settings
-from worker import pipeline
+from worker import batch, pipeline
 from worker.celery_app import celery_app, publish
 
 
@@ -134,12 +134,14 @@ def _ingest(job_id: str | None, organization_id: str, delivery_id: str) -> None:
 @celery_app.task(name=inbox.PROCESS_TASK, base=PipelineTask)
 def process_deliveries(organization_id: str, delivery_ids: list[str]) -> None:
     """The relay's batch: each delivery in its own transaction; one that fails transiently is
-    handed to its own ``process_delivery`` job, retried with backoff, the rest go on."""
-    for delivery_id in delivery_ids:
-        try:
-            _ingest(None, organization_id, delivery_id)
-        except Exception:
-            process_delivery.apply_async(args=[organization_id, delivery_id], countdown=2)
+    handed to its own ``process_delivery`` job, retried with backoff, the rest go on. The
+    organisation's settings are read once for the batch (``worker.batch``)."""
+    with batch.batch():
+        for delivery_id in delivery_ids:
+            try:
+                _ingest(None, organization_id, delivery_id)
+            except Exception:
+                process_delivery.apply_async(args=[organization_id, delivery_id], countdown=2)
 
 
 @celery_app.task(name="ats_match.process_credential", base=PipelineTask, bind=True)
