@@ -11,6 +11,7 @@ that is restarting or a lock conflict.
 from __future__ import annotations
 
 import contextlib
+import logging
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -25,6 +26,8 @@ from ats_match.services import inbox, notify, outbox
 from ats_match.settings import get_settings
 from worker import batch, pipeline
 from worker.celery_app import celery_app, publish
+
+_log = logging.getLogger(__name__)
 
 
 class TransientError(Exception):
@@ -140,7 +143,8 @@ def process_deliveries(organization_id: str, delivery_ids: list[str]) -> None:
         for delivery_id in delivery_ids:
             try:
                 _ingest(None, organization_id, delivery_id)
-            except Exception:
+            except Exception as exc:
+                _log.warning("delivery %s handed to its own job: %r", delivery_id, exc)
                 process_delivery.apply_async(args=[organization_id, delivery_id], countdown=2)
 
 
