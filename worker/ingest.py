@@ -49,6 +49,8 @@ class Ingested:
     stored: list[Stored]
     created: bool
     """Whether the application is new (created in this transaction)."""
+    new_candidate: bool
+    """Whether the candidate is new (so nothing refers to it yet, e.g. no proven DIDs)."""
 
 
 def ingest_delivery(
@@ -71,16 +73,18 @@ def ingest_delivery(
     session.add(delivery)
     if payload is None:
         return None
-    application, candidate, created = _upsert_application(session, integration, payload)
+    application, candidate, created, new_candidate = _upsert_application(
+        session, integration, payload
+    )
     stored = store_attachments(
         session, application, payload.attachments, payload.answers, new=created
     )
-    return Ingested(application, candidate, integration, stored, created)
+    return Ingested(application, candidate, integration, stored, created, new_candidate)
 
 
 def _upsert_application(
     session: Session, integration: Integration, payload: ApplicationPayload
-) -> tuple[Application, Candidate, bool]:
+) -> tuple[Application, Candidate, bool, bool]:
     org_id = integration.organization_id
     job = by_external(session, Job, org_id, integration.id, payload.job_external_id)
     if job is None:
@@ -94,6 +98,7 @@ def _upsert_application(
     candidate = by_external(
         session, Candidate, org_id, integration.id, payload.candidate_external_id
     )
+    new_candidate = candidate is None
     if candidate is None:
         candidate = Candidate(
             organization_id=org_id,
@@ -121,7 +126,7 @@ def _upsert_application(
     application.answers = dict(payload.answers)
     session.add(application)
     session.flush()
-    return application, candidate, created
+    return application, candidate, created, new_candidate
 
 
 def store_attachments(

@@ -80,7 +80,12 @@ def process_delivery(session: Session, organization_id: uuid.UUID, delivery_id: 
         return
     # A new application: everything about it is in memory, so it is scored without reading back
     verdicts, skills = _verify_and_map(
-        session, application, parsed, fresh=True, candidate=candidate
+        session,
+        application,
+        parsed,
+        fresh=True,
+        candidate=candidate,
+        new_candidate=ingested.new_candidate,
     )
     if any(is_pending(s.row, verdicts) for s in stored):
         return
@@ -203,13 +208,14 @@ def _verify_and_map(
     again: bool = False,
     fresh: bool = False,
     candidate: Candidate | None = None,
+    new_candidate: bool = False,
 ) -> tuple[dict[uuid.UUID, VerificationResult], list[SkillEvidence]]:
     """Verify each credential (``again``: it has earlier verdicts) and map its skills
     (``fresh``: the credentials were stored in this transaction). Returns the new verdicts and
     skills."""
     if not items:
         return {}, []
-    verifier = _Verifier(session, application, candidate)
+    verifier = _Verifier(session, application, candidate, new_candidate=new_candidate)
     verdicts = {c.id: verifier.verify(c, form, again=again) for c, form in items}
     skills = normalise_credentials(
         session, application.organization_id, application.candidate_id, items, fresh=fresh
@@ -222,7 +228,12 @@ class _Verifier:
     loaded once)."""
 
     def __init__(
-        self, session: Session, application: Application, candidate: Candidate | None = None
+        self,
+        session: Session,
+        application: Application,
+        candidate: Candidate | None = None,
+        *,
+        new_candidate: bool = False,
     ) -> None:
         from ats_match.services.trust import issuer_judge_for
         from ats_match.services.wallets import proven_dids_of
@@ -236,7 +247,8 @@ class _Verifier:
             fetcher=fetcher,
             applicant_emails=tuple(candidate.emails),
             applicant_dids=tuple(candidate.dids),
-            proven_dids=proven_dids_of(session, candidate),
+            # a candidate created in this transaction cannot have proven a DID yet
+            proven_dids=() if new_candidate else proven_dids_of(session, candidate),
             judge_issuer=batch.memo(
                 ("judge", application.organization_id),
                 lambda: issuer_judge_for(session, application.organization_id, fetcher),
