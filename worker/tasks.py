@@ -110,9 +110,12 @@ STAMPED_TASKS = frozenset(
 def relay_outbox() -> int:
     """Publish jobs left in the outbox (e.g. while the broker was down), again those the broker
     lost (published, never completed, well past the visibility timeout), and deliveries left in
-    the inbox (the server process that stored them died before its relay ran)."""
+    the inbox (the server process that stored them died before its relay ran, or the broker
+    lost the job that carried them)."""
     timeout = timedelta(seconds=get_settings().broker_visibility_timeout)
-    lost = outbox.LostJobs(after=max(timeout * 2, timedelta(minutes=30)), task_names=STAMPED_TASKS)
+    after = max(timeout * 2, timedelta(minutes=30))
+    lost = outbox.LostJobs(after=after, task_names=STAMPED_TASKS)
+    inbox.requeue_lost(get_engine(), after)
     return outbox.relay(get_engine(), publish, lost=lost) + inbox.relay_deliveries(
         get_engine(), publish
     )

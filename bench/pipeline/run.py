@@ -396,7 +396,12 @@ def main() -> None:
     parser.add_argument("--steady", type=int, default=1000, help="steady phase size (0: skip)")
     parser.add_argument("--rate", type=float, default=50.0, help="steady arrivals per second")
     parser.add_argument("--concurrency", type=int, default=2, help="worker processes")
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")
+    parser.add_argument(
+        "--redis",
+        default="",
+        help="broker URL (default: a private redis-server of this run: the shared one is used by "
+        "other runs, and a run that flushes its db would take this one's jobs with it)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument(
         "--outbox-jobs",
@@ -422,6 +427,13 @@ def main() -> None:
     url = fresh_database()
     engine = db.make_engine(url)
     tmp = Path(tempfile.mkdtemp(prefix="bench-pipeline-"))
+    private = None
+    if not args.redis:
+        from tests.support.redis_server import PrivateRedis
+
+        private = PrivateRedis(tmp)
+        private.start()
+        args.redis = private.url
     os.environ.update(ATS_MATCH_DATABASE_URL=url, ATS_MATCH_BROKER_URL=args.redis)
     import redis
 
@@ -453,6 +465,8 @@ def main() -> None:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(30)
         engine.dispose()
+        if private is not None:
+            private.stop()
         if not args.keep:
             drop_database(url)
     errors = sum("ERROR" in line for line in (tmp / "worker.log").read_text().splitlines())
