@@ -40,11 +40,26 @@ class Stored:
     form: CredentialForm | None
 
 
+@dataclass(frozen=True)
+class Ingested:
+    """What a delivery stored. Holding the rows keeps them in the session's identity map (it
+    references clean rows weakly), so the stages after ingest read them without a SELECT."""
+
+    application: Application
+    candidate: Candidate
+    integration: Integration
+    stored: list[Stored]
+    created: bool
+    """Whether the application is new (created in this transaction)."""
+    new_candidate: bool
+    """Whether the candidate is new (so nothing refers to it yet, e.g. no proven DIDs)."""
+
+
 def ingest_delivery(
     session: Session, organization_id: uuid.UUID, delivery_id: uuid.UUID
-) -> tuple[Application, list[Stored], bool] | None:
-    """Store what a delivery says: the application, what was stored, and whether the application
-    is new; ``None`` if the delivery was handled already (or is not ours).
+) -> Ingested | None:
+    """Store what a delivery says; ``None`` if the delivery was handled already (or is not
+    ours).
 
     The delivery row is locked first (PostgreSQL), so a second run of the same delivery waits
     for the first and then finds it handled."""
@@ -63,17 +78,19 @@ def ingest_delivery(
     if is_erased(session, integration, payload.application_external_id):
         forget_delivery(delivery)  # decided in docs/fairness.md: dropped, never resurrected
         return None
-    application, created = _upsert_application(session, integration, payload)
+    application, candidate, created, new_candidate = _upsert_application(
+        session, integration, payload
+    )
     delivery.application_id = application.id
     stored = store_attachments(
         session, application, payload.attachments, payload.answers, new=created
     )
-    return application, stored, created
+    return Ingested(application, candidate, integration, stored, created, new_candidate)
 
 
 def _upsert_application(
     session: Session, integration: Integration, payload: ApplicationPayload
-) -> tuple[Application, bool]:
+) -> tuple[Application, Candidate, bool, bool]:
     org_id = integration.organization_id
     job = _job_of(session, integration, payload)
     if job is None:
@@ -87,6 +104,7 @@ def _upsert_application(
     candidate = by_external(
         session, Candidate, org_id, integration.id, payload.candidate_external_id
     )
+    new_candidate = candidate is None
     if candidate is None:
         candidate = Candidate(
             organization_id=org_id,
@@ -118,7 +136,7 @@ def _upsert_application(
         application.eeo_race_ethnicity = payload.eeo_race_ethnicity
     session.add(application)
     session.flush()
-    return application, created
+    return application, candidate, created, new_candidate
 
 
 def _job_of(session: Session, integration: Integration, payload: ApplicationPayload) -> Job | None:

@@ -19,6 +19,7 @@ from ats_match.formats.model import CredentialForm
 from ats_match.models import CandidateSkill, Credential, MappingOverride, Skill, Taxonomy
 from ats_match.models.base import utcnow
 from rules import SkillEvidence
+from worker import batch, skill_cache
 from worker.sql import insert_for
 
 
@@ -38,16 +39,17 @@ def normalise_credentials(
     if not items:
         return []
     overrides = _overrides(session, organization_id, [f.achievement.id for _, f in items])
-    matcher = organization_matcher(session, organization_id)
-    matched = [
-        (row, matcher.match_credential(form.achievement, overrides=overrides).skills)
-        for row, form in items
-    ]
-    session.exec(
-        delete(CandidateSkill).where(
-            col(CandidateSkill.credential_id).in_([r.id for r, _ in items])
-        )
+    matcher = batch.memo(
+        ("matcher", organization_id), lambda: organization_matcher(session, organization_id)
     )
+    results = skill_cache.match_many(matcher, [form.achievement for _, form in items], overrides)
+    matched = [(row, result.skills) for (row, _), result in zip(items, results, strict=True)]
+    if not fresh:
+        session.exec(
+            delete(CandidateSkill).where(
+                col(CandidateSkill.credential_id).in_([r.id for r, _ in items])
+            )
+        )
     labels = {m.uri: m.label for _, skills in matched for m in skills}
     skill_ids = _skill_ids(session, organization_id, labels)
     links: list[dict[str, Any]] = []
@@ -90,16 +92,20 @@ def normalise_credentials(
 def _overrides(
     session: Session, organization_id: uuid.UUID, achievement_ids: Sequence[str | None]
 ) -> dict[str, list[str]]:
+    """The recruiter's overrides for these achievements (each read once per batch)."""
+    known: dict[str, list[str] | None] = batch.memo(("overrides", organization_id), dict)
     wanted = sorted({a for a in achievement_ids if a})
-    if not wanted:
-        return {}
-    rows = session.exec(
-        select(MappingOverride).where(
-            col(MappingOverride.organization_id) == organization_id,
-            col(MappingOverride.achievement_id).in_(wanted),
-        )
-    ).all()
-    return {row.achievement_id: list(row.skill_uris) for row in rows}
+    unread = [a for a in wanted if a not in known]
+    if unread:
+        rows = session.exec(
+            select(MappingOverride).where(
+                col(MappingOverride.organization_id) == organization_id,
+                col(MappingOverride.achievement_id).in_(unread),
+            )
+        ).all()
+        found = {row.achievement_id: list(row.skill_uris) for row in rows}
+        known.update({a: found.get(a) for a in unread})
+    return {a: uris for a in wanted if (uris := known[a]) is not None}
 
 
 _TAXONOMY_IDS: dict[uuid.UUID, uuid.UUID] = {}

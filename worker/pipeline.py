@@ -26,9 +26,9 @@ from ats_match.models import (
 from ats_match.models.base import utcnow
 from ats_match.models.credentials import LINK_FORMAT
 from ats_match.services import outbox
-from ats_match.services.hiring import latest_requirements
 from connectors import Attachment
 from rules import SkillEvidence
+from worker import batch
 from worker.evidence import EvidenceState, is_pending, load_state
 from worker.ingest import (
     ingest_delivery,
@@ -39,7 +39,7 @@ from worker.ingest import (
 )
 from worker.links import PlatformUnreachable, platform_link_form, platform_report
 from worker.normalise import normalise_credentials
-from worker.scoring import lock_application, score_locked, score_state
+from worker.scoring import lock_application, newest_requirements, score_locked, score_state
 
 if TYPE_CHECKING:
     from ats_match.verification import VerificationReport
@@ -69,22 +69,28 @@ def process_delivery(session: Session, organization_id: uuid.UUID, delivery_id: 
     ingested = ingest_delivery(session, organization_id, delivery_id)
     if ingested is None:
         return
-    application, stored, created = ingested
+    application, candidate, stored = ingested.application, ingested.candidate, ingested.stored
     _enqueue_links(session, [s.row for s in stored if s.form is None])
     parsed = [(s.row, s.form) for s in stored if s.form is not None]
-    if not created:
+    if not ingested.created:
         locked = lock_application(session, organization_id, application.id)
         assert locked is not None
-        _verify_and_map(session, locked, parsed)
+        _verify_and_map(session, locked, parsed, candidate=candidate)
         score_locked(session, locked)
         return
     # A new application: everything about it is in memory, so it is scored without reading back
-    verdicts, skills = _verify_and_map(session, application, parsed, fresh=True)
+    verdicts, skills = _verify_and_map(
+        session,
+        application,
+        parsed,
+        fresh=True,
+        candidate=candidate,
+        new_candidate=ingested.new_candidate,
+    )
     if any(is_pending(s.row, verdicts) for s in stored):
         return
-    requirements = latest_requirements(session, organization_id, application.job_id)
+    requirements = newest_requirements(session, organization_id, application.job_id)
     if requirements is not None:
-        candidate = session.get(Candidate, application.candidate_id)
         state = EvidenceState(application, candidate, [s.row for s in stored], verdicts, skills)
         score_state(session, state, requirements, new=True)
 
@@ -201,13 +207,15 @@ def _verify_and_map(
     *,
     again: bool = False,
     fresh: bool = False,
+    candidate: Candidate | None = None,
+    new_candidate: bool = False,
 ) -> tuple[dict[uuid.UUID, VerificationResult], list[SkillEvidence]]:
     """Verify each credential (``again``: it has earlier verdicts) and map its skills
     (``fresh``: the credentials were stored in this transaction). Returns the new verdicts and
     skills."""
     if not items:
         return {}, []
-    verifier = _Verifier(session, application)
+    verifier = _Verifier(session, application, candidate, new_candidate=new_candidate)
     verdicts = {c.id: verifier.verify(c, form, again=again) for c, form in items}
     skills = normalise_credentials(
         session, application.organization_id, application.candidate_id, items, fresh=fresh
@@ -219,21 +227,32 @@ class _Verifier:
     """Verifies one application's credentials with one context (candidate and trust policy
     loaded once)."""
 
-    def __init__(self, session: Session, application: Application) -> None:
+    def __init__(
+        self,
+        session: Session,
+        application: Application,
+        candidate: Candidate | None = None,
+        *,
+        new_candidate: bool = False,
+    ) -> None:
         from ats_match.services.trust import issuer_judge_for
         from ats_match.services.wallets import proven_dids_of
         from ats_match.verification import VerificationContext
 
         self.session = session
-        candidate = session.get(Candidate, application.candidate_id)
+        candidate = candidate or session.get(Candidate, application.candidate_id)
         assert candidate is not None
         fetcher = _fetcher()
         self.context = VerificationContext(
             fetcher=fetcher,
             applicant_emails=tuple(candidate.emails),
             applicant_dids=tuple(candidate.dids),
-            proven_dids=proven_dids_of(session, candidate),
-            judge_issuer=issuer_judge_for(session, application.organization_id, fetcher),
+            # a candidate created in this transaction cannot have proven a DID yet
+            proven_dids=() if new_candidate else proven_dids_of(session, candidate),
+            judge_issuer=batch.memo(
+                ("judge", application.organization_id),
+                lambda: issuer_judge_for(session, application.organization_id, fetcher),
+            ),
         )
 
     def verify(

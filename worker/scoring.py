@@ -21,6 +21,7 @@ from ats_match.services.hiring import latest_requirements
 from ats_match.services.notify import stage_score_event
 from rules import CompiledRequirementSet, Evaluation, compile_requirement_set, parse_requirement_set
 from rules.ranking import tier
+from worker import batch
 from worker.evidence import EvidenceState, load_state, skill_context, taxonomy_hooks
 from worker.sql import insert_for
 
@@ -65,13 +66,26 @@ def score_locked(
     session: Session, application: Application, *, today: date | None = None
 ) -> Score | None:
     """``score_application`` for an application this transaction has already locked."""
-    requirements = latest_requirements(session, application.organization_id, application.job_id)
+    requirements = newest_requirements(session, application.organization_id, application.job_id)
     if requirements is None:
         return None
     state = load_state(session, application)
     if state.pending:
         return None
     return score_state(session, state, requirements, today=today)
+
+
+def newest_requirements(
+    session: Session, organization_id: uuid.UUID, job_id: uuid.UUID
+) -> RequirementSet | None:
+    """The job's newest requirement set (read once per batch, as a copy no session owns: a
+    rolled-back transaction of the batch cannot expire it)."""
+
+    def read() -> RequirementSet | None:
+        row = latest_requirements(session, organization_id, job_id)
+        return None if row is None else RequirementSet.model_validate(row.model_dump())
+
+    return batch.memo(("requirements", organization_id, job_id), read)
 
 
 def score_state(

@@ -11,6 +11,7 @@ that is restarting or a lock conflict.
 from __future__ import annotations
 
 import contextlib
+import logging
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -23,8 +24,10 @@ from ats_match.errors import AtsMatchError
 from ats_match.models import AuditLog
 from ats_match.services import inbox, notify, outbox
 from ats_match.settings import get_settings
-from worker import pipeline
+from worker import batch, pipeline
 from worker.celery_app import celery_app, publish
+
+_log = logging.getLogger(__name__)
 
 
 class TransientError(Exception):
@@ -107,9 +110,12 @@ STAMPED_TASKS = frozenset(
 def relay_outbox() -> int:
     """Publish jobs left in the outbox (e.g. while the broker was down), again those the broker
     lost (published, never completed, well past the visibility timeout), and deliveries left in
-    the inbox (the server process that stored them died before its relay ran)."""
+    the inbox (the server process that stored them died before its relay ran, or the broker
+    lost the job that carried them)."""
     timeout = timedelta(seconds=get_settings().broker_visibility_timeout)
-    lost = outbox.LostJobs(after=max(timeout * 2, timedelta(minutes=30)), task_names=STAMPED_TASKS)
+    after = max(timeout * 2, timedelta(minutes=30))
+    lost = outbox.LostJobs(after=after, task_names=STAMPED_TASKS)
+    inbox.requeue_lost(get_engine(), after)
     return outbox.relay(get_engine(), publish, lost=lost) + inbox.relay_deliveries(
         get_engine(), publish
     )
@@ -134,12 +140,15 @@ def _ingest(job_id: str | None, organization_id: str, delivery_id: str) -> None:
 @celery_app.task(name=inbox.PROCESS_TASK, base=PipelineTask)
 def process_deliveries(organization_id: str, delivery_ids: list[str]) -> None:
     """The relay's batch: each delivery in its own transaction; one that fails transiently is
-    handed to its own ``process_delivery`` job, retried with backoff, the rest go on."""
-    for delivery_id in delivery_ids:
-        try:
-            _ingest(None, organization_id, delivery_id)
-        except Exception:
-            process_delivery.apply_async(args=[organization_id, delivery_id], countdown=2)
+    handed to its own ``process_delivery`` job, retried with backoff, the rest go on. The
+    organisation's settings are read once for the batch (``worker.batch``)."""
+    with batch.batch():
+        for delivery_id in delivery_ids:
+            try:
+                _ingest(None, organization_id, delivery_id)
+            except Exception as exc:
+                _log.warning("delivery %s handed to its own job: %r", delivery_id, exc)
+                process_delivery.apply_async(args=[organization_id, delivery_id], countdown=2)
 
 
 @celery_app.task(name="ats_match.process_credential", base=PipelineTask, bind=True)

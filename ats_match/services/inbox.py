@@ -13,6 +13,7 @@ import hashlib
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -228,6 +229,25 @@ def relay_deliveries(
     if failure is not None and raise_errors:
         raise failure
     return len(sent)
+
+
+def requeue_lost(engine: Engine, after: timedelta) -> int:
+    """Deliveries relayed more than ``after`` ago and still not handled go back to waiting, so
+    the next relay publishes them again: the broker lost their job (flushed, restarted without
+    its data, a batch handed on whose publish failed). Safe if the job was only slow: the worker
+    locks a delivery and skips it once handled. Returns how many."""
+    with Session(engine) as session:
+        result = session.execute(
+            sa.update(_TABLE)
+            .where(
+                _TABLE.c.status == DeliveryStatus.RECEIVED,
+                _TABLE.c.handled_at.is_(None),
+                _TABLE.c.dispatched_at < utcnow() - after,
+            )
+            .values(dispatched_at=None)
+        )
+        session.commit()
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def waiting_ids(session: Session, organization_id: uuid.UUID) -> Sequence[uuid.UUID]:
