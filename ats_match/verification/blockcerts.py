@@ -19,8 +19,6 @@ run (chain service down or not configured, profile unreachable) leaves authentic
 from __future__ import annotations
 
 import hashlib
-import logging
-from datetime import UTC, datetime
 from typing import Any
 
 from ats_match.formats.blockcerts import blockcerts_spec
@@ -51,26 +49,12 @@ from ats_match.verification.status import (
 from ats_match.verification.trust import check_issuer_trust, trust_check_of
 from ats_match.verification.validity import check_validity
 from ats_match.verification.vc import recipients_of
-from ats_match.verification.verdicts import build_report
-
-log = logging.getLogger(__name__)
+from ats_match.verification.verdicts import report_of
 
 
 def verify_blockcerts(credential: CredentialForm, context: VerificationContext) -> Report:
     """Verify a Blockcerts v3 or v2 certificate and explain every check."""
-    try:
-        checks = _checks(credential, context)
-    except Exception as exc:  # a shape nobody foresaw: never verified
-        log.exception("Blockcerts verification could not complete")
-        detail = f"Verification could not complete ({type(exc).__name__})."
-        checks = [Check(name="internal", status=CheckStatus.INDETERMINATE, detail=detail)]
-    return build_report(
-        format=credential.format,
-        checks=checks,
-        issuer=credential.issuer,
-        achievement=credential.achievement,
-        verified_at=datetime.now(UTC),
-    )
+    return report_of(credential, context, _checks, "Blockcerts")
 
 
 def _checks(credential: CredentialForm, context: VerificationContext) -> list[Check]:

@@ -42,7 +42,7 @@ from ats_match.verification.report import Check, CheckStatus, VerificationContex
 from ats_match.verification.report import VerificationReport as Report
 from ats_match.verification.trust import check_issuer_trust, trust_check_of
 from ats_match.verification.validity import check_validity
-from ats_match.verification.verdicts import build_report
+from ats_match.verification.verdicts import report_of
 
 log = logging.getLogger(__name__)
 ALGORITHMS = frozenset({"RS256", "ES256"})
@@ -61,19 +61,7 @@ class SealError(Exception):
 
 def verify_edc(credential: CredentialForm, context: VerificationContext) -> Report:
     """Verify a European Digital Credential and explain every check."""
-    try:
-        checks = _checks(credential, context)
-    except Exception as exc:  # a shape nobody foresaw: never verified
-        log.exception("EDC verification could not complete")
-        detail = f"Verification could not complete ({type(exc).__name__})."
-        checks = [Check(name="internal", status=CheckStatus.INDETERMINATE, detail=detail)]
-    return build_report(
-        format=credential.format,
-        checks=checks,
-        issuer=credential.issuer,
-        achievement=credential.achievement,
-        verified_at=datetime.now(UTC),
-    )
+    return report_of(credential, context, _checks, "EDC")
 
 
 def _checks(credential: CredentialForm, context: VerificationContext) -> list[Check]:

@@ -13,13 +13,14 @@ from their status and wording (:func:`outcome_of`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple, Protocol
 
 from pydantic import BaseModel
 
-from ats_match.formats.model import AchievementInfo, IssuerInfo
+from ats_match.formats.model import AchievementInfo, CredentialForm, IssuerInfo
 from ats_match.verification.answers import (
     Answer,
     Authenticity,
@@ -33,6 +34,7 @@ from ats_match.verification.report import (
     Check,
     CheckStatus,
     Verdict,
+    VerificationContext,
     VerificationReport,
 )
 
@@ -429,3 +431,26 @@ __all__ = [
     "validity_of",
     "verdict_of",
 ]
+
+
+def report_of(
+    credential: CredentialForm,
+    context: VerificationContext,
+    checks_of: Callable[[CredentialForm, VerificationContext], list[Check]],
+    what: str,
+) -> VerificationReport:
+    """The report of ``checks_of``'s checks; a failure nobody foresaw inside them is logged and
+    makes the credential *not checked* (indeterminate), never verified."""
+    try:
+        checks = checks_of(credential, context)
+    except Exception as exc:  # a shape nobody foresaw: never verified
+        logging.getLogger(__name__).exception("%s verification could not complete", what)
+        detail = f"Verification could not complete ({type(exc).__name__})."
+        checks = [Check(name="internal", status=CheckStatus.INDETERMINATE, detail=detail)]
+    return build_report(
+        format=credential.format,
+        checks=checks,
+        issuer=credential.issuer,
+        achievement=credential.achievement,
+        verified_at=context.now,
+    )
