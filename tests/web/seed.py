@@ -9,12 +9,14 @@ from typing import Any
 
 from sqlmodel import Session
 
+from ats_match import db
 from ats_match.models import (
     Application,
     Candidate,
     CandidateSkill,
     Credential,
     Job,
+    Organization,
     RequirementSet,
     Role,
     Score,
@@ -219,3 +221,18 @@ def _applicant(
     )
     session.flush()
     return application.id
+
+
+def user_with_role(database_url: str, org_id: uuid.UUID, role: Role) -> str:
+    """Another user of the organisation with ``role`` and the seed password; their e-mail."""
+    engine = db.make_engine(database_url)
+    with Session(engine) as session:
+        org = session.get(Organization, org_id)
+        assert org is not None
+        user, _ = make_user(session, org, role)
+        user.password_hash = SEED_HASH
+        session.add(user)
+        session.commit()
+        email = user.email
+    engine.dispose()
+    return email

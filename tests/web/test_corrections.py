@@ -12,8 +12,7 @@ from sqlmodel import Session, col, select
 from ats_match import db
 from ats_match.models import AuditLog, Credential, MappingOverride, Role
 from tests.web.browse import post_form, sign_in
-from tests.web.seed import Seeded
-from tests.web.test_roles import _user_with_role
+from tests.web.seed import Seeded, user_with_role
 
 PYTHON = "http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d"
 
@@ -38,7 +37,7 @@ def test_a_recruiter_corrects_a_credentials_skills(
 ) -> None:
     credential_id = _credential(database_url, seeded)
     base = f"/applications/{seeded.best_application_id}/credentials/{credential_id}"
-    sign_in(client, _user_with_role(database_url, seeded.org_id, Role.VIEWER))
+    sign_in(client, user_with_role(database_url, seeded.org_id, Role.VIEWER))
     refused = post_form(client, base + "/skills", {"skill_uri": [PYTHON]}, follow_redirects=False)
     assert refused.status_code == 403
     assert (

@@ -4,36 +4,21 @@ type-ahead with its choices, adding and removing entries, preview, save and the 
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from ats_match import db
-from ats_match.models import Organization, RequirementSet, Role, TaskOutbox
+from ats_match.models import RequirementSet, Role, TaskOutbox
 from tests.conftest import REPO_ROOT
-from tests.factories import make_user
 from tests.web.browse import form_token, sign_in
-from tests.web.seed import SEED_HASH, Seeded
+from tests.web.seed import Seeded, user_with_role
 
 ROLE_YAML = (REPO_ROOT / "rules/examples/data_analyst.yaml").read_text()
 SQL = "http://data.europa.eu/esco/skill/598de5b0-5b58-4ea7-8058-a4bc4d18c742"
 EDITORS = {Role.ADMIN, Role.HIRING_MANAGER}
 ROLES = [Role.ADMIN, Role.RECRUITER, Role.HIRING_MANAGER, Role.VIEWER]
-
-
-def _user_with_role(database_url: str, org_id: uuid.UUID, role: Role) -> str:
-    engine = db.make_engine(database_url)
-    with Session(engine) as session:
-        org = session.exec(select(Organization).where(col(Organization.id) == org_id)).one()
-        user, _ = make_user(session, org, role)
-        user.password_hash = SEED_HASH
-        session.add(user)
-        session.commit()
-        email = user.email
-    engine.dispose()
-    return email
 
 
 def _editor_url(seeded: Seeded) -> str:
@@ -61,7 +46,7 @@ def _textarea(html: str) -> str:
 
 @pytest.fixture
 def manager(client: TestClient, seeded: Seeded, database_url: str) -> TestClient:
-    sign_in(client, _user_with_role(database_url, seeded.org_id, Role.HIRING_MANAGER))
+    sign_in(client, user_with_role(database_url, seeded.org_id, Role.HIRING_MANAGER))
     return client
 
 
@@ -78,7 +63,7 @@ def test_signed_out_the_editor_sends_you_to_sign_in(client: TestClient, seeded: 
 def test_every_role_reads_it_and_only_hiring_managers_and_admins_change_it(
     client: TestClient, seeded: Seeded, database_url: str, role: Role
 ) -> None:
-    sign_in(client, _user_with_role(database_url, seeded.org_id, role))
+    sign_in(client, user_with_role(database_url, seeded.org_id, role))
     page = client.get(_editor_url(seeded))
     assert page.status_code == 200
     assert "Analyst v1" in page.text and "Version history" in page.text

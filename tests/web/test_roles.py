@@ -6,13 +6,10 @@ import uuid
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session, col, select
 
-from ats_match import db
-from ats_match.models import Organization, Role
-from tests.factories import make_user
+from ats_match.models import Role
 from tests.web.browse import post_form, sign_in
-from tests.web.seed import SEED_HASH, Seeded
+from tests.web.seed import Seeded, user_with_role
 
 ROLES = [Role.ADMIN, Role.RECRUITER, Role.HIRING_MANAGER, Role.VIEWER]
 MAY = {  # form -> roles allowed to send it
@@ -20,19 +17,6 @@ MAY = {  # form -> roles allowed to send it
     "tags": {Role.ADMIN, Role.RECRUITER},
     "notes": {Role.ADMIN, Role.RECRUITER, Role.HIRING_MANAGER},
 }
-
-
-def _user_with_role(database_url: str, org_id: uuid.UUID, role: Role) -> str:
-    engine = db.make_engine(database_url)
-    with Session(engine) as session:
-        org = session.exec(select(Organization).where(col(Organization.id) == org_id)).one()
-        user, _ = make_user(session, org, role)
-        user.password_hash = SEED_HASH
-        session.add(user)
-        session.commit()
-        email = user.email
-    engine.dispose()
-    return email
 
 
 def _pages(seeded: Seeded) -> list[str]:
@@ -65,7 +49,7 @@ def test_signed_out_every_page_sends_you_to_sign_in(client: TestClient, seeded: 
 def test_each_role_reads_every_page_and_sends_only_its_forms(
     client: TestClient, seeded: Seeded, database_url: str, role: Role
 ) -> None:
-    sign_in(client, _user_with_role(database_url, seeded.org_id, role))
+    sign_in(client, user_with_role(database_url, seeded.org_id, role))
     for path in _pages(seeded):
         assert client.get(path).status_code == 200, (role, path)
     app = f"/applications/{seeded.best_application_id}"

@@ -9,8 +9,7 @@ from fastapi.testclient import TestClient
 
 from ats_match.models import Role
 from tests.web.browse import post_form, sign_in
-from tests.web.seed import Seeded
-from tests.web.test_roles import _user_with_role
+from tests.web.seed import Seeded, user_with_role
 
 
 def _views(page: str) -> dict[str, str]:
@@ -53,7 +52,7 @@ def test_views_are_each_users_own(client: TestClient, seeded: Seeded, database_u
     view_id = re.search(r"/views/([0-9a-f-]+)/delete", client.get(job).text)
     assert view_id
     client.cookies.clear()
-    sign_in(client, _user_with_role(database_url, seeded.org_id, Role.RECRUITER))
+    sign_in(client, user_with_role(database_url, seeded.org_id, Role.RECRUITER))
     assert "Mine" not in client.get(job).text
     refused = post_form(client, f"{job}/views/{view_id.group(1)}/delete", {})
     assert refused.status_code == 404
