@@ -41,6 +41,8 @@ from worker.evidence import (
 
 router = APIRouter(prefix="/api/v1/jobs/{job_id}", tags=["requirements"])
 
+REQUIREMENT_SET_REF = "#/components/schemas/RequirementSetDocument"
+"""The body's JSON shape, added to the document by ``web.app`` (YAML is the same, as text)."""
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/plain")
 
 
@@ -139,7 +141,7 @@ def _label_choices(field: str, message: str) -> dict[str, Any]:
     openapi_extra={
         "requestBody": {
             "content": {
-                "application/json": {"schema": {"type": "object"}},
+                "application/json": {"schema": {"$ref": REQUIREMENT_SET_REF}},
                 "application/yaml": {"schema": {"type": "string"}},
             }
         }
@@ -255,7 +257,7 @@ def ranking(
     openapi_extra={
         "requestBody": {
             "content": {
-                "application/json": {"schema": {"type": "object"}},
+                "application/json": {"schema": {"$ref": REQUIREMENT_SET_REF}},
                 "application/yaml": {"schema": {"type": "string"}},
             }
         }
