@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 
 from ats_match.errors import AtsMatchError
@@ -82,6 +83,16 @@ def install(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "")
         body = {"error": HTTP_CODES.get(exc.status_code, "http_error"), "detail": detail}
         return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(DataError)
+    async def unstorable_value(request: Request, exc: DataError) -> Response:
+        # The database refused a value the request carried (PostgreSQL stores no NUL
+        # character in text or JSON, nor a number out of a column's range): the request's
+        # fault, so a 422, never a 500. The transaction was rolled back by the session.
+        message = "a value in the request cannot be stored (a NUL character, or out of range)"
+        if wants_html(request):
+            return error_page(request, 422, message)
+        return JSONResponse({"error": "invalid_input", "detail": message}, status_code=422)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
