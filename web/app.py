@@ -23,6 +23,7 @@ from web import (
 )
 from web.api import (
     admin,
+    api_keys,
     applications,
     assessments,
     candidates,
@@ -78,6 +79,7 @@ def create_app() -> FastAPI:
         fairness,
         privacy,
         admin,
+        api_keys,
         trust,
         wallets,
         signin,
