@@ -59,6 +59,15 @@ class Settings(BaseSettings):
     fetch_cache_ttl_seconds: int = 3600
     fetch_ca_bundle: str | None = None
     """An extra CA file (PEM) to trust besides the public roots, e.g. a corporate CA."""
+    blockcerts_chain_services: dict[str, str] = Field(default_factory=dict)
+    """Blockcerts anchors: chain (``btc:mainnet``, ``btc:testnet``, ``eth:mainnet``...) -> base
+    URL of an Esplora-style service answering ``GET {base}/tx/{txid}`` (JSON). A chain with no
+    service leaves a Blockcerts credential's authenticity ``unknown``."""
+    edc_trust_anchors: str | None = None
+    """PEM file of the CA certificates a European Digital Credential's seal may chain to."""
+    edc_qualified_anchors: str | None = None
+    """PEM file of the qualified-seal CA certificates taken from the EU trusted lists (LOTL);
+    unset: whether a seal is *qualified* is reported as not configured."""
 
     # Size limits (bytes unless said otherwise).
     max_webhook_body_bytes: int = 5 * 1024 * 1024

@@ -64,6 +64,7 @@ class FocusCondition:
         self.judge = CredentialJudge([spec, recency, *layers])
         self.families = _role_families(spec.families, context)
         self.skill_families = context.skill_families
+        self._known: dict[str, bool] = {}
         self.pathway = pathway_from(context, spec.pathway) if spec.pathway else None
         self.scale = {lv.casefold(): i for i, lv in enumerate(spec.levels)} if spec.levels else None
         building = ", building on each other" if spec.progressive else ""
@@ -71,25 +72,32 @@ class FocusCondition:
         self.label = f"{spec.min_related} related credentials{building}{recent}"
 
     # relatedness ------------------------------------------------------------------------------
-    def _related(self, uris: set[str]) -> bool:
-        for uri in uris:
-            if uri in self.families or self.skill_families.get(uri, frozenset()) & self.families:
-                return True
-        return False
+    def _is_related(self, uri: str) -> bool:
+        """Whether a skill or alignment URI is within the role's families (memoised: the same
+        few hundred URIs recur across candidates)."""
+        found = self._known.get(uri)
+        if found is None:
+            found = uri in self.families or not self.families.isdisjoint(
+                self.skill_families.get(uri, frozenset())
+            )
+            self._known[uri] = found
+        return found
 
     def related_credentials(
         self, candidate: CandidateEvidence, min_confidence: float
     ) -> tuple[list[CredentialEvidence], list[CredentialEvidence]]:
         """(related, unrelated), each sorted by credential id."""
-        skills: dict[str, set[str]] = {}
-        for s in candidate.skills:
-            if s.credential_id and s.confidence >= min_confidence:
-                skills.setdefault(s.credential_id, set()).add(s.skill_uri)
+        is_related = self._is_related
+        shown = {
+            s.credential_id
+            for s in candidate.skills
+            if s.credential_id and s.confidence >= min_confidence and is_related(s.skill_uri)
+        }
         related: list[CredentialEvidence] = []
         unrelated: list[CredentialEvidence] = []
         for c in sorted(candidate.credentials, key=lambda c: c.credential_id):
-            uris = skills.get(c.credential_id, set()) | set(c.alignments)
-            (related if self._related(uris) else unrelated).append(c)
+            hit = c.credential_id in shown or any(map(is_related, c.alignments))
+            (related if hit else unrelated).append(c)
         return related, unrelated
 
     # progression ------------------------------------------------------------------------------

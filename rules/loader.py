@@ -10,6 +10,7 @@ JSON is a subset of YAML's flow style, so the same mapping serves JSON files.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,21 @@ def _locate(root: yaml.Node | None, loc: tuple[int | str, ...]) -> yaml.Node | N
         else:
             break
     return node
+
+
+_FIELD_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def line_of(text: str, field: str) -> int | None:
+    """The 1-based line of ``field`` (``requirements[2].skill.label``) in YAML ``text``: the
+    deepest node along its path, so a save-time finding points where a schema error would."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
+    loc = tuple(int(i) if i else name for name, i in _FIELD_PART.findall(field))
+    node = _locate(root, loc)
+    return node.start_mark.line + 1 if node is not None else None
 
 
 def _errors_from(exc: ValidationError, root: yaml.Node | None) -> list[SchemaError]:

@@ -69,6 +69,7 @@ class CredentialJudge:
 
 
 _EQUIVALENT = frozenset({"exactMatchOf"})
+_NONE: frozenset[str] = frozenset()
 
 
 def aliases(candidate: CandidateEvidence) -> dict[str, frozenset[str]]:
@@ -85,10 +86,12 @@ def aliases(candidate: CandidateEvidence) -> dict[str, frozenset[str]]:
         elif a.kind == "replacedBy":
             links.setdefault(a.target, set()).add(a.source)
     found: dict[str, frozenset[str]] = {}
-    if not links:
+    if not links:  # the common case, on the fast path: fields read from __dict__ (no hook)
         for c in candidate.credentials:
-            ids = {c.achievement_id, *c.related} if c.related else {c.achievement_id}
-            found[c.credential_id] = frozenset(i for i in ids if i is not None)
+            d = c.__dict__
+            own, related = d["achievement_id"], d["related"]
+            mine = frozenset((own,)) if own is not None else _NONE
+            found[d["credential_id"]] = mine.union(related) if related else mine
         return found
     for c in candidate.credentials:
         ids = {c.achievement_id, *c.related} - {None}

@@ -64,6 +64,45 @@ _ATS_RECORD = {
 }
 
 
+_STANDARD = {
+    "ob1": "Open Badges 1.x",
+    "ob2": "Open Badges 2.0",
+    "ob3": "Open Badges 3.0",
+    "clr2": "CLR 2.0 transcript",
+    "blockcerts2": "Blockcerts v2 (anchored on a blockchain)",
+    "blockcerts3": "Blockcerts v3 (anchored on a blockchain)",
+    "edc": "European Digital Credential",
+    "vc": "W3C Verifiable Credential",
+    "platform": "a badge platform's record",
+}
+_PACKAGING = {
+    "json": "a JSON document",
+    "hosted": "fetched from the issuer's hosted copy",
+    "jws": "a signed assertion (JWS)",
+    "jwt": "a signed token (VC-JWT)",
+    "png": "baked into a PNG image",
+    "svg": "baked into an SVG image",
+    "jades": "sealed (JAdES)",
+    "link": "a link",
+}
+
+
+def form_words(stored_format: str | None, source: str | None = None) -> str:
+    """What the credential is and how it reached us, in words: "Open Badges 3.0, baked into a
+    PNG image, from a wallet (OpenID4VP)"."""
+    spec, _, envelope = (stored_format or "").partition("-")
+    if stored_format == "link":
+        spec, envelope = "", "link"
+    parts = [p for p in (_STANDARD.get(spec, ""), _PACKAGING.get(envelope, "")) if p]
+    words = ", ".join(parts) or (stored_format or "unknown format")
+    if source and source.startswith("wallet:"):
+        via = "OpenID4VP" if source == "wallet:oid4vp" else "a Verifiable Presentation"
+        return f"{words}, presented from the candidate's wallet ({via})"
+    if source and source.startswith(("https://", "http://")):
+        return f"{words}, from a link the candidate gave"
+    return f"{words}, {'file ' + source if source else 'attached'}"
+
+
 def word(table: dict[str, str], status: str | None) -> str:
     return table.get(status or "", (status or "unknown").replace("_", " "))
 

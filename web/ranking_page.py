@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from ats_match.errors import Unauthorized
 from ats_match.models import Skill, User
-from ats_match.services import decisions
+from ats_match.services import decisions, views
 from ats_match.services.ranking import JobRanking, RankingQuery, RankingSort, job_ranking
 from web.deps import SessionDep, get_current_user
 from web.pages import page
@@ -99,6 +99,7 @@ def job_page(
         "decisions": decisions.current_decisions(session, user.organization_id, ids),
         "tags": decisions.tags_of(session, user.organization_id, ids),
         "back": filters.link(),
+        "views": views.views_of(session, user, job_id),
         "done": request.query_params.get("done", "")[:200],
         "error": request.query_params.get("error", "")[:300],
     }

@@ -103,6 +103,47 @@ def application_evidence(session: Session, application: Application) -> Candidat
     return state.evidence()
 
 
+_CHUNK = 2000
+"""Ids per ``IN`` list (well under SQLite's bound-parameter limit)."""
+
+
+def _chunks(ids: list[uuid.UUID]) -> list[list[uuid.UUID]]:
+    return [ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
+
+
+def many_evidence(session: Session, applications: Sequence[Application]) -> list[CandidateEvidence]:
+    """:func:`application_evidence` of every application, in order, in a few queries per
+    2,000 applications instead of four per application (a what-if over a whole job)."""
+    app_ids = [a.id for a in applications]
+    candidates: dict[uuid.UUID, Candidate] = {}
+    for chunk in _chunks(list({a.candidate_id for a in applications})):
+        candidates.update(
+            (c.id, c) for c in session.exec(select(Candidate).where(col(Candidate.id).in_(chunk)))
+        )
+    credentials: dict[uuid.UUID, list[Credential]] = {i: [] for i in app_ids}
+    for chunk in _chunks(app_ids):
+        statement = select(Credential).where(col(Credential.application_id).in_(chunk))
+        for row in session.exec(statement.order_by(col(Credential.created_at))):
+            credentials[row.application_id].append(row)
+    states = [
+        EvidenceState(a, candidates.get(a.candidate_id), credentials[a.id], {})
+        for a in applications
+    ]
+    every = [c.id for state in states for c in state.credentials]
+    verdicts: dict[uuid.UUID, VerificationResult] = {}
+    for chunk in _chunks(every):
+        verdicts.update(latest_verdicts(session, chunk))
+    usable = [c.id for state in states for c in state.usable]
+    skills: dict[str, list[SkillEvidence]] = {}
+    for chunk in _chunks(usable):
+        for skill in _skills(session, chunk):
+            skills.setdefault(skill.credential_id or "", []).append(skill)
+    for state in states:
+        state.verdicts = {c.id: verdicts[c.id] for c in state.credentials if c.id in verdicts}
+        state.skills = [k for c in state.usable for k in skills.get(str(c.id), [])]
+    return [state.evidence() for state in states]
+
+
 def _credential(row: Credential, verdict: Any) -> CredentialEvidence:
     form = row.form or {}
     achievement = form.get("achievement") or {}

@@ -18,7 +18,9 @@ import logging
 from typing import Any
 
 from ats_match.formats import jose, png, svg
+from ats_match.formats.blockcerts import blockcerts_spec, parse_blockcerts
 from ats_match.formats.documents import extract_text_from_document, is_pdf, is_zip
+from ats_match.formats.edc import is_edc, parse_edc, parse_sealed
 from ats_match.formats.errors import FormatError, Limits, load_json
 from ats_match.formats.fields import types_of
 from ats_match.formats.links import fetch_url_for, find_credential_urls
@@ -251,6 +253,10 @@ def _from_json_text(
     for doc in docs[: job.limits.max_nested]:
         if not isinstance(doc, dict):
             raise FormatError(ExtractionErrorCode.NOT_A_BADGE, "JSON that is not an object")
+        sealed = parse_sealed(doc, text if len(docs) == 1 else json.dumps(doc))
+        if sealed is not None:
+            job.add(sealed, raw, source)
+            continue
         token = enveloped_token(doc)
         if token is not None:
             inner = Envelope.JWT if envelope == Envelope.JSON else envelope
@@ -269,7 +275,12 @@ def _from_compact(
 def _form_from_doc(
     doc: dict[str, Any], envelope: Envelope, compact: str | None = None
 ) -> CredentialForm:
-    """Route a decoded document to the OB 3.0 / CLR or the OB 1.x / 2.0 parser."""
+    """Route a decoded document to the Blockcerts, OB 3.0 / CLR or OB 1.x / 2.0 parser."""
+    spec = blockcerts_spec(doc)
+    if spec is not None:
+        return parse_blockcerts(doc, spec, envelope)
+    if is_edc(doc):
+        return parse_edc(doc, envelope)
     spec = vc_spec(doc)
     if spec is not None:
         return parse_vc(doc, spec, envelope, compact=compact)
@@ -292,6 +303,8 @@ def _form_from_compact(
 ) -> CredentialForm:
     """A VC-JWT (VCDM 1.1 ``vc`` claim or VCDM 2.0 payload) or an OB 2.0 signed assertion."""
     _header, payload = jose.decode_compact(token, limits, shape_checked=shape_checked)
+    if is_edc(payload):
+        return parse_edc(payload, Envelope.JADES, sealed=token)
     found = credential_and_spec_from_jwt(payload)
     if found is not None:
         credential, vc = found

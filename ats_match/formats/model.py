@@ -21,6 +21,9 @@ class Spec(StrEnum):
     OB2 = "ob2"
     OB3 = "ob3"
     CLR2 = "clr2"
+    BLOCKCERTS2 = "blockcerts2"  # Blockcerts v2: an OB 2.0 assertion with a MerkleProof2017
+    BLOCKCERTS3 = "blockcerts3"  # Blockcerts v3: a VC with a MerkleProof2019 proof
+    EDC = "edc"  # European Digital Credential (European Learning Model 3, JSON-LD)
 
 
 class Envelope(StrEnum):
@@ -32,6 +35,7 @@ class Envelope(StrEnum):
     JWT = "jwt"  # VC-JWT (VCDM 1.1 `vc` claim or VCDM 2.0 JOSE)
     PNG = "png"  # baked into a PNG iTXt chunk
     SVG = "svg"  # baked into an SVG
+    JADES = "jades"  # sealed with a JAdES signature (JWS JSON or compact serialisation)
 
 
 class ExtractionErrorCode(StrEnum):
@@ -120,7 +124,8 @@ class CredentialForm(BaseModel):
     document: dict[str, Any] = Field(default_factory=dict)
     """The decoded JSON the credential consists of (for a JWT: the VC inside it)."""
     compact: str | None = None
-    """The compact JWS / JWT the credential arrived as, if any: verification needs it."""
+    """The compact JWS / JWT the credential arrived as, if any: verification needs it (for an
+    EDC: the JAdES JWS, compact or JSON-serialised)."""
     raw: bytes = b""
     """The original bytes as received (image, JSON text, token)."""
     source: str | None = None

@@ -39,6 +39,7 @@ from ats_match.models.workspace import (
     ApplicationNote,
     ApplicationTag,
     DecisionAction,
+    SavedView,
     WebSession,
     WriteBackStatus,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "RegistryKind",
     "RequirementSet",
     "Role",
+    "SavedView",
     "Score",
     "Skill",
     "SkillFile",

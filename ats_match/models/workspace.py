@@ -105,3 +105,18 @@ __all__ = [
     "WebSession",
     "WriteBackStatus",
 ]
+
+
+class SavedView(OrgScoped, table=True):
+    """A recruiter's named filter and sort of a job's ranking (the query string of the page)."""
+
+    __tablename__ = "saved_view"
+    __table_args__ = (sa.UniqueConstraint("organization_id", "user_id", "job_id", "name"),)
+
+    id: uuid.UUID = id_field()
+    user_id: uuid.UUID = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    job_id: uuid.UUID = Field(foreign_key="job.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=100)
+    query: str = Field(max_length=2000)
+    """The page's query string as the filters form makes it (``?qualified=1&sort=…``)."""
+    created_at: datetime = created_at_field()

@@ -96,7 +96,10 @@ def application_detail(
     views = [
         _credential_view(session, c, verdicts.get(c.id))
         for c in credentials
-        if c.format != LINK_FORMAT or c.error_code or c.id in verdicts  # a platform-backed link
+        if c.format != LINK_FORMAT
+        or c.error_code
+        or c.id in verdicts  # a platform-backed link
+        or not (c.form or {}).get("resolved")  # still being fetched: shown as being checked
     ]
     return ApplicationDetail(application, candidate, job, score, views)
 

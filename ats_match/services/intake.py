@@ -70,7 +70,8 @@ class FileOutcome:
     filename: str
     size: int
     kind: str | None
-    """``png``, ``svg``, ``json`` or ``jwt``; ``None`` when ignored (``reason`` says why)."""
+    """``png``, ``svg``, ``json``, ``jwt`` or ``url`` (a text file holding one credential link);
+    ``None`` when ignored (``reason`` says why)."""
     reason: str | None = None
 
 
@@ -242,6 +243,8 @@ def sniff(data: bytes) -> tuple[str | None, str | None]:
         return "json", None
     if jose.looks_compact(text):
         return "jwt", None
+    if text.startswith(("https://", "http://")) and not any(c.isspace() for c in text):
+        return "url", None  # a file holding one hosted credential's address: resolved as a link
     return None, "not a badge image, JSON credential or JWT (give links in the links field)"
 
 

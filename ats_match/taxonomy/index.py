@@ -72,19 +72,19 @@ class LabelIndex:
             weight=[],
         )
         index.from_synonym = [*self.from_synonym, *(synonym for _, _, synonym in extra)]
-        label_tokens: list[list[str]] = [[] for _ in index.normed]
-        for tok, ids in self.postings.items():
-            for i in ids:
-                label_tokens[i].append(tok)
-        base = len(self.normed)
-        for i in range(base, len(index.normed)):
-            toks = sorted(set(normalised_tokens(index.normed[i])))
-            label_tokens[i] = toks
-            for tok in toks:
+        for i in range(len(self.normed), len(index.normed)):
+            for tok in set(normalised_tokens(index.normed[i])):
                 index.postings.setdefault(tok, []).append(i)
         index._set_postings(index.postings)
+        # A label's weight sums its tokens' squared idf in sorted token order, as a fresh build
+        # does per label: walking the tokens in that order adds the same floats in the same order.
+        sums = [0.0] * len(index.normed)
         idf = index.idf
-        index.weight = [math.sqrt(sum(idf[t] ** 2 for t in sorted(toks))) for toks in label_tokens]
+        for tok in sorted(index.postings):
+            square = idf[tok] ** 2
+            for i in index.postings[tok]:
+                sums[i] += square
+        index.weight = [math.sqrt(total) for total in sums]
         return index
 
     def _build_postings(self) -> None:

@@ -113,8 +113,8 @@ class SkillMatcher:
         *,
         overrides: Mapping[str, list[str]] | None = None,
     ) -> NormalisationResult:
-        """Skills for one achievement: exact alignments and crosswalk hits (1.0), then a
-        recruiter's stored override for its id, then the catalogue, synonyms and the scorer."""
+        """Skills for one achievement: a recruiter's stored override for its id, then exact
+        alignments and crosswalk hits (1.0), then the catalogue, synonyms and the scorer."""
         return self.match_many([achievement], overrides=overrides)[0]
 
     def match_many(
@@ -170,11 +170,13 @@ class SkillMatcher:
     def _exact_result(
         self, achievement: AchievementInfo, overrides: Mapping[str, list[str]] | None
     ) -> NormalisationResult | None:
+        # A recruiter's correction is the employer's own decision: it wins over the issuer's
+        # alignments too (an issuer may align a badge to a concept this employer reads otherwise).
+        if overrides and achievement.id and achievement.id in overrides:
+            return NormalisationResult(skills=self.exact.overrides(overrides[achievement.id]))
         exact = self.exact.alignments(achievement.alignments)
         if exact:
             return NormalisationResult(skills=exact)
-        if overrides and achievement.id and achievement.id in overrides:
-            return NormalisationResult(skills=self.exact.overrides(overrides[achievement.id]))
         name = (achievement.name or "").strip()
         entries, whole = self.catalogue.match(name) if name else ([], False)
         if entries:

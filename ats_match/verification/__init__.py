@@ -2,7 +2,9 @@
 
 ``verify_credential`` dispatches on the credential's spec: Open Badges 1.x/2.0 go to
 :mod:`ats_match.verification.ob2`, Verifiable Credentials (OB 3.0) to
-:mod:`ats_match.verification.vc`, CLR 2.0 bundles to :mod:`ats_match.verification.clr`.
+:mod:`ats_match.verification.vc`, CLR 2.0 bundles to :mod:`ats_match.verification.clr`,
+Blockcerts v2/v3 to :mod:`ats_match.verification.blockcerts`, European Digital Credentials to
+:mod:`ats_match.verification.edc`.
 """
 
 from __future__ import annotations
@@ -63,6 +65,14 @@ def _verifier(spec: Spec) -> Verifier:
         from ats_match.verification.ob2 import verify_ob2
 
         return verify_ob2
+    if spec in (Spec.BLOCKCERTS2, Spec.BLOCKCERTS3):
+        from ats_match.verification.blockcerts import verify_blockcerts
+
+        return verify_blockcerts
+    if spec == Spec.EDC:
+        from ats_match.verification.edc import verify_edc
+
+        return verify_edc
     if spec == Spec.CLR2:
         from ats_match.verification.clr import verify_clr
 

@@ -16,6 +16,11 @@ from a copy pinned in a dependency:
   Digital Credentials Consortium's ``https://w3id.org/dcc/v1``, from the maintainers' npm
   packages; source, digest and licence in ``NOTICE``, digests checked by a test.
 
+* the ``cert-schema`` wheel (Blockcerts, MIT): the Blockcerts v2, v2.1, v3, v3.1 and v3.2
+  contexts, the MerkleProof2019 suite context and the Open Badges 2.0 context the v2
+  certificates name, each under the URLs the Blockcerts libraries preload it for
+  (:data:`BLOCKCERTS_FILES`); digests checked by a test.
+
 Not pinned: CLR draft/unversioned contexts. A credential naming one fails the context check with
 a clear reason; nothing is vendored from unverifiable sources.
 """
@@ -42,6 +47,29 @@ SHIPPED = {
     DCC_V1: "dcc-context-v1.jsonld",
 }
 """Contexts shipped as this package's own data: URL -> file in ``verification/contexts``."""
+
+BLOCKCERTS_FILES = {
+    "https://w3id.org/blockcerts/v2": "2.0/context.json",
+    "https://w3id.org/blockcerts/schema/2.0/context.json": "2.0/context.json",
+    "https://www.blockcerts.org/schema/2.0/context.json": "2.0/context.json",
+    "https://w3id.org/blockcerts/v2.1": "2.1/context.json",
+    "https://w3id.org/blockcerts/schema/2.1/context.json": "2.1/context.json",
+    "https://www.blockcerts.org/schema/2.1/context.json": "2.1/context.json",
+    "https://w3id.org/blockcerts/v3": "3.0/context.json",
+    "https://w3id.org/blockcerts/schema/3.0/context.json": "3.0/context.json",
+    "https://www.blockcerts.org/schema/3.0/context.json": "3.0/context.json",
+    "https://w3id.org/blockcerts/v3.1": "3.1/context.json",
+    "https://w3id.org/blockcerts/schema/3.1/context.json": "3.1/context.json",
+    "https://www.blockcerts.org/schema/3.1/context.json": "3.1/context.json",
+    "https://w3id.org/blockcerts/v3.2": "3.2/context.json",
+    "https://w3id.org/blockcerts/schema/3.2/context.json": "3.2/context.json",
+    "https://www.blockcerts.org/schema/3.2/context.json": "3.2/context.json",
+    "https://w3id.org/security/suites/merkle-2019/v1": "3.1/merkleProof2019Context.json",
+    "https://w3id.org/openbadges/v2": "2.0/obi.json",
+    "https://openbadgespec.org/v2/context.json": "2.0/obi.json",
+}
+"""Blockcerts contexts from the ``cert-schema`` wheel: URL -> file in the ``cert_schema``
+package (the mapping ``cert_schema.context_urls`` / ``jsonld_helpers`` preload)."""
 
 _OBLIB_URLS = (
     VC_V2,
@@ -84,7 +112,26 @@ def pinned_contexts() -> Mapping[str, dict[str, Any]]:
     shipped = resources.files("ats_match.verification.contexts")
     for url, name in SHIPPED.items():
         docs[url] = json.loads(shipped.joinpath(name).read_text("utf-8"))
+    docs.update(blockcerts_contexts())
     return docs
+
+
+def blockcerts_file(name: str) -> bytes:
+    """The bytes of one file of the ``cert_schema`` package, located without importing it (its
+    ``__init__`` builds document loaders that may fetch; nothing of it is run)."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("cert_schema")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the cert-schema package is not installed")
+    return (Path(next(iter(spec.submodule_search_locations))) / name).read_bytes()
+
+
+def blockcerts_contexts() -> dict[str, dict[str, Any]]:
+    """The pinned Blockcerts contexts, URL -> parsed document."""
+    parsed = {name: json.loads(blockcerts_file(name)) for name in set(BLOCKCERTS_FILES.values())}
+    return {url: parsed[name] for url, name in BLOCKCERTS_FILES.items()}
 
 
 def is_pinned(url: str) -> bool:

@@ -241,6 +241,10 @@ def in_process(
                 "cpu_us": peer_c.cpu_us if ok else None,
                 "verdict": verdict,
             }
+    if "ed25519-raw" not in mine:  # --only without a VC-JWT row: the ceiling on its own
+        raw_c = raw_ed25519()
+        interleaved([raw_c], seconds)
+        mine["ed25519-raw"] = {"rate": raw_c.rate, "cpu_rate": raw_c.cpu_rate}
     return mine, lib
 
 

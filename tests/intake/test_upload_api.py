@@ -60,17 +60,21 @@ def test_an_upload_is_verified_scored_and_read_back(recruiter: Recruiter) -> Non
 
 def test_links_become_pending_credentials(recruiter: Recruiter) -> None:
     tokens = genuine_tokens(1)
+    hosted = "https://issuer.example/assertions/7"
     response = recruiter.upload(
-        [("a.jwt", tokens[0].encode(), "text/plain")], links=[CREDLY, CREDLY + " "]
+        [("a.jwt", tokens[0].encode(), "text/plain"), ("badge-url.txt", hosted.encode(), "")],
+        links=[CREDLY, CREDLY + " "],
     )
     assert response.status_code == 202, response.text
     assert response.json()["links"] == [CREDLY]
+    assert [f["kind"] for f in response.json()["files"]] == ["jwt", "url"]
     recruiter.run_worker()
     application_id = uuid.UUID(response.json()["application_id"])
     rows = recruiter.rows(Credential, Credential.application_id == application_id)
     links = [r for r in rows if r.format == LINK_FORMAT]
-    assert [r.source for r in links] == [CREDLY] and links[0].error_code is None
-    assert len(rows) == 2  # the link (resolved by process_credential) and the JWT
+    assert sorted(r.source for r in links) == sorted([CREDLY, hosted])
+    assert all(r.error_code is None for r in links)
+    assert len(rows) == 3  # the links (resolved by process_credential) and the JWT
 
 
 def test_a_double_submit_is_one_application(recruiter: Recruiter) -> None:
@@ -256,6 +260,7 @@ def test_files_are_sniffed_from_their_bytes() -> None:
     assert sniff(bake_svg(verify=token, ob3=True)) == ("svg", None)
     assert sniff(b'\xef\xbb\xbf {"@context": []}') == ("json", None)
     assert sniff(f"\n{token}\n".encode()) == ("jwt", None)
+    assert sniff(f"{CREDLY}\n".encode()) == ("url", None)
     for ignored in (resume_pdf(["x"]), resume_docx(["x"]), b"\x00\x01binary", b"  ", b"hello"):
         kind, reason = sniff(ignored)
         assert kind is None and reason

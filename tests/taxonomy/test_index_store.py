@@ -3,7 +3,6 @@ any other taxonomy's labels."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 from ats_match.taxonomy import default_taxonomy
@@ -36,15 +35,6 @@ def test_shipped_index_is_refused_for_other_labels() -> None:
     assert shipped_index(Taxonomy(skills=changed, name=taxonomy.name)) is None
 
 
-def test_loading_the_shipped_index_is_fast() -> None:
-    taxonomy = default_taxonomy()
-    shipped_index(taxonomy)  # warm the file cache
-    cpu = time.process_time()
-    shipped_index(taxonomy)
-    # Building it costs ~0.5 s CPU; loading must stay a small part of the < 1 s start-up.
-    assert time.process_time() - cpu < 0.4
-
-
 def test_an_index_that_adds_skills_and_synonyms_extends_the_shipped_one() -> None:
     from ats_match.taxonomy.catalogue import default_catalogue
     from ats_match.taxonomy.index import appended_labels
@@ -60,9 +50,7 @@ def test_an_index_that_adds_skills_and_synonyms_extends_the_shipped_one() -> Non
     synonyms = {"snake code": [python], "widgetry": ["urn:acme:skill:widgets"]}
     extra = appended_labels(default, taxonomy, synonyms)
     assert extra is not None and ("snake code", python, True) in extra
-    cpu = time.process_time()
     extended = _index(taxonomy, synonyms)
-    extend_cpu = time.process_time() - cpu
     fresh = LabelIndex(taxonomy, synonyms)
     assert extended.texts == fresh.texts and extended.uris == fresh.uris
     assert extended.normed == fresh.normed and extended.from_synonym == fresh.from_synonym
@@ -70,7 +58,6 @@ def test_an_index_that_adds_skills_and_synonyms_extends_the_shipped_one() -> Non
     assert extended.idf == fresh.idf and extended.weight == fresh.weight
     for query in ("wrangle widgets", "kubernetes administration", "snake code"):
         assert extended.candidates(query) == fresh.candidates(query)
-    assert extend_cpu < 0.4  # a fresh build takes ~0.5 s
 
 
 def test_a_taxonomy_that_changes_an_esco_skill_is_indexed_afresh() -> None:

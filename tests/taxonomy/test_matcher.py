@@ -1,4 +1,4 @@
-"""Matching in order of trust: alignments/crosswalks, overrides, synonyms; the lexical path."""
+"""Matching in order of trust: overrides, alignments/crosswalks, synonyms; the lexical path."""
 
 from __future__ import annotations
 
@@ -69,10 +69,11 @@ def test_override_applies_to_the_achievement_id(matcher: SkillMatcher) -> None:
     assert TEAMWORK not in {m.uri for m in matcher.match_credential(other).skills}
 
 
-def test_explicit_alignment_outranks_an_override(matcher: SkillMatcher) -> None:
+def test_a_recruiters_override_outranks_the_issuers_alignment(matcher: SkillMatcher) -> None:
     badge = AchievementInfo(id="b", alignments=[Alignment(target_url=WELDING)])
     result = matcher.match_credential(badge, overrides={"b": [TEAMWORK]})
-    assert [m.method for m in result.skills] == ["alignment"]
+    assert [(m.uri, m.method) for m in result.skills] == [(TEAMWORK, "override")]
+    assert [m.method for m in matcher.match_credential(badge).skills] == ["alignment"]
 
 
 def test_synonym_exact_and_explained(tiny: Taxonomy) -> None:

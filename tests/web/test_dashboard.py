@@ -47,3 +47,15 @@ def test_another_organisations_job_is_not_found(client: TestClient, seeded: Seed
     sign_in(client, seeded.email)
     response = client.get(f"/jobs/{seeded.other_org_job_id}", headers={"accept": "text/html"})
     assert response.status_code == 404
+
+
+def test_each_credential_says_what_it_is_and_how_it_came() -> None:
+    from web.plain import form_words
+
+    assert form_words("ob3-png", "badge.png") == (
+        "Open Badges 3.0, baked into a PNG image, file badge.png"
+    )
+    assert form_words("blockcerts3-json", None).startswith("Blockcerts v3")
+    assert form_words("edc-jades", "diploma.json").startswith("European Digital Credential, sealed")
+    assert form_words("ob3-jwt", "wallet:oid4vp").endswith("wallet (OpenID4VP)")
+    assert form_words("link", "https://x.example/b") == "a link, from a link the candidate gave"

@@ -43,7 +43,10 @@ def test_the_demo_track_job_values_depth_over_a_badge_collection(
         engine.dispose()
     finally:
         get_settings.cache_clear()
-    priya, carl = scores["priya@demo.example"], scores["carl@demo.example"]
+    from worker.demo import DEMO_JOBS
+
+    track, collector = DEMO_JOBS["demo-cloud-track"][2]  # the track holder, the collector
+    priya, carl = scores[track.email], scores[collector.email]
     assert priya.shortlisted and carl.knocked_out
     depth = {r["rule_id"]: r["sentence"] for r in priya.explanation["rules"]}["depth"]
     assert "3 related credentials building from Foundational to Professional" in depth

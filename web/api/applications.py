@@ -40,7 +40,7 @@ def upload_body_limit() -> int:
 class FileOut(BaseModel):
     filename: str
     size: int
-    kind: str | None = Field(description="png, svg, json or jwt; null when ignored")
+    kind: str | None = Field(description="png, svg, json, jwt or url; null when ignored")
     reason: str | None = Field(description="Why the file is ignored (e.g. a PDF)")
 
 

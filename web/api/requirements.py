@@ -2,42 +2,29 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
-from sqlmodel import Session, col
 
 from ats_match.errors import InvalidInput, NotFound
-from ats_match.models import Application, RequirementSet, Role
+from ats_match.models import RequirementSet, Role
 from ats_match.models.base import utcnow
 from ats_match.models.hiring import RequirementSetPublic
-from ats_match.repositories import ApplicationRepository, JobRepository
+from ats_match.repositories import JobRepository
 from ats_match.security import require_role
-from ats_match.services import hiring, outbox
+from ats_match.services import hiring
 from ats_match.services.ranking import RankingQuery, RankingSort, Tier, job_ranking
 from rules import (
     RequirementSetError,
     loads_requirement_set,
     parse_requirement_set,
-    validate_for_save,
-    what_if,
 )
-from rules.candidate_level import CompileContext
-from rules.families import SkillFamilies
 from rules.schema import RequirementSet as RequirementSetSchema
-from rules.validation import TaxonomyHooks
-from rules.validation import taxonomy_hooks as hooks_of
 from web.deps import CurrentUser, SessionDep
-from worker.evidence import (
-    application_evidence,
-    organization_matcher,
-    skill_matcher,
-    taxonomy_hooks,
-)
+from web.drafts import draft_ranking, label_choices_of, save_version
 
 router = APIRouter(prefix="/api/v1/jobs/{job_id}", tags=["requirements"])
 
@@ -91,47 +78,15 @@ async def _requirement_set(request: Request) -> RequirementSetSchema:
         raise InvalidInput(f"the body is not JSON: {exc}") from exc
 
 
-def _org_hooks(session: Session, organization_id: uuid.UUID) -> TaxonomyHooks:
-    """The default hooks, or those of the organisation's own taxonomy when it has one."""
-    matcher = organization_matcher(session, organization_id)
-    if matcher is skill_matcher():
-        return taxonomy_hooks()
-    return hooks_of(matcher.taxonomy)
-
-
-def _validated(rs: RequirementSetSchema, hooks: TaxonomyHooks) -> list[str]:
-    try:
-        return [str(w) for w in validate_for_save(rs, hooks.known_skill, hooks.resolve_label)]
-    except RequirementSetError as exc:
-        raise InvalidInput(
-            "the requirement set refers to things that do not exist",
-            [
-                {"field": e.field, "message": e.message, "line": e.line, "column": e.column}
-                | _label_choices(e.field, e.message)
-                for e in exc.errors
-            ],
-        ) from exc
-
-
-_UNRESOLVED = re.compile(r"labelled (['\"])(?P<label>.*)\1$")
-
-
-def _label_choices(field: str, message: str) -> dict[str, Any]:
-    """For a label no single skill carries: the skills that carry it (a person picks one by
-    URI) or the nearest ones, each with its description."""
-    found = _UNRESOLVED.search(message) if field.endswith(".skill.label") else None
-    if found is None:
-        return {}
-    from ats_match.taxonomy.choices import label_choices
-
-    choices = label_choices(skill_matcher(), found["label"])  # the labels of the default hooks
-    if choices.ambiguous:
-        n = len(choices.exact)
-        return {
-            "message": f"{found['label']!r} names {n} skills: choose one and give its uri",
-            "choices": [c.model_dump() for c in choices.exact],
-        }
-    return {"choices": [c.model_dump() for c in choices.suggestions]}
+def _refers_to_nothing(exc: RequirementSetError) -> InvalidInput:
+    return InvalidInput(
+        "the requirement set refers to things that do not exist",
+        [
+            {"field": e.field, "message": e.message, "line": e.line, "column": e.column}
+            | label_choices_of(e.field, e.message)
+            for e in exc.errors
+        ],
+    )
 
 
 @router.post(
@@ -154,18 +109,11 @@ async def create_version(
     background."""
     require_role(user.role, Role.HIRING_MANAGER)
     rs = await _requirement_set(request)
-    warnings = _validated(rs, _org_hooks(session, user.organization_id))
-    row = hiring.add_requirement_version(
-        session, user, job_id, rs.name or rs.id, rs.model_dump(mode="json", exclude_none=True)
-    )
-    outbox.enqueue(
-        session,
-        user.organization_id,
-        "ats_match.rescore_job",
-        str(user.organization_id),
-        str(job_id),
-    )
-    return SavedVersion.model_validate({**row.model_dump(), "warnings": warnings})
+    try:
+        row, warnings = save_version(session, user, job_id, rs)
+    except RequirementSetError as exc:
+        raise _refers_to_nothing(exc) from exc
+    return SavedVersion.model_validate({**row.model_dump(), "warnings": [str(w) for w in warnings]})
 
 
 @router.get("/requirement-sets", response_model=list[RequirementSetPublic])
@@ -270,25 +218,9 @@ async def what_if_preview(
     require_role(user.role, Role.HIRING_MANAGER)
     JobRepository(session, user.organization_id).get_or_404(job_id)
     draft = await _requirement_set(request)
-    applications = session.exec(
-        ApplicationRepository(session, user.organization_id)
-        .query()
-        .where(col(Application.job_id) == job_id)
-    ).all()
-    evidence = [application_evidence(session, a) for a in applications]
-    hooks = _org_hooks(session, user.organization_id)
     today = utcnow().date()
     try:
-        preview = what_if(
-            draft.model_dump(mode="json", exclude_none=True),
-            evidence,
-            today,
-            known_skill=hooks.known_skill,
-            explain_top=top,
-            narrower=hooks.narrower,
-            resolve_label=hooks.resolve_label,
-            context=CompileContext(skill_families=SkillFamilies(hooks.broader)),
-        )
+        preview = draft_ranking(session, user.organization_id, job_id, draft, top)
     except RequirementSetError as exc:
         raise InvalidInput(
             "the draft refers to things that do not exist",

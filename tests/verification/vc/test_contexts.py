@@ -8,6 +8,7 @@ import json
 import pytest
 
 from ats_match.verification.jsonld import (
+    BLOCKCERTS_FILES,
     PinnedLoader,
     UnknownContextError,
     pinned_contexts,
@@ -54,7 +55,8 @@ def test_pinned_context_matches_the_1edtech_copy(url: str) -> None:
 
 
 def test_pinned_set_is_exactly_what_we_document() -> None:
-    assert set(pinned_contexts()) == set(SAME_AS_1EDTECH) | OTHERS
+    # Blockcerts contexts: byte digests in tests/verification/blockcerts/test_contexts.py.
+    assert set(pinned_contexts()) == set(SAME_AS_1EDTECH) | OTHERS | set(BLOCKCERTS_FILES)
 
 
 def test_unversioned_ob_context_is_the_3_0_3_revision_not_the_moving_url() -> None:
