@@ -1,7 +1,7 @@
 """api keys: scoped (read / write / admin) keys per user, hashed at rest, revocable
 
 Revision ID: 0017
-Revises: 0016
+Revises: 0018
 Create Date: 2026-12-03 10:05:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 import ats_match.models.base
 
 revision = "0017"
-down_revision = "0016"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
