@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi.security import HTTPBasic
 from fastapi.staticfiles import StaticFiles
 
 from ats_match.settings import get_settings
+from rules.schema import RequirementSet
 from web import (
     actions,
     admin_pages,
@@ -24,6 +26,7 @@ from web import (
 )
 from web.api import (
     admin,
+    api_keys,
     applications,
     assessments,
     candidates,
@@ -38,7 +41,15 @@ from web.api import (
     wallets,
     webhooks,
 )
+from web.api.contract import ERROR_RESPONSES, with_components
 from web.limits import BodySizeLimit
+
+PARTNER_BASIC = HTTPBasic(
+    auto_error=False,
+    scheme_name="partnerBasic",
+    description="HTTP Basic whose user name is the partner key the customer gave the ATS.",
+)
+"""Declares how the ATS authenticates to the assessment-partner routes (checked in the routes)."""
 
 
 def create_app() -> FastAPI:
@@ -51,6 +62,7 @@ def create_app() -> FastAPI:
     )
 
     errors.install(app)
+    with_components(app, {"RequirementSetDocument": RequirementSet})
     docs.install(app)
     app.add_middleware(
         BodySizeLimit,
@@ -70,6 +82,7 @@ def create_app() -> FastAPI:
         fairness,
         privacy,
         admin,
+        api_keys,
         trust,
         wallets,
         signin,
@@ -83,9 +96,12 @@ def create_app() -> FastAPI:
         admin_pages,
         dashboard,
     )
-    app.include_router(assessments.router)  # Greenhouse Assessment Partner API
+    app.include_router(  # Greenhouse and Ashby assessment-partner APIs
+        assessments.router, responses=ERROR_RESPONSES, dependencies=[Depends(PARTNER_BASIC)]
+    )
     for module in routers:
-        app.include_router(module.router)
+        documented = module not in (health, webhooks)  # their answers are their own
+        app.include_router(module.router, responses=ERROR_RESPONSES if documented else None)
     if get_settings().serve_demo_issuer:
         from web import demo_issuer
 

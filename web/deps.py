@@ -9,13 +9,16 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials
 from sqlmodel import Session, col, select
 
 from ats_match.db import get_engine
 from ats_match.errors import Forbidden, Unauthorized
 from ats_match.models import User
+from ats_match.models.api_keys import ApiKeyScope
 from ats_match.security import hash_api_key
-from ats_match.services import outbox, signin
+from ats_match.services import api_keys, outbox, signin
+from web.api.contract import BEARER, SESSION_COOKIE_AUTH
 from worker.celery_app import publish
 
 SESSION_COOKIE = "atsm_session"
@@ -63,7 +66,7 @@ def get_current_user(request: Request, session: SessionDep) -> User:
     if key:
         user = session.exec(select(User).where(col(User.api_key_hash) == hash_api_key(key))).first()
         if user is None:
-            raise Unauthorized("unknown API key")
+            return scoped_key_user(request, session, key)
         return user
     token = request.cookies.get(SESSION_COOKIE)
     found = signin.session_of(session, token) if token else None
@@ -73,7 +76,36 @@ def get_current_user(request: Request, session: SessionDep) -> User:
     return found[1]
 
 
-CurrentUser = Annotated[User, Depends(get_current_user)]
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def scoped_key_user(request: Request, session: Session, key: str) -> User:
+    """The holder of a scoped key, acting with the lesser of their role and the key's scope (a
+    copy of the user, never attached to the session, so the cap is never saved)."""
+    found = api_keys.authenticate(session, key)
+    if found is None:
+        raise Unauthorized("unknown API key")
+    user, scope = found
+    if scope is ApiKeyScope.READ and request.method not in SAFE_METHODS:
+        raise Forbidden("this API key is read-only")
+    role = api_keys.effective_role(user.role, scope)
+    if role == user.role:
+        return user
+    return User.model_validate({**user.model_dump(), "role": role})
+
+
+def get_api_user(
+    request: Request,
+    session: SessionDep,
+    _bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(BEARER)],
+    _cookie: Annotated[str | None, Depends(SESSION_COOKIE_AUTH)],
+) -> User:
+    """:func:`get_current_user`, with the two ways in declared in the OpenAPI document (the
+    unused parameters only document them; they refuse nothing themselves)."""
+    return get_current_user(request, session)
+
+
+CurrentUser = Annotated[User, Depends(get_api_user)]
 
 
 async def form_csrf_token(request: Request) -> str:

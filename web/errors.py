@@ -8,12 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import (
-    http_exception_handler,
-    request_validation_exception_handler,
-)
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 
 from ats_match.errors import AtsMatchError
@@ -32,6 +29,21 @@ TITLES = {
     500: "Something went wrong",
     502: "The ATS refused",
 }
+
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "too_many_requests",
+}
+"""Codes for errors raised as plain HTTP exceptions (unknown paths, wrong methods)."""
 
 
 def wants_html(request: Request) -> bool:
@@ -68,7 +80,19 @@ def install(app: FastAPI) -> None:
             detail = exc.detail if isinstance(exc.detail, str) else ""
             words = {404: "There is no page at this address."}.get(exc.status_code, detail)
             return error_page(request, exc.status_code, words)
-        return await http_exception_handler(request, exc)
+        detail = exc.detail if isinstance(exc.detail, str) else TITLES.get(exc.status_code, "")
+        body = {"error": HTTP_CODES.get(exc.status_code, "http_error"), "detail": detail}
+        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(DataError)
+    async def unstorable_value(request: Request, exc: DataError) -> Response:
+        # The database refused a value the request carried (PostgreSQL stores no NUL
+        # character in text or JSON, nor a number out of a column's range): the request's
+        # fault, so a 422, never a 500. The transaction was rolled back by the session.
+        message = "a value in the request cannot be stored (a NUL character, or out of range)"
+        if wants_html(request):
+            return error_page(request, 422, message)
+        return JSONResponse({"error": "invalid_input", "detail": message}, status_code=422)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
@@ -77,4 +101,23 @@ def install(app: FastAPI) -> None:
                 str(e.get("loc", ["", "?"])[-1]) for e in exc.errors() if isinstance(e, dict)
             )
             return error_page(request, 422, f"These values could not be read: {fields}.")
-        return await request_validation_exception_handler(request, exc)
+        return JSONResponse(validation_body(exc), status_code=422)
+
+
+def validation_body(exc: RequestValidationError) -> dict[str, object]:
+    """FastAPI's own 422 in the API's one error shape (``web.api.contract.ErrorBody``)."""
+    problems = [
+        {
+            "field": ".".join(str(part) for part in e.get("loc", ())),
+            "message": str(e.get("msg", "")),
+            "type": str(e.get("type", "")),
+        }
+        for e in exc.errors()
+        if isinstance(e, dict)
+    ]
+    fields = ", ".join(p["field"] for p in problems) or "the request"
+    return {
+        "error": "invalid_input",
+        "detail": f"these values could not be read: {fields}",
+        "errors": problems,
+    }

@@ -1,5 +1,6 @@
 """The domain model. Importing this package registers every table on ``SQLModel.metadata``."""
 
+from ats_match.models.api_keys import ApiKey, ApiKeyScope
 from ats_match.models.credentials import (
     AuditLog,
     CandidateSkill,
@@ -44,6 +45,8 @@ from ats_match.models.workspace import (
 )
 
 __all__ = [
+    "ApiKey",
+    "ApiKeyScope",
     "Application",
     "ApplicationDecision",
     "ApplicationNote",

@@ -8,17 +8,43 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from ats_match.errors import Conflict, InvalidInput
 from ats_match.models import Job, RequirementSet, User
 from ats_match.models.hiring import JobCreate
-from ats_match.repositories import JobRepository, RequirementSetRepository
+from ats_match.repositories import (
+    IntegrationRepository,
+    JobRepository,
+    RequirementSetRepository,
+)
 from ats_match.services.admin import audit
 
 
 def create_job(session: Session, user: User, data: JobCreate) -> Job:
+    """A job of the caller's organisation; its ``integration_id``, if any, must be one of the
+    organisation's integrations (never another tenant's), and its ``external_id`` unused there."""
     job = Job.model_validate(data, update={"organization_id": user.organization_id})
+    if job.integration_id is not None:
+        if IntegrationRepository(session, user.organization_id).get(job.integration_id) is None:
+            raise InvalidInput(
+                "integration_id is not an integration of your organisation",
+                [{"field": "body.integration_id", "message": "no such integration"}],
+            )
+        if job.external_id is not None and _job_of(session, job) is not None:
+            raise Conflict(f"this integration already has a job {job.external_id!r}")
     JobRepository(session, user.organization_id).add(job)
     audit(session, user, "job.create", "job", job.id, {"title": job.title})
     return job
+
+
+def _job_of(session: Session, job: Job) -> Job | None:
+    """The organisation's job with the same integration and external id, if there is one."""
+    return session.exec(
+        select(Job).where(
+            col(Job.organization_id) == job.organization_id,
+            col(Job.integration_id) == job.integration_id,
+            col(Job.external_id) == job.external_id,
+        )
+    ).first()
 
 
 def add_requirement_version(

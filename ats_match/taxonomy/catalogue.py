@@ -57,6 +57,8 @@ class CatalogueEntry:
 
 
 def _entry(data: Mapping[str, Any], where: str) -> CatalogueEntry:
+    if not isinstance(data, Mapping):
+        raise TaxonomyFileError(f"{where}: each credential is a mapping with 'id' and 'name'")
     name, entry_id = str(data.get("name") or "").strip(), str(data.get("id") or "").strip()
     skills_data = data.get("skills") or []
     if not name or not entry_id or not isinstance(skills_data, list):
@@ -71,6 +73,8 @@ def _entry(data: Mapping[str, Any], where: str) -> CatalogueEntry:
     vendor_skill = None
     if isinstance(data.get("vendor_skill"), Mapping):
         vs = data["vendor_skill"]
+        if not vs.get("uri") or not vs.get("label"):
+            raise TaxonomyFileError(f"{where}.vendor_skill: a 'uri' and a 'label' are needed")
         vendor_skill = Skill(
             uri=str(vs["uri"]),
             preferred_label=str(vs["label"]),

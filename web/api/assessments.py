@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from sqlmodel import Session, col, select
 
-from ats_match.errors import NotFound, Unauthorized
+from ats_match.errors import InvalidInput, NotFound, Unauthorized
 from ats_match.models import Application, Integration, Score
 from ats_match.settings import get_settings
 from connectors import ashby_assessment
@@ -35,6 +35,17 @@ def _integration(
     return integration
 
 
+async def _json_object(request: Request) -> dict[str, Any]:
+    """The body as a JSON object; anything else is the caller's mistake (422), not a 500."""
+    try:
+        body = await request.json()
+    except (ValueError, RecursionError):
+        body = None
+    if not isinstance(body, dict):
+        raise InvalidInput("the body must be a JSON object")
+    return body
+
+
 def _key(integration: Integration) -> bytes:
     return partner.order_key(get_settings().secret_key, str(integration.id))
 
@@ -48,7 +59,7 @@ def list_tests(integration_id: uuid.UUID, request: Request, session: SessionDep)
 @router.post("/greenhouse/{integration_id}/send_test")
 async def send_test(integration_id: uuid.UUID, request: Request, session: SessionDep) -> Any:
     integration = _integration(session, integration_id, request)
-    order = partner.read_send_test(await request.json())
+    order = partner.read_send_test(await _json_object(request))
     return {"partner_interview_id": partner.interview_id(_key(integration), order)}
 
 
@@ -96,7 +107,7 @@ def ashby_list(integration_id: uuid.UUID, request: Request, session: SessionDep)
 @router.post("/ashby/{integration_id}/assessment.start")
 async def ashby_start(integration_id: uuid.UUID, request: Request, session: SessionDep) -> Any:
     _integration(session, integration_id, request, "ashby")
-    return ashby_assessment.start_answer(ashby_assessment.read_start(await request.json()))
+    return ashby_assessment.start_answer(ashby_assessment.read_start(await _json_object(request)))
 
 
 @router.post("/ashby/{integration_id}/assessment.cancel")

@@ -28,6 +28,8 @@ from web.drafts import draft_ranking, label_choices_of, save_version
 
 router = APIRouter(prefix="/api/v1/jobs/{job_id}", tags=["requirements"])
 
+REQUIREMENT_SET_REF = "#/components/schemas/RequirementSetDocument"
+"""The body's JSON shape, added to the document by ``web.app`` (YAML is the same, as text)."""
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/plain")
 
 
@@ -94,7 +96,7 @@ def _refers_to_nothing(exc: RequirementSetError) -> InvalidInput:
     openapi_extra={
         "requestBody": {
             "content": {
-                "application/json": {"schema": {"type": "object"}},
+                "application/json": {"schema": {"$ref": REQUIREMENT_SET_REF}},
                 "application/yaml": {"schema": {"type": "string"}},
             }
         }
@@ -203,7 +205,7 @@ def ranking(
     openapi_extra={
         "requestBody": {
             "content": {
-                "application/json": {"schema": {"type": "object"}},
+                "application/json": {"schema": {"$ref": REQUIREMENT_SET_REF}},
                 "application/yaml": {"schema": {"type": "string"}},
             }
         }

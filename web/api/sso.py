@@ -30,7 +30,11 @@ def get_sso(session: SessionDep, user: CurrentUser) -> SsoConnectionPublic:
     return _public(row)
 
 
-@router.put("", response_model=SsoConnectionPublic)
+@router.put(
+    "",
+    response_model=SsoConnectionPublic,
+    responses={400: {"description": "the provider's discovery document could not be used"}},
+)
 def put_sso(
     data: SsoConnectionUpdate, session: SessionDep, user: CurrentUser
 ) -> SsoConnectionPublic:

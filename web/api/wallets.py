@@ -50,6 +50,9 @@ RawBody = Annotated[bytes, Depends(_raw_body)]
 UploadedFiles = Annotated[list[tuple[str, bytes]], Depends(_uploaded_files)]
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parents[1] / "templates")
 JAR_MEDIA_TYPE = "application/oauth-authz-req+jwt"
+REFUSED: dict[int | str, dict[str, Any]] = {
+    400: {"description": "the presentation was refused; `detail` tells the candidate why"}
+}
 
 
 @router.post(
@@ -104,7 +107,7 @@ def request_object(request_id: uuid.UUID, session: SessionDep) -> Response:
     return Response(token, media_type=JAR_MEDIA_TYPE)
 
 
-@router.post("/present/{request_id}/response")
+@router.post("/present/{request_id}/response", responses=REFUSED)
 def direct_post(request_id: uuid.UUID, body: RawBody, session: SessionDep) -> Response:
     """OpenID4VP ``direct_post``: ``vp_token`` and ``state``, form-encoded."""
     form = dict(parse_qsl(body.decode("utf-8", "replace")))
@@ -121,7 +124,7 @@ def direct_post(request_id: uuid.UUID, body: RawBody, session: SessionDep) -> Re
     return JSONResponse({"message": accepted.message(), "holder": accepted.holder})
 
 
-@router.post("/present/{request_id}/exchange")
+@router.post("/present/{request_id}/exchange", responses=REFUSED)
 def vc_api_exchange(request_id: uuid.UUID, raw: RawBody, session: SessionDep) -> Any:
     """VC-API exchange as the Learner Credential Wallet runs it: an empty POST gets the
     Verifiable Presentation Request (DID authentication plus the credentials); a POST with
@@ -133,7 +136,7 @@ def vc_api_exchange(request_id: uuid.UUID, raw: RawBody, session: SessionDep) ->
     return _accept_upload(session, request_id, body["verifiablePresentation"])
 
 
-@router.post("/present/{request_id}/vp")
+@router.post("/present/{request_id}/vp", responses=REFUSED)
 def upload_presentation(request_id: uuid.UUID, raw: RawBody, session: SessionDep) -> Any:
     """A W3C Verifiable Presentation uploaded as is: JSON-LD (Data Integrity proof) or a VP-JWT
     (``application/jwt`` or a JSON string)."""
@@ -144,7 +147,7 @@ def upload_presentation(request_id: uuid.UUID, raw: RawBody, session: SessionDep
     return _accept_upload(session, request_id, vp)
 
 
-@router.post("/present/{request_id}/files")
+@router.post("/present/{request_id}/files", responses=REFUSED)
 def upload_files(request_id: uuid.UUID, files: UploadedFiles, session: SessionDep) -> Any:
     """Fallback: credential files (JSON, JWT, baked PNG/SVG) uploaded without a presentation.
     Stored for the application but bound to nobody; the request stays open for a wallet."""

@@ -70,6 +70,7 @@ router.add_route("/webhooks/{integration_id}", receive, methods=["POST"])
     responses={
         200: {"description": "accepted (vendors that count only 200, e.g. Greenhouse)"},
         401: {"description": "bad signature"},
+        404: {"description": "no active integration with this id"},
         409: {"description": "event id reused with another body (stored as a conflict)"},
         413: {"description": "body too large"},
         422: {"description": "not JSON, too deep, or an application that cannot be mapped"},
