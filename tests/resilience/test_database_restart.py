@@ -10,7 +10,7 @@ with a dropped connection and must reconnect. ``pg_terminate_backend`` on all of
 backends does exactly that to every client of the database, repeatedly and at random points of
 their transactions, without taking the shared server away from other tests on this machine.
 What it does not model, the server being unreachable for a while, is covered by the kills
-coming every 100 ms for as long as it takes (new connections are killed too).
+coming every 300 ms for as long as it takes (new connections are killed too).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.redis, pytest.mark.postgres]
 __all__ = ["redis", "worker"]  # fixtures, imported for this module's tests
 
 N = 40
-KILL_EVERY = 0.1
+KILL_EVERY = 0.3
 MAX_APPLICATIONS = 200
 STORM_SECONDS = 60.0
 
