@@ -37,6 +37,8 @@ class RankingFilters(BaseModel):
     issuer_trusted: bool = False
     skill: str = Field(default="", max_length=200)
     q: str = Field(default="", max_length=200)
+    issued_within: int = Field(default=0, ge=0, le=600)
+    """Months; 0 = any time."""
     sort: RankingSort = RankingSort.RANK
     page: int = Field(default=1, ge=1, le=100_000)
 
@@ -51,6 +53,7 @@ class RankingFilters(BaseModel):
             issuer_trusted=self.issuer_trusted,
             skill=self.skill.strip() or None,
             search=self.q.strip() or None,
+            issued_within_months=self.issued_within or None,
             with_explanations=explain,
         )
 
@@ -63,6 +66,13 @@ class RankingFilters(BaseModel):
 
 
 FiltersQuery = Annotated[RankingFilters, Query()]
+ISSUED_WITHIN = {
+    0: "any time",
+    6: "the last 6 months",
+    12: "the last year",
+    24: "the last 2 years",
+    60: "the last 5 years",
+}
 
 
 def _user(request: Request, session: Session) -> User | None:
@@ -93,6 +103,7 @@ def job_page(
         "rescoring": ranking.rescoring,
         "filters": filters,
         "sorts": SORT_WORDS,
+        "windows": ISSUED_WITHIN,
         "page": filters.page,
         "pages": pages,
         "skills": _skill_labels(session, user),

@@ -10,6 +10,7 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
@@ -260,6 +261,7 @@ class _Store:
                 form=form.model_dump(mode="json", exclude={"raw"}),
                 achievement_id=form.achievement.id,
                 issuer_id=form.issuer.id,
+                issued_on=_issued_on(form),
                 bundle_id=parent.id if parent else None,
             )
             if row is not None and form.spec.value == "clr2" and not form.bundle_digest:
@@ -293,6 +295,11 @@ class _Store:
         self.session.add(row)
         self.stored.append(Stored(row, parsed))
         return row
+
+
+def _issued_on(form: CredentialForm) -> date | None:
+    moment = form.issued_at or form.valid_from
+    return moment.date() if moment is not None else None
 
 
 def _is_document(attachment: Attachment) -> bool:

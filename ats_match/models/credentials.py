@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -43,6 +43,8 @@ class Credential(OrgScoped, table=True):
     """The internal form (``CredentialForm`` without its raw bytes)."""
     achievement_id: str | None = Field(default=None, max_length=2000, index=True)
     issuer_id: str | None = Field(default=None, max_length=2000, index=True)
+    issued_on: date | None = Field(default=None, index=True)
+    """The day the credential was issued (or became valid), for "issued within" filters."""
     error_code: str | None = Field(default=None, max_length=40)
     error_detail: str | None = Field(default=None, max_length=2000)
     created_at: datetime = created_at_field()

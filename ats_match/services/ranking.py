@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -18,6 +18,7 @@ from ats_match.models import (
     RequirementSet,
     Score,
 )
+from ats_match.models.base import utcnow
 from ats_match.repositories import JobRepository
 from ats_match.services import ranking_filters as filters
 from ats_match.services import ranking_rows as row_facts
@@ -61,6 +62,8 @@ class RankingQuery:
     issuer_trusted: bool = False
     skill: str | None = None
     search: str | None = None
+    issued_within_months: int | None = None
+    """Only applications with a credential issued in the last so many months."""
 
     @property
     def filtered(self) -> bool:
@@ -83,6 +86,9 @@ class RankingQuery:
             where.append(filters.verified_only())
         if self.issuer_trusted:
             where.append(filters.issuer_trusted())
+        if self.issued_within_months:
+            days = round(self.issued_within_months * 30.4375)  # a calendar month on average
+            where.append(filters.issued_since(utcnow().date() - timedelta(days=days)))
         return where
 
 

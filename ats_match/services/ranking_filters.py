@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -67,6 +68,18 @@ def _newest_verdict_where(*conditions: Any) -> Any:
             col(Credential.application_id) == col(Application.id),
             col(VerificationResult.id) == newest,
             *conditions,
+        )
+        .exists()
+    )
+
+
+def issued_since(day: date) -> Any:
+    """Some credential of the application was issued on or after ``day``."""
+    return (
+        select(Credential.id)
+        .where(
+            col(Credential.application_id) == col(Application.id),
+            col(Credential.issued_on) >= day,
         )
         .exists()
     )

@@ -11,7 +11,16 @@ from sqlmodel import Session, col, select
 from ats_match.errors import InvalidInput, NotFound
 from ats_match.models import Job, SavedView, User
 
-VIEW_KEYS = ("qualified", "needs_review", "verified_only", "issuer_trusted", "q", "skill", "sort")
+VIEW_KEYS = (
+    "qualified",
+    "needs_review",
+    "verified_only",
+    "issuer_trusted",
+    "q",
+    "skill",
+    "issued_within",
+    "sort",
+)
 """The job page's filter and sort parameters: the only ones a view keeps (not the page)."""
 MAX_VIEWS = 50
 

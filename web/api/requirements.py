@@ -152,6 +152,9 @@ def ranking(
     issuer_trusted: bool = False,
     skill: Annotated[str | None, Query(max_length=200)] = None,
     q: Annotated[str | None, Query(max_length=200, description="name or e-mail contains")] = None,
+    issued_within_months: Annotated[
+        int | None, Query(ge=1, le=600, description="a credential issued in the last N months")
+    ] = None,
 ) -> list[RankedApplication]:
     """One page of the job's applications ranked by their stored scores (scored first, then
     those not scored yet), each with its explanation unless ``explain=false``. The number of
@@ -174,6 +177,7 @@ def ranking(
             issuer_trusted=issuer_trusted,
             skill=skill or None,
             search=q or None,
+            issued_within_months=issued_within_months,
         ),
     )
     response.headers["X-Total-Count"] = str(result.total)
