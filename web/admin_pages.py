@@ -22,13 +22,13 @@ from ats_match.models.sso import SsoConnectionUpdate
 from ats_match.models.tenancy import UserCreate
 from ats_match.repositories import IntegrationRepository, UserRepository
 from ats_match.security import require_role
-from ats_match.services import admin, integrations, sso
+from ats_match.services import admin, integrations, privacy, sso
 from ats_match.services.trust import list_registries
 from web.deps import FormUser, SessionDep, get_current_user
 from web.pages import page
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
-SECTIONS = ("users", "integrations", "trust", "sso", "audit")
+SECTIONS = ("organisation", "users", "integrations", "trust", "sso", "audit")
 PAGE_SIZE = 50
 
 
@@ -241,6 +241,33 @@ def save_sso(
         return _back("sso", error=exc.message)
     admin.audit(session, user, "org.sso", "organization", user.organization_id, {"issuer": issuer})
     return _back("sso", done="Single sign-on saved")
+
+
+# -- organisation --------------------------------------------------------------------------------
+
+
+@router.get("/organisation", response_class=HTMLResponse)
+def organisation_page(request: Request, session: SessionDep) -> Response:
+    user = _admin_or_redirect(request, session)
+    if isinstance(user, Response):
+        return user
+    org = session.get(Organization, user.organization_id)
+    return _render(request, user, "organisation", {"org": org})
+
+
+@router.post("/organisation/retention")
+def set_retention(
+    session: SessionDep,
+    user: FormUser,
+    retention_days: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    require_role(user.role, Role.ADMIN)
+    text = retention_days.strip()
+    if text and (not text.isdigit() or not 1 <= int(text) <= 36500):
+        return _back("organisation", error="Give a number of days (1 to 36,500), or leave it empty")
+    privacy.set_retention(session, user, int(text) if text else None)
+    kept = f"kept {text} days after their last activity" if text else "kept until erased"
+    return _back("organisation", done=f"Candidates are now {kept}")
 
 
 # -- audit log -----------------------------------------------------------------------------------

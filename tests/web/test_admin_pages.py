@@ -20,7 +20,14 @@ from tests.factories import make_user
 from tests.web.browse import post_form, sign_in
 from tests.web.seed import SEED_HASH, Seeded
 
-PAGES = ("/admin/users", "/admin/integrations", "/admin/trust", "/admin/sso", "/admin/audit")
+PAGES = (
+    "/admin/organisation",
+    "/admin/users",
+    "/admin/integrations",
+    "/admin/trust",
+    "/admin/sso",
+    "/admin/audit",
+)
 
 
 @pytest.fixture
@@ -159,3 +166,16 @@ def test_trust_lists_sso_and_the_audit_log(
     assert "s3cret-value" not in sso.text and "A secret is stored" in sso.text
     audit = client.get("/admin/audit").text
     assert "org.issuer_trust" in audit and "org.sso" in audit and admin_email in audit
+
+
+def test_the_retention_period_is_set_on_the_organisation_page(
+    client: TestClient, seeded: Seeded, admin_email: str
+) -> None:
+    sign_in(client, admin_email)
+    saved = post_form(client, "/admin/organisation/retention", {"retention_days": "365"})
+    assert "kept 365 days after their last activity" in saved.text and 'value="365"' in saved.text
+    refused = post_form(client, "/admin/organisation/retention", {"retention_days": "soon"})
+    assert "Give a number of days" in refused.text
+    cleared = post_form(client, "/admin/organisation/retention", {"retention_days": ""})
+    assert "kept until erased" in cleared.text
+    assert "organization.retention" in client.get("/admin/audit").text

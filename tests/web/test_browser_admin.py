@@ -23,7 +23,14 @@ from tests.web.browser import (
 from tests.web.seed import SEED_HASH, SEED_PASSWORD, Seeded
 
 pytestmark = pytest.mark.browser
-PAGES = ("/admin/users", "/admin/integrations", "/admin/trust", "/admin/sso", "/admin/audit")
+PAGES = (
+    "/admin/organisation",
+    "/admin/users",
+    "/admin/integrations",
+    "/admin/trust",
+    "/admin/sso",
+    "/admin/audit",
+)
 
 
 def _add_admin(url: str, seeded: Seeded, emails: list[str]) -> None:
