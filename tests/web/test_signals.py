@@ -51,6 +51,7 @@ def test_a_rescore_keeps_the_previous_ranking_with_a_notice(
     sign_in(client, seeded.email)
     page = client.get(f"/jobs/{seeded.job_id}").text
     assert "Re-scoring against version 2: 0 of 2 done" in page
+    assert '<progress value="0" max="2"' in page
     assert "until it finishes" in page
     assert page.index("Grace Hopper") < page.index("Alan Turing")
     assert "82.5" in _row(page, "Grace Hopper") and "not scored" not in page
