@@ -20,6 +20,7 @@ from sqlmodel import Session
 from ats_match.errors import Forbidden, NotFound, Unauthorized
 from ats_match.models import Job, RequirementSet, Role, User
 from ats_match.repositories import JobRepository
+from ats_match.security import require_role
 from ats_match.services import hiring
 from rules import RequirementSetError
 from rules.editing import (
@@ -48,19 +49,23 @@ from web.pages import TEMPLATES, page
 from worker.evidence import organization_matcher
 
 router = APIRouter(prefix="/jobs/{job_id}/requirements", include_in_schema=False)
-EDITORS = (Role.HIRING_MANAGER, Role.ADMIN)
 PREVIEW_TOP = 20
 YamlField = Annotated[str, Form(max_length=200_000)]
 
 
 def may_edit(user: User) -> bool:
-    """Requirement sets are the hiring manager's (and an admin's); recruiters read them."""
-    return Role(user.role) in EDITORS
+    """Hiring managers edit requirement sets, and so does every role above them (recruiters,
+    admins), as the API allows; viewers read them."""
+    try:
+        require_role(user.role, Role.HIRING_MANAGER)
+    except Forbidden:
+        return False
+    return True
 
 
 def _editor_user(user: User) -> User:
     if not may_edit(user):
-        raise Forbidden("only a hiring manager or an admin edits requirement sets")
+        raise Forbidden("viewers read requirement sets; editing needs the hiring manager role")
     return user
 
 

@@ -121,7 +121,7 @@ def test_edit_preview_save_and_read_the_version_diff(tmp_path: Path, page: Any) 
         page.screenshot(path=str(SCREENSHOTS / "requirement-diff.png"), full_page=True)
 
         page.get_by_role("button", name="Sign out").click()
-        sign_in(page, base, seeded.email, seeded.password)  # the recruiter: reads, never edits
+        sign_in(page, base, seeded.viewer_email, seeded.password)  # a viewer: reads, never edits
         page.goto(f"{base}/jobs/{seeded.job_id}/requirements")
         expect(page.get_by_label("Requirement set (YAML) (read only)")).to_contain_text(SQL)
         expect(page.get_by_role("button", name="Save as a new version")).to_have_count(0)

@@ -17,7 +17,7 @@ from tests.web.seed import Seeded, user_with_role
 
 ROLE_YAML = (REPO_ROOT / "rules/examples/data_analyst.yaml").read_text()
 SQL = "http://data.europa.eu/esco/skill/598de5b0-5b58-4ea7-8058-a4bc4d18c742"
-EDITORS = {Role.ADMIN, Role.HIRING_MANAGER}
+EDITORS = {Role.ADMIN, Role.RECRUITER, Role.HIRING_MANAGER}  # as the API allows
 ROLES = [Role.ADMIN, Role.RECRUITER, Role.HIRING_MANAGER, Role.VIEWER]
 
 
