@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     edc_qualified_anchors: str | None = None
     """PEM file of the qualified-seal CA certificates taken from the EU trusted lists (LOTL);
     unset: whether a seal is *qualified* is reported as not configured."""
+    edc_tsa_anchors: str | None = None
+    """PEM file of the CA certificates of the time-stamping authorities whose RFC 3161 tokens
+    (a JAdES seal's ``sigTst``) prove the signing time; unset: timestamps are ignored."""
 
     # Size limits (bytes unless said otherwise).
     max_webhook_body_bytes: int = 5 * 1024 * 1024

@@ -19,9 +19,10 @@ import base64
 import binascii
 import functools
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -38,6 +39,7 @@ from cryptography.x509.verification import (
 from ats_match.formats.edc import jws_signature_entries, protected_header
 from ats_match.formats.errors import FormatError
 from ats_match.formats.model import CredentialForm
+from ats_match.verification.edc_timestamp import signature_timestamp
 from ats_match.verification.report import Check, CheckStatus, VerificationContext
 from ats_match.verification.report import VerificationReport as Report
 from ats_match.verification.trust import check_issuer_trust, trust_check_of
@@ -72,27 +74,62 @@ def _checks(credential: CredentialForm, context: VerificationContext) -> list[Ch
     try:
         anchors = load_anchors(settings.edc_trust_anchors)
         anchors += load_anchors(settings.edc_qualified_anchors)
-        chain, signed_at = check_seal(credential, context.now, anchors)
-        seal = Check(
-            name="proof",
-            status=CheckStatus.PASS,
-            detail=f"JAdES seal by {chain[0].subject.rfc4514_string()} verified; the "
-            f"certificate chain was valid when it was sealed ({signed_at.isoformat()}).",
-            facts={"signed_at": signed_at.isoformat()},
+        sealed = check_seal(
+            credential, context.now, anchors, load_anchors(settings.edc_tsa_anchors)
         )
-        qualified = _qualified(chain, signed_at, settings.edc_qualified_anchors)
+        seal = _seal_check(sealed)
+        timestamp = _timestamp_check(sealed)
+        qualified = _qualified(sealed.chain, sealed.signed_at, settings.edc_qualified_anchors)
     except SealError as exc:
         seal = Check(name="proof", status=CheckStatus.FAIL, outcome=exc.outcome, detail=exc.detail)
+        timestamp = _timestamp_info("Not judged: the seal did not verify.", CheckStatus.SKIPPED)
         qualified = _info("Not qualified: the seal did not verify.")
     issuer = credential.issuer.id or ""
     judged = context.judge_issuer(issuer or None) if context.judge_issuer else None
     return [
         seal,
+        timestamp,
         qualified,
         check_validity(_dates(doc), context.now),
         _recipient(credential, context),
         trust_check_of(judged) if judged else check_issuer_trust(issuer, context.trust),
     ]
+
+
+def _seal_check(sealed: Sealed) -> Check:
+    when = sealed.signed_at.isoformat()
+    how = (
+        f"{when}, the time of its timestamp"
+        if sealed.time_source == "timestamp"
+        else f"{when}, as claimed by the sealer"
+    )
+    return Check(
+        name="proof",
+        status=CheckStatus.PASS,
+        detail=f"JAdES seal by {sealed.chain[0].subject.rfc4514_string()} verified; the "
+        f"certificate chain was valid when it was sealed ({how}).",
+        facts={"signed_at": when, "signing_time": sealed.time_source},
+    )
+
+
+def _timestamp_check(sealed: Sealed) -> Check:
+    if sealed.time_source == "timestamp":
+        return _timestamp_info(
+            f"Signing time proven by a trusted signature timestamp ({sealed.timestamp_note}).",
+            CheckStatus.PASS,
+        )
+    if sealed.timestamp_note:
+        return _timestamp_info(
+            f"Signature timestamp ignored: {sealed.timestamp_note}; the signing time is the "
+            "sealer's own claim."
+        )
+    return _timestamp_info(
+        "No signature timestamp: the signing time is the sealer's own claim.", CheckStatus.SKIPPED
+    )
+
+
+def _timestamp_info(detail: str, status: CheckStatus = CheckStatus.WARN) -> Check:
+    return Check(name="timestamp", status=status, required=False, detail=detail)
 
 
 def _dates(doc: dict[str, Any]) -> dict[str, Any]:
@@ -122,10 +159,25 @@ def _info(detail: str, status: CheckStatus = CheckStatus.WARN) -> Check:
 # -- the seal --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Sealed:
+    """A verified seal: the validated chain (leaf first), the signing time and whether that
+    time is proven by a trusted timestamp (``timestamp``) or the sealer's claim (``claimed``);
+    ``timestamp_note``: who timestamped it, or why a timestamp present was ignored."""
+
+    chain: list[x509.Certificate]
+    signed_at: datetime
+    time_source: Literal["timestamp", "claimed"]
+    timestamp_note: str | None = None
+
+
 def check_seal(
-    credential: CredentialForm, now: datetime, anchors: tuple[x509.Certificate, ...]
-) -> tuple[list[x509.Certificate], datetime]:
-    """The validated chain (leaf first) and the signing time, or :class:`SealError`."""
+    credential: CredentialForm,
+    now: datetime,
+    anchors: tuple[x509.Certificate, ...],
+    tsa_anchors: tuple[x509.Certificate, ...] = (),
+) -> Sealed:
+    """The verified seal, or :class:`SealError`."""
     if not credential.compact:
         raise SealError("The credential is not sealed: nothing shows who issued it.", "unknown")
     entry, payload_part = _jws_parts(credential.compact)
@@ -143,10 +195,27 @@ def check_seal(
     chain = _certificates(header.get("x5c"))
     signing_input = f"{entry['protected']}.{payload_part}".encode()
     _verify_signature(chain[0], str(alg), signing_input, _b64url(str(entry.get("signature"))))
-    signed_at = _signing_time(header, now)
-    _leaf_valid_at(chain[0], signed_at)
-    _validate_chain(chain, signed_at, anchors)
-    return chain, signed_at
+    sealed = _signing_moment(entry, header, now, tsa_anchors, chain)
+    _leaf_valid_at(chain[0], sealed.signed_at)
+    _validate_chain(chain, sealed.signed_at, anchors)
+    return sealed
+
+
+def _signing_moment(
+    entry: dict[str, Any],
+    header: dict[str, Any],
+    now: datetime,
+    tsa_anchors: tuple[x509.Certificate, ...],
+    chain: list[x509.Certificate],
+) -> Sealed:
+    """The signing time: a trusted timestamp's genTime, else the claim (``sigT`` / ``iat``)."""
+    stamp = signature_timestamp(entry, str(entry.get("signature")), tsa_anchors)
+    if stamp is not None and stamp.state == "mismatch":
+        raise SealError(f"The seal's signature timestamp does not fit it: {stamp.detail}.")
+    if stamp is not None and stamp.state == "valid" and stamp.gen_time is not None:
+        return Sealed(chain, stamp.gen_time, "timestamp", stamp.detail)
+    note = stamp.detail if stamp is not None else None
+    return Sealed(chain, _signing_time(header, now), "claimed", note)
 
 
 def _jws_parts(sealed: str) -> tuple[dict[str, Any], str]:
