@@ -43,6 +43,7 @@ from ats_match.verification.edc_timestamp import signature_timestamp
 from ats_match.verification.report import Check, CheckStatus, VerificationContext
 from ats_match.verification.report import VerificationReport as Report
 from ats_match.verification.trust import check_issuer_trust, trust_check_of
+from ats_match.verification.trusted_list import QualifiedAnchors, qualified_anchors
 from ats_match.verification.validity import check_validity
 from ats_match.verification.verdicts import report_of
 
@@ -71,15 +72,15 @@ def _checks(credential: CredentialForm, context: VerificationContext) -> list[Ch
 
     settings = get_settings()
     doc = credential.document
+    listed = qualified_anchors(settings)
     try:
-        anchors = load_anchors(settings.edc_trust_anchors)
-        anchors += load_anchors(settings.edc_qualified_anchors)
+        anchors = load_anchors(settings.edc_trust_anchors) + listed.anchors
         sealed = check_seal(
             credential, context.now, anchors, load_anchors(settings.edc_tsa_anchors)
         )
         seal = _seal_check(sealed)
         timestamp = _timestamp_check(sealed)
-        qualified = _qualified(sealed.chain, sealed.signed_at, settings.edc_qualified_anchors)
+        qualified = _qualified(sealed.chain, sealed.signed_at, listed)
     except SealError as exc:
         seal = Check(name="proof", status=CheckStatus.FAIL, outcome=exc.outcome, detail=exc.detail)
         timestamp = _timestamp_info("Not judged: the seal did not verify.", CheckStatus.SKIPPED)
@@ -347,16 +348,22 @@ def _validate_chain(
         )
 
 
-def _qualified(chain: list[x509.Certificate], moment: datetime, path: str | None) -> Check:
-    if not path:
+def _qualified(chain: list[x509.Certificate], moment: datetime, listed: QualifiedAnchors) -> Check:
+    if listed.source is None:
         return _info(
             "Whether the seal is qualified is not known: EU trusted-list data is not configured "
-            "(setting edc_qualified_anchors)."
+            "(settings edc_trusted_list, or edc_qualified_anchors)."
         )
-    qualified = load_anchors(path)
-    if qualified and _chain_problem(chain, moment, qualified) is None:
+    if listed.problem is not None:
         return _info(
-            "Qualified seal: the chain ends at a qualified CA of the EU trusted lists.",
+            "Whether the seal is qualified is not known: the configured EU trusted list was "
+            f"refused ({listed.problem})."
+        )
+    if listed.anchors and _chain_problem(chain, moment, listed.anchors) is None:
+        return _info(
+            f"Qualified seal: the chain ends at a qualified CA for e-seals of {listed.source}.",
             CheckStatus.PASS,
         )
-    return _info("Not a qualified seal: its chain ends at no CA of the configured trusted lists.")
+    return _info(
+        f"Not a qualified seal: its chain ends at no qualified CA for e-seals of {listed.source}."
+    )

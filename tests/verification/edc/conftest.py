@@ -79,6 +79,7 @@ def seals(
 ) -> Iterator[Seals]:
     found = Seals(*_authorities, tmp_path, monkeypatch)
     found.trust(found.root)
-    monkeypatch.delenv("ATS_MATCH_EDC_QUALIFIED_ANCHORS", raising=False)
+    for setting in ("QUALIFIED_ANCHORS", "TSA_ANCHORS", "TRUSTED_LIST", "TRUSTED_LIST_SIGNER"):
+        monkeypatch.delenv(f"ATS_MATCH_EDC_{setting}", raising=False)
     yield found
     get_settings.cache_clear()
