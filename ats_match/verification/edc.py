@@ -2,15 +2,18 @@
 
 What: :func:`verify_edc` checks the seal (``seal``): an RS256 / ES256 JWS (JSON or compact
 serialisation, ``b64: false`` unencoded payload supported) whose protected header carries the
-sealing certificate chain (``x5c``) and the signing time (``sigT``, else ``iat``); the signature
-verifies with the leaf certificate's key, the leaf was valid at the signing time, and the chain
-validates to a configured trust anchor (``edc_trust_anchors``) with ``cryptography``'s X.509
-path validation *at the signing time*, so a seal whose certificate expired after signing stays
-genuine. ``qualified`` says whether the chain ends at a qualified-seal CA from the EU trusted
-lists (``edc_qualified_anchors``), or that this data is not configured. Then the credential's
-dates, the learner and the issuer's trust.
-Not checked (said in docs/wallets.md): the timestamp tokens (``sigTst``, ``adoTst``) and the
-revocation data (``rVals``) of JAdES-T/LTA, so ``sigT`` is the sealer's own claim.
+sealing certificate chain (``x5c``) and the claimed signing time (``sigT``, else ``iat``); the
+signature verifies with the leaf certificate's key. The signing time is the ``genTime`` of a
+trusted signature timestamp (``sigTst``, :mod:`ats_match.verification.edc_timestamp`) when
+there is one, else the claim, and the report says which. The leaf was valid at the signing
+time, and the chain validates to a configured trust anchor (``edc_trust_anchors``, plus the
+qualified CAs) with ``cryptography``'s X.509 path validation *at the signing time*, so a seal
+whose certificate expired after signing stays genuine. ``qualified`` says whether the chain ends
+at a qualified CA for e-seals of the EU trusted list (:mod:`ats_match.verification.trusted_list`,
+or the PEM file ``edc_qualified_anchors``), or that this data is not configured or was refused.
+Then the credential's dates, the learner and the issuer's trust.
+Not checked (said in docs/wallets.md): the archive timestamps (``arcTst``) and the revocation
+data (``xVals``, ``rVals``) of JAdES-LT/LTA, so certificate revocation is not checked.
 """
 
 from __future__ import annotations
@@ -214,9 +217,22 @@ def _signing_moment(
     if stamp is not None and stamp.state == "mismatch":
         raise SealError(f"The seal's signature timestamp does not fit it: {stamp.detail}.")
     if stamp is not None and stamp.state == "valid" and stamp.gen_time is not None:
+        _claim_before(header, now, stamp.gen_time)
         return Sealed(chain, stamp.gen_time, "timestamp", stamp.detail)
     note = stamp.detail if stamp is not None else None
     return Sealed(chain, _signing_time(header, now), "claimed", note)
+
+
+def _claim_before(header: dict[str, Any], now: datetime, stamped: datetime) -> None:
+    """A claimed signing time after the timestamp over the signature cannot be true."""
+    if "sigT" not in header and "iat" not in header:
+        return
+    claimed = _signing_time(header, now)
+    if claimed - _LEEWAY > stamped:
+        raise SealError(
+            f"The seal claims to be made at {claimed.isoformat()}, after its signature "
+            f"timestamp ({stamped.isoformat()})."
+        )
 
 
 def _jws_parts(sealed: str) -> tuple[dict[str, Any], str]:

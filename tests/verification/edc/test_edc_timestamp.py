@@ -116,3 +116,12 @@ def test_seal_without_timestamp_says_the_time_is_claimed(seals: Seals) -> None:
     assert report.authenticity.status == "genuine"
     status, detail = _check(report, "timestamp")
     assert status == "skipped" and "own claim" in detail
+
+
+def test_claim_after_the_timestamp_is_forged(
+    trusting: Seals, authority: tsa.TimestampAuthority
+) -> None:
+    sealed = trusting.sealed(signed_at=STAMPED, not_before=CERT_FROM, not_after=EXPIRED_SINCE)
+    report = trusting.verify(tsa.timestamped(sealed, authority, datetime(2024, 5, 1, tzinfo=UTC)))
+    assert report.authenticity.status == "forged"
+    assert "after its signature timestamp" in report.authenticity.reason
