@@ -68,23 +68,23 @@ def signature_timestamp(
 def _verified(
     token: bytes, message: bytes, anchors: tuple[x509.Certificate, ...]
 ) -> TimestampFinding:
-    try:
-        response = decode_timestamp_response(_as_response(token))
-    except ValueError:
-        return TimestampFinding("ignored", "the signature timestamp is not an RFC 3161 token")
     builder = VerifierBuilder()
     for anchor in anchors:
         builder = builder.add_root_certificate(anchor)
-    tsa = _tsa_name(response)
-    try:
-        builder.build().verify_message(response, message)
-    except VerificationError as exc:
-        if str(exc) == _MISMATCH:
-            return TimestampFinding(
-                "mismatch", f"the timestamp by {tsa} is over another signature, not this seal"
-            )
-        return TimestampFinding("ignored", f"the timestamp by {tsa} is not trusted ({exc})")
-    return TimestampFinding("valid", f"timestamped by {tsa}", response.tst_info.gen_time)
+    try:  # the parser's ValueError can come late: the token's parts are read lazily
+        response = decode_timestamp_response(_as_response(token))
+        tsa = _tsa_name(response)
+        try:
+            builder.build().verify_message(response, message)
+        except VerificationError as exc:
+            if str(exc) == _MISMATCH:
+                return TimestampFinding(
+                    "mismatch", f"the timestamp by {tsa} is over another signature, not this seal"
+                )
+            return TimestampFinding("ignored", f"the timestamp by {tsa} is not trusted ({exc})")
+        return TimestampFinding("valid", f"timestamped by {tsa}", response.tst_info.gen_time)
+    except ValueError:
+        return TimestampFinding("ignored", "the signature timestamp is not an RFC 3161 token")
 
 
 def _sig_tst_tokens(entry: dict[str, Any]) -> list[Any] | None:
@@ -117,10 +117,10 @@ def _token_bytes(token: Any) -> bytes | None:
     if not isinstance(value, str) or token.get("encoding") not in (None, "der"):
         return None
     try:  # base64 by the standard; base64url seen in the wild
-        return base64.b64decode(value, validate=True)
+        return base64.b64decode(value, validate=True) or None
     except (binascii.Error, ValueError):
         try:
-            return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+            return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)) or None
         except (binascii.Error, ValueError):
             return None
 

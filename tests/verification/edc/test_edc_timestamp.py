@@ -5,6 +5,7 @@ token is ignored with a warning (the signing time is then the claim)."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -125,3 +126,19 @@ def test_claim_after_the_timestamp_is_forged(
     report = trusting.verify(tsa.timestamped(sealed, authority, datetime(2024, 5, 1, tzinfo=UTC)))
     assert report.authenticity.status == "forged"
     assert "after its signature timestamp" in report.authenticity.reason
+
+
+@pytest.mark.parametrize(
+    "val", ["MAMCAQA=", "bm90IGEgdG9rZW4=", "!!"], ids=["status-only", "junk", "not-b64"]
+)
+def test_unreadable_timestamp_is_ignored(
+    trusting: Seals, authority: tsa.TimestampAuthority, val: str
+) -> None:
+    sealed = trusting.sealed(signed_at=CLAIMED, not_before=CERT_FROM, not_after=EXPIRED_SINCE)
+    jws = json.loads(tsa.timestamped(sealed, authority, STAMPED, encoded=False))
+    jws["signatures"][0]["header"]["etsiU"][0]["sigTst"]["tstTokens"][0]["val"] = val
+    report = trusting.verify(json.dumps(jws))
+    assert report.authenticity.status == "genuine"
+    assert _proof_facts(report)["signing_time"] == "claimed"
+    status, detail = _check(report, "timestamp")
+    assert status == "warn" and "ignored" in detail
