@@ -44,6 +44,7 @@ _SIGNATURE_METHODS = frozenset(
     m for m in SignatureMethod if m.name.startswith(("RSA_", "ECDSA_", "SHA256_RSA"))
 )
 _MAX_LISTS = 64
+_MAX_REFERENCES = 4
 
 
 class TrustedListError(Exception):
@@ -138,13 +139,14 @@ def signed_list(path: Path, signers: tuple[x509.Certificate, ...]) -> Any:
 
 
 def _reference_count(data: bytes) -> int:
-    """1 (a plain enveloped signature) or 2 (XAdES: the list and the SignedProperties)."""
+    """How many references the signature has: 1 (plain enveloped), or more with XAdES (the
+    SignedProperties, the KeyInfo); every one must verify, and one must be the list itself."""
     try:
         root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError as exc:
         raise TrustedListError("the trusted list is not XML") from exc
     count = len(root.findall("ds:Signature/ds:SignedInfo/ds:Reference", NS))
-    return count if count in (1, 2) else 1
+    return count if 1 <= count <= _MAX_REFERENCES else 1
 
 
 def qc_seal_cas(root: Any) -> tuple[x509.Certificate, ...]:

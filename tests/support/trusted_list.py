@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from lxml import etree
 from signxml.signer import XMLSigner
+from signxml.xades import XAdESSigner
 
 TSL = "http://uri.etsi.org/02231/v2#"
 CA_QC = "http://uri.etsi.org/TrstSvc/Svctype/CA/QC"
@@ -120,7 +121,9 @@ def lotl(pointers: list[tuple[str, ListSigner]]) -> etree._Element:
     return root
 
 
-def signed(root: etree._Element, signer: ListSigner) -> bytes:
-    """The list with its enveloped XML signature (RSA-SHA256)."""
-    result = XMLSigner().sign(root, key=signer.key, cert=[signer.cert])
+def signed(root: etree._Element, signer: ListSigner, *, xades: bool = False) -> bytes:
+    """The list with its enveloped XML signature (RSA-SHA256); ``xades``: a XAdES signature
+    (SignedProperties and KeyInfo referenced too), as Member States sign their lists."""
+    maker = XAdESSigner() if xades else XMLSigner()
+    result = maker.sign(root, key=signer.key, cert=[signer.cert])
     return bytes(etree.tostring(result, xml_declaration=True, encoding="UTF-8"))

@@ -43,10 +43,12 @@ def _qualified(seals: Seals) -> tuple[str, str, VerificationReport]:
     return found.status.value, found.detail, report
 
 
+@pytest.mark.parametrize("xades", [False, True], ids=["xmldsig", "xades"])
 def test_signed_national_list_makes_the_seal_qualified(
-    seals: Seals, operator: tl.ListSigner
+    seals: Seals, operator: tl.ListSigner, xades: bool
 ) -> None:
-    data = tl.signed(tl.national_list([tl.Service(seals.intermediate.cert)]), operator)
+    listed = tl.national_list([tl.Service(seals.intermediate.cert)])
+    data = tl.signed(listed, operator, xades=xades)
     _configure(seals, _write(seals, "LB.xml", data), operator)
     status, detail, report = _qualified(seals)
     assert status == "pass" and "Qualified seal" in detail and "EU trusted list" in detail
@@ -61,9 +63,12 @@ def test_listed_qualified_ca_is_a_trust_anchor_too(seals: Seals, operator: tl.Li
     assert status == "pass" and report.authenticity.status == "genuine", report.checks
 
 
-def test_tampered_list_is_refused(seals: Seals, operator: tl.ListSigner) -> None:
+@pytest.mark.parametrize("xades", [False, True], ids=["xmldsig", "xades"])
+def test_tampered_list_is_refused(seals: Seals, operator: tl.ListSigner, xades: bool) -> None:
     listed = tl.national_list([tl.Service(seals.intermediate.cert, uses=[tl.FOR_ESIGNATURES])])
-    data = tl.signed(listed, operator).replace(tl.FOR_ESIGNATURES.encode(), tl.FOR_ESEALS.encode())
+    data = tl.signed(listed, operator, xades=xades).replace(
+        tl.FOR_ESIGNATURES.encode(), tl.FOR_ESEALS.encode()
+    )
     _configure(seals, _write(seals, "LB.xml", data), operator)
     status, detail, report = _qualified(seals)
     assert status == "warn" and "not known" in detail and "refused" in detail
