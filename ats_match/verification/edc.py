@@ -22,7 +22,7 @@ import base64
 import binascii
 import functools
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
@@ -42,7 +42,12 @@ from cryptography.x509.verification import (
 from ats_match.formats.edc import jws_signature_entries, protected_header
 from ats_match.formats.errors import FormatError
 from ats_match.formats.model import CredentialForm
-from ats_match.verification.edc_timestamp import signature_timestamp
+from ats_match.verification.edc_timestamp import (
+    content_timestamp,
+    signature_timestamp,
+    timestamp_check,
+    timestamp_info,
+)
 from ats_match.verification.report import Check, CheckStatus, VerificationContext
 from ats_match.verification.report import VerificationReport as Report
 from ats_match.verification.trust import check_issuer_trust, trust_check_of
@@ -52,7 +57,7 @@ from ats_match.verification.verdicts import report_of
 
 log = logging.getLogger(__name__)
 ALGORITHMS = frozenset({"RS256", "ES256"})
-UNDERSTOOD_CRITICAL = frozenset({"b64", "sigT"})
+UNDERSTOOD_CRITICAL = frozenset({"b64", "sigT", "adoTst"})
 _LEEWAY = timedelta(minutes=5)
 
 
@@ -82,11 +87,11 @@ def _checks(credential: CredentialForm, context: VerificationContext) -> list[Ch
             credential, context.now, anchors, load_anchors(settings.edc_tsa_anchors)
         )
         seal = _seal_check(sealed)
-        timestamp = _timestamp_check(sealed)
+        timestamp = timestamp_check(sealed.time_source, sealed.timestamp_note, sealed.content_note)
         qualified = _qualified(sealed.chain, sealed.signed_at, listed)
     except SealError as exc:
         seal = Check(name="proof", status=CheckStatus.FAIL, outcome=exc.outcome, detail=exc.detail)
-        timestamp = _timestamp_info("Not judged: the seal did not verify.", CheckStatus.SKIPPED)
+        timestamp = timestamp_info("Not judged: the seal did not verify.", CheckStatus.SKIPPED)
         qualified = _info("Not qualified: the seal did not verify.")
     issuer = credential.issuer.id or ""
     judged = context.judge_issuer(issuer or None) if context.judge_issuer else None
@@ -114,26 +119,6 @@ def _seal_check(sealed: Sealed) -> Check:
         f"certificate chain was valid when it was sealed ({how}).",
         facts={"signed_at": when, "signing_time": sealed.time_source},
     )
-
-
-def _timestamp_check(sealed: Sealed) -> Check:
-    if sealed.time_source == "timestamp":
-        return _timestamp_info(
-            f"Signing time proven by a trusted signature timestamp ({sealed.timestamp_note}).",
-            CheckStatus.PASS,
-        )
-    if sealed.timestamp_note:
-        return _timestamp_info(
-            f"Signature timestamp ignored: {sealed.timestamp_note}; the signing time is the "
-            "sealer's own claim."
-        )
-    return _timestamp_info(
-        "No signature timestamp: the signing time is the sealer's own claim.", CheckStatus.SKIPPED
-    )
-
-
-def _timestamp_info(detail: str, status: CheckStatus = CheckStatus.WARN) -> Check:
-    return Check(name="timestamp", status=status, required=False, detail=detail)
 
 
 def _dates(doc: dict[str, Any]) -> dict[str, Any]:
@@ -173,6 +158,8 @@ class Sealed:
     signed_at: datetime
     time_source: Literal["timestamp", "claimed"]
     timestamp_note: str | None = None
+    content_note: str | None = None
+    """What the content timestamp (``adoTst``) showed, when the seal has one."""
 
 
 def check_seal(
@@ -200,6 +187,7 @@ def check_seal(
     signing_input = f"{entry['protected']}.{payload_part}".encode()
     _verify_signature(chain[0], str(alg), signing_input, _b64url(str(entry.get("signature"))))
     sealed = _signing_moment(entry, header, now, tsa_anchors, chain)
+    sealed = _content_time(header, payload_part, tsa_anchors, sealed)
     _leaf_valid_at(chain[0], sealed.signed_at)
     _validate_chain(chain, sealed.signed_at, anchors)
     return sealed
@@ -221,6 +209,27 @@ def _signing_moment(
         return Sealed(chain, stamp.gen_time, "timestamp", stamp.detail)
     note = stamp.detail if stamp is not None else None
     return Sealed(chain, _signing_time(header, now), "claimed", note)
+
+
+def _content_time(
+    header: dict[str, Any],
+    payload_part: str,
+    tsa_anchors: tuple[x509.Certificate, ...],
+    sealed: Sealed,
+) -> Sealed:
+    """A trusted content timestamp (``adoTst``) must come before the signing time. Being in
+    the signed header, a token that does not fit was put there by the sealer: it is ignored."""
+    found = content_timestamp(header, payload_part, tsa_anchors)
+    if found is None:
+        return sealed
+    if found.state != "valid" or found.gen_time is None:
+        return replace(sealed, content_note=f"content timestamp ignored: {found.detail}")
+    if found.gen_time - _LEEWAY > sealed.signed_at:
+        raise SealError(
+            f"The seal is dated {sealed.signed_at.isoformat()}, before its content was "
+            f"timestamped ({found.gen_time.isoformat()})."
+        )
+    return replace(sealed, content_note=f"content {found.detail} at {found.gen_time.isoformat()}")
 
 
 def _claim_before(header: dict[str, Any], now: datetime, stamped: datetime) -> None:

@@ -30,6 +30,8 @@ from rfc3161_client import (
     decode_timestamp_response,
 )
 
+from ats_match.verification.report import Check, CheckStatus
+
 log = logging.getLogger(__name__)
 _MISMATCH = "Mismatch between messages"
 # PKIStatusInfo { status granted(0) }: a bare token is verified as the response that carried it.
@@ -46,6 +48,27 @@ class TimestampFinding:
     gen_time: datetime | None = None
 
 
+def timestamp_check(source: str, note: str | None, content_note: str | None = None) -> Check:
+    """The informational ``timestamp`` check: where the signing time comes from, and why."""
+    content = f" Also: {content_note}." if content_note else ""
+    if source == "timestamp":
+        detail = f"Signing time proven by a trusted signature timestamp ({note})."
+        return timestamp_info(detail + content, CheckStatus.PASS)
+    if note:
+        return timestamp_info(
+            f"Signature timestamp ignored: {note}; the signing time is the sealer's own claim."
+            + content
+        )
+    return timestamp_info(
+        "No signature timestamp: the signing time is the sealer's own claim." + content,
+        CheckStatus.SKIPPED,
+    )
+
+
+def timestamp_info(detail: str, status: CheckStatus = CheckStatus.WARN) -> Check:
+    return Check(name="timestamp", status=status, required=False, detail=detail)
+
+
 def signature_timestamp(
     entry: dict[str, Any], signature_b64url: str, anchors: tuple[x509.Certificate, ...]
 ) -> TimestampFinding | None:
@@ -53,20 +76,40 @@ def signature_timestamp(
     tokens = _sig_tst_tokens(entry)
     if tokens is None:
         return None
+    return _first_token(tokens, signature_b64url.encode("ascii"), anchors, "another signature")
+
+
+def content_timestamp(
+    header: dict[str, Any], payload_part: str, anchors: tuple[x509.Certificate, ...]
+) -> TimestampFinding | None:
+    """The finding on the signed all-data-objects timestamp (``adoTst``, a protected header),
+    over the JWS payload as it is signed (unencoded when ``b64`` is false). None: none."""
+    ado = header.get("adoTst")
+    if ado is None:
+        return None
+    tokens = ado.get("tstTokens") if isinstance(ado, dict) else None
+    return _first_token(
+        tokens if isinstance(tokens, list) else [], payload_part.encode(), anchors, "other data"
+    )
+
+
+def _first_token(
+    tokens: list[Any], message: bytes, anchors: tuple[x509.Certificate, ...], other: str
+) -> TimestampFinding:
     if len(tokens) > 1:
-        log.info("JAdES sigTst with %d tokens: the first is checked", len(tokens))
+        log.info("JAdES timestamp with %d tokens: the first is checked", len(tokens))
     token = _token_bytes(tokens[0] if tokens else None)
     if token is None:
-        return TimestampFinding("ignored", "the signature timestamp is unreadable")
+        return TimestampFinding("ignored", "the timestamp is unreadable")
     if not anchors:
         return TimestampFinding(
             "ignored", "no TSA trust anchors are configured (setting edc_tsa_anchors)"
         )
-    return _verified(token, signature_b64url.encode("ascii"), anchors)
+    return _verified(token, message, anchors, other)
 
 
 def _verified(
-    token: bytes, message: bytes, anchors: tuple[x509.Certificate, ...]
+    token: bytes, message: bytes, anchors: tuple[x509.Certificate, ...], other: str
 ) -> TimestampFinding:
     builder = VerifierBuilder()
     for anchor in anchors:
@@ -79,12 +122,12 @@ def _verified(
         except VerificationError as exc:
             if str(exc) == _MISMATCH:
                 return TimestampFinding(
-                    "mismatch", f"the timestamp by {tsa} is over another signature, not this seal"
+                    "mismatch", f"the timestamp by {tsa} is over {other}, not this seal"
                 )
             return TimestampFinding("ignored", f"the timestamp by {tsa} is not trusted ({exc})")
         return TimestampFinding("valid", f"timestamped by {tsa}", response.tst_info.gen_time)
     except ValueError:
-        return TimestampFinding("ignored", "the signature timestamp is not an RFC 3161 token")
+        return TimestampFinding("ignored", "the timestamp is not an RFC 3161 token")
 
 
 def _sig_tst_tokens(entry: dict[str, Any]) -> list[Any] | None:

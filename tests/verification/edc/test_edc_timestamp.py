@@ -6,6 +6,7 @@ token is ignored with a warning (the signing time is then the claim)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
@@ -142,3 +143,53 @@ def test_unreadable_timestamp_is_ignored(
     assert _proof_facts(report)["signing_time"] == "claimed"
     status, detail = _check(report, "timestamp")
     assert status == "warn" and "ignored" in detail
+
+
+def _content_token(authority: tsa.TimestampAuthority, at: datetime) -> Callable[[bytes], bytes]:
+    return lambda payload: authority.token(payload, at)
+
+
+@pytest.mark.parametrize("unencoded", [True, False], ids=["b64-false", "b64"])
+def test_content_timestamp_before_the_signing_time_is_reported(
+    trusting: Seals, authority: tsa.TimestampAuthority, unencoded: bool
+) -> None:
+    sealed = trusting.sealed(
+        signed_at=CLAIMED,
+        not_before=CERT_FROM,
+        not_after=EXPIRED_SINCE,
+        unencoded=unencoded,
+        content_token=_content_token(authority, datetime(2024, 6, 1, 10, 4, tzinfo=UTC)),
+    )
+    report = trusting.verify(tsa.timestamped(sealed, authority, STAMPED))
+    assert report.authenticity.status == "genuine", report.checks
+    status, detail = _check(report, "timestamp")
+    assert status == "pass" and "content timestamped by CN=Loopback TSA" in detail
+
+
+def test_seal_dated_before_its_content_timestamp_is_forged(
+    trusting: Seals, authority: tsa.TimestampAuthority
+) -> None:
+    sealed = trusting.sealed(
+        signed_at=CLAIMED,
+        not_before=CERT_FROM,
+        not_after=EXPIRED_SINCE,
+        content_token=_content_token(authority, datetime(2024, 9, 1, tzinfo=UTC)),
+    )
+    report = trusting.verify(sealed)
+    assert report.authenticity.status == "forged"
+    assert "before its content was timestamped" in report.authenticity.reason
+
+
+def test_untrusted_content_timestamp_is_ignored(seals: Seals) -> None:
+    stranger = tsa.make_tsa(edc.make_authority("Somebody's TSA Root"))
+    seals.trust(edc.make_authority("Another TSA Root"), setting="EDC_TSA_ANCHORS")
+    sealed = seals.sealed(
+        signed_at=CLAIMED,
+        not_before=CERT_FROM,
+        not_after=EXPIRED_SINCE,
+        content_token=_content_token(stranger, datetime(2024, 9, 1, tzinfo=UTC)),
+    )
+    report = seals.verify(sealed)
+    assert report.authenticity.status == "genuine", report.checks
+    status, detail = _check(report, "timestamp")
+    assert status == "skipped" and "content timestamp ignored" in detail and "not trusted" in detail
