@@ -5,7 +5,8 @@ serialisation, ``b64: false`` unencoded payload supported) whose protected heade
 sealing certificate chain (``x5c``) and the claimed signing time (``sigT``, else ``iat``); the
 signature verifies with the leaf certificate's key. The signing time is the ``genTime`` of a
 trusted signature timestamp (``sigTst``, :mod:`ats_match.verification.edc_timestamp`) when
-there is one, else the claim, and the report says which. The leaf was valid at the signing
+there is one, else the claim, and the report says which; a trusted content timestamp
+(``adoTst``) must precede it. The leaf was valid at the signing
 time, and the chain validates to a configured trust anchor (``edc_trust_anchors``, plus the
 qualified CAs) with ``cryptography``'s X.509 path validation *at the signing time*, so a seal
 whose certificate expired after signing stays genuine. ``qualified`` says whether the chain ends

@@ -1,15 +1,18 @@
-"""The signature timestamp of a JAdES seal (``sigTst``, ETSI TS 119 182-1 clause 5.3.4).
+"""The timestamps of a JAdES seal (ETSI TS 119 182-1): ``sigTst`` and ``adoTst``.
 
 What: :func:`signature_timestamp` finds the ``sigTst`` property in the seal's unsigned header
 (``etsiU``: clear JSON objects or their base64url encodings), reads its first RFC 3161 timestamp
 token and verifies it with ``rfc3161-client`` (Trail of Bits): the token's CMS signature and the
 TSA certificate chain, at the token's ``genTime``, to the configured TSA anchors
 (``edc_tsa_anchors``), and the message imprint over the seal's signature value (the ASCII of its
-base64url form, as the standard says).
-Why: with a valid timestamp the signing time is the TSA's ``genTime``, not the sealer's own
-``sigT`` claim, so "the certificate was valid when it was sealed" rests on a third party.
-A token whose imprint does not match is a forgery; a token that cannot be trusted (unknown TSA,
-no anchors configured, unreadable) is ignored with the reason, and the claim is used.
+base64url form, as the standard says and as the EU's sample EDC seals do).
+:func:`content_timestamp` does the same for the signed ``adoTst`` header (a timestamp over the
+payload as it is signed, made before sealing). :func:`timestamp_check` words the result.
+Why: with a valid signature timestamp the signing time is the TSA's ``genTime``, not the
+sealer's own ``sigT`` claim, so "the certificate was valid when it was sealed" rests on a third
+party. A signature timestamp whose imprint does not match is a forgery; a token that cannot be
+trusted (unknown TSA, no anchors configured, unreadable) is ignored with the reason, and the
+claim is used.
 """
 
 from __future__ import annotations
