@@ -188,7 +188,7 @@ def seal(
     ``content_token`` (DER timestamp token over the given bytes), a signed ``adoTst`` over the
     payload as it is signed."""
     alg = "RS256" if isinstance(key, rsa.RSAPrivateKey) else "ES256"
-    header = {
+    header: dict[str, Any] = {
         "alg": alg,
         "x5c": [
             base64.b64encode(c.public_bytes(serialization.Encoding.DER)).decode() for c in chain

@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from lxml import etree
 from signxml.signer import XMLSigner
-from signxml.xades import XAdESSigner
+from signxml.xades.xades import XAdESSigner
 
 TSL = "http://uri.etsi.org/02231/v2#"
 CA_QC = "http://uri.etsi.org/TrstSvc/Svctype/CA/QC"
