@@ -52,7 +52,7 @@ from ats_match.verification.edc_timestamp import (
 from ats_match.verification.report import Check, CheckStatus, VerificationContext
 from ats_match.verification.report import VerificationReport as Report
 from ats_match.verification.trust import check_issuer_trust, trust_check_of
-from ats_match.verification.trusted_list import QualifiedAnchors, qualified_anchors
+from ats_match.verification.trusted_list import qualified_anchors, qualified_check
 from ats_match.verification.validity import check_validity
 from ats_match.verification.verdicts import report_of
 
@@ -89,7 +89,9 @@ def _checks(credential: CredentialForm, context: VerificationContext) -> list[Ch
         )
         seal = _seal_check(sealed)
         timestamp = timestamp_check(sealed.time_source, sealed.timestamp_note, sealed.content_note)
-        qualified = _qualified(sealed.chain, sealed.signed_at, listed)
+        qualified = qualified_check(
+            listed, lambda qcs: _chain_problem(sealed.chain, sealed.signed_at, qcs) is None
+        )
     except SealError as exc:
         seal = Check(name="proof", status=CheckStatus.FAIL, outcome=exc.outcome, detail=exc.detail)
         timestamp = timestamp_info("Not judged: the seal did not verify.", CheckStatus.SKIPPED)
@@ -372,24 +374,3 @@ def _validate_chain(
             f"({problem}).",
             "unknown",
         )
-
-
-def _qualified(chain: list[x509.Certificate], moment: datetime, listed: QualifiedAnchors) -> Check:
-    if listed.source is None:
-        return _info(
-            "Whether the seal is qualified is not known: EU trusted-list data is not configured "
-            "(settings edc_trusted_list, or edc_qualified_anchors)."
-        )
-    if listed.problem is not None:
-        return _info(
-            "Whether the seal is qualified is not known: the configured EU trusted list was "
-            f"refused ({listed.problem})."
-        )
-    if listed.anchors and _chain_problem(chain, moment, listed.anchors) is None:
-        return _info(
-            f"Qualified seal: the chain ends at a qualified CA for e-seals of {listed.source}.",
-            CheckStatus.PASS,
-        )
-    return _info(
-        f"Not a qualified seal: its chain ends at no qualified CA for e-seals of {listed.source}."
-    )

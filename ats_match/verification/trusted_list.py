@@ -20,6 +20,7 @@ import base64
 import binascii
 import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ from lxml import etree
 from signxml.algorithms import SignatureMethod
 from signxml.exceptions import InvalidInput, InvalidSignature
 from signxml.verifier import SignatureConfiguration, XMLVerifier
+
+from ats_match.verification.report import Check, CheckStatus
 
 log = logging.getLogger(__name__)
 TSL = "http://uri.etsi.org/02231/v2#"
@@ -45,6 +48,7 @@ _SIGNATURE_METHODS = frozenset(
 )
 _MAX_LISTS = 64
 _MAX_REFERENCES = 4
+_MAX_FILES = 256
 
 
 class TrustedListError(Exception):
@@ -59,6 +63,8 @@ class QualifiedAnchors:
     anchors: tuple[x509.Certificate, ...] = ()
     source: str | None = None
     problem: str | None = None
+    skipped: tuple[str, ...] = ()
+    """National lists a LOTL names that are missing here or were refused."""
 
 
 def qualified_anchors(settings: Any) -> QualifiedAnchors:
@@ -66,17 +72,63 @@ def qualified_anchors(settings: Any) -> QualifiedAnchors:
     list_path, signer_path = settings.edc_trusted_list, settings.edc_trusted_list_signer
     if list_path:
         try:
-            return QualifiedAnchors(
-                _cached_list(list_path, _mtime(list_path), signer_path, _mtime(signer_path)),
-                "the EU trusted list",
+            anchors, skipped = _cached_list(
+                list_path, _folder_stamp(list_path), signer_path, _mtime(signer_path)
             )
         except TrustedListError as exc:
             log.warning("EDC trusted list %s refused: %s", list_path, exc)
             return QualifiedAnchors(source="the EU trusted list", problem=str(exc))
+        return QualifiedAnchors(anchors, "the EU trusted list", skipped=skipped)
     pem = settings.edc_qualified_anchors
     if pem:
         return QualifiedAnchors(_pem_certificates(pem), "the configured qualified CA file")
     return QualifiedAnchors()
+
+
+def qualified_check(
+    listed: QualifiedAnchors, chains_to: Callable[[tuple[x509.Certificate, ...]], bool]
+) -> Check:
+    """The informational ``qualified`` check of a verified seal (``chains_to``: whether its
+    chain validates to the given anchors at the signing time)."""
+    if listed.source is None:
+        return _info(
+            "Whether the seal is qualified is not known: EU trusted-list data is not configured "
+            "(settings edc_trusted_list, or edc_qualified_anchors)."
+        )
+    if listed.problem is not None:
+        return _info(
+            "Whether the seal is qualified is not known: the configured EU trusted list was "
+            f"refused ({listed.problem})."
+        )
+    if listed.anchors and chains_to(listed.anchors):
+        return _info(
+            f"Qualified seal: the chain ends at a qualified CA for e-seals of {listed.source}.",
+            CheckStatus.PASS,
+        )
+    if listed.skipped:
+        names = ", ".join(listed.skipped[:5]) + (", ..." if len(listed.skipped) > 5 else "")
+        return _info(
+            "Whether the seal is qualified is not known: its chain ends at no qualified CA of "
+            f"the lists read, and {len(listed.skipped)} list(s) the LOTL names are missing here "
+            f"or were refused ({names})."
+        )
+    return _info(
+        f"Not a qualified seal: its chain ends at no qualified CA for e-seals of {listed.source}."
+    )
+
+
+def _info(detail: str, status: CheckStatus = CheckStatus.WARN) -> Check:
+    return Check(name="qualified", status=status, required=False, detail=detail)
+
+
+def _folder_stamp(path: str) -> tuple[tuple[str, float], ...]:
+    """The list's folder's XML files and their mtimes: a LOTL's lists are re-read on change."""
+    folder = Path(path).parent
+    try:
+        files = sorted(folder.glob("*.xml"))[:_MAX_FILES]
+    except OSError:
+        return ()
+    return tuple((f.name, _mtime(str(f))) for f in files)
 
 
 def _mtime(path: str | None) -> float:
@@ -94,25 +146,28 @@ def _pem_certificates(path: str | None) -> tuple[x509.Certificate, ...]:
 
 @functools.lru_cache(maxsize=4)
 def _cached_list(
-    list_path: str, _list_mtime: float, signer_path: str | None, _signer_mtime: float
-) -> tuple[x509.Certificate, ...]:
+    list_path: str, _folder: tuple[tuple[str, float], ...], signer_path: str | None, _at: float
+) -> tuple[tuple[x509.Certificate, ...], tuple[str, ...]]:
+    """The qualified anchors of the list (a LOTL: of the lists it names) and the names of
+    the lists it names that are missing or refused."""
     signers = _pem_certificates(signer_path)
     if not signers:
         raise TrustedListError("no trusted-list signing certificate is configured or readable")
     root = signed_list(Path(list_path), signers)
     if _text(root, "tsl:SchemeInformation/tsl:TSLType") != LOTL_TYPE:
-        return qc_seal_cas(root)
+        return qc_seal_cas(root), ()
     found: list[x509.Certificate] = []
+    skipped: list[str] = []
     for location, certs in _pointers(root)[:_MAX_LISTS]:
         national = Path(list_path).parent / Path(urlparse(location).path).name
-        if national.resolve() == Path(list_path).resolve() or not national.is_file():
-            log.info("EDC trusted list: %s named by the LOTL is not here: skipped", location)
+        if national.resolve() == Path(list_path).resolve():
             continue
         try:
             found += qc_seal_cas(signed_list(national, certs))
         except TrustedListError as exc:
-            log.warning("EDC trusted list %s refused: %s", national, exc)
-    return tuple(found)
+            log.warning("EDC trusted list %s named by the LOTL skipped: %s", location, exc)
+            skipped.append(national.name)
+    return tuple(found), tuple(skipped)
 
 
 def signed_list(path: Path, signers: tuple[x509.Certificate, ...]) -> Any:
@@ -185,6 +240,8 @@ def _pointers(lotl: Any) -> list[tuple[str, tuple[x509.Certificate, ...]]]:
         }
         if not location or (mime and "application/vnd.etsi.tsl+xml" not in mime):
             continue
+        if LOTL_TYPE in {(e.text or "").strip() for e in pointer.iter(f"{{{TSL}}}TSLType")}:
+            continue  # the LOTL's pointer to itself
         identities = pointer.findall("tsl:ServiceDigitalIdentities/tsl:ServiceDigitalIdentity", NS)
         found.append((location, tuple(_certificates(identities))))
     return found

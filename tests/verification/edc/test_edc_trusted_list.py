@@ -5,6 +5,7 @@ qualified CA services for e-seals count."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -121,4 +122,38 @@ def test_lotl_refuses_a_national_list_not_signed_by_the_named_key(
     lotl = tl.signed(tl.lotl([("https://tl.example.eu/LB.xml", named)]), operator)
     _configure(seals, _write(seals, "eu-lotl.xml", lotl), operator)
     status, detail, _ = _qualified(seals)
-    assert status == "warn" and "Not a qualified seal" in detail
+    assert status == "warn" and "not known" in detail and "LB.xml" in detail
+
+
+def test_lotl_list_not_mirrored_here_leaves_qualified_unknown(
+    seals: Seals, operator: tl.ListSigner
+) -> None:
+    other = tl.make_signer("Another national operator")
+    national = tl.signed(tl.national_list([tl.Service(seals.root.cert)]), other)
+    _write(seals, "AA.xml", national)
+    pointers = [("https://tl.example.eu/AA.xml", other), ("https://tl.example.eu/LB.xml", other)]
+    lotl = tl.signed(tl.lotl(pointers), operator)
+    _configure(seals, _write(seals, "eu-lotl.xml", lotl), operator)
+    status, detail, _ = _qualified(seals)
+    # The seal's chain does end at AA's listed root: qualified, whatever LB would have said.
+    assert status == "pass", detail
+    national = tl.signed(tl.national_list([tl.Service(tl.make_signer().cert)]), other)
+    path = _write(seals, "AA.xml", national)  # re-read: the folder changed
+    os.utime(path, (path.stat().st_atime, path.stat().st_mtime + 5))
+    status, detail, _ = _qualified(seals)
+    assert status == "warn" and "not known" in detail and "LB.xml" in detail
+
+
+def test_national_list_update_under_a_lotl_is_read_again(
+    seals: Seals, operator: tl.ListSigner
+) -> None:
+    national_operator = tl.make_signer("Loopback national scheme operator")
+    withdrawn = tl.Service(seals.intermediate.cert, status=tl.WITHDRAWN)
+    _write(seals, "LB.xml", tl.signed(tl.national_list([withdrawn]), national_operator))
+    lotl = tl.signed(tl.lotl([("https://tl.example.eu/LB.xml", national_operator)]), operator)
+    _configure(seals, _write(seals, "eu-lotl.xml", lotl), operator)
+    assert _qualified(seals)[0] == "warn"
+    granted = tl.Service(seals.intermediate.cert)
+    path = _write(seals, "LB.xml", tl.signed(tl.national_list([granted]), national_operator))
+    os.utime(path, (path.stat().st_atime, path.stat().st_mtime + 5))
+    assert _qualified(seals)[0] == "pass"
