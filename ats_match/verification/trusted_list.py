@@ -29,7 +29,7 @@ from urllib.parse import urlparse
 from cryptography import x509
 from lxml import etree
 from signxml.algorithms import SignatureMethod
-from signxml.exceptions import InvalidInput, InvalidSignature
+from signxml.exceptions import SignXMLException
 from signxml.verifier import SignatureConfiguration, XMLVerifier
 
 from ats_match.verification.report import Check, CheckStatus
@@ -183,7 +183,7 @@ def signed_list(path: Path, signers: tuple[x509.Certificate, ...]) -> Any:
     for signer in signers:
         try:
             results = XMLVerifier().verify(data, x509_cert=signer, expect_config=config)
-        except (InvalidSignature, InvalidInput, ValueError) as exc:
+        except (SignXMLException, etree.LxmlError, ValueError) as exc:
             problem = str(exc) or type(exc).__name__
             continue
         for result in results if isinstance(results, list) else [results]:
