@@ -26,9 +26,12 @@ class TimestampAuthority:
     cert: x509.Certificate
     ca: Authority
 
-    def token(self, message: bytes, gen_time: datetime, *, serial: int = 1) -> bytes:
-        """The DER TimeStampToken (CMS ContentInfo) over SHA-256(``message``) at ``gen_time``."""
-        return timestamp_token(self, hashlib.sha256(message).digest(), gen_time, serial)
+    def token(
+        self, message: bytes, gen_time: datetime, *, serial: int = 1, with_ca: bool = False
+    ) -> bytes:
+        """The DER TimeStampToken (CMS ContentInfo) over SHA-256(``message``) at ``gen_time``;
+        ``with_ca``: the TSA's CA certificate is carried in the token too."""
+        return timestamp_token(self, hashlib.sha256(message).digest(), gen_time, serial, with_ca)
 
 
 def make_tsa(ca: Authority, *, not_after: datetime | None = None) -> TimestampAuthority:
@@ -62,7 +65,11 @@ def _der(cert: x509.Certificate) -> bytes:
 
 
 def timestamp_token(
-    tsa: TimestampAuthority, digest: bytes, gen_time: datetime, serial: int = 1
+    tsa: TimestampAuthority,
+    digest: bytes,
+    gen_time: datetime,
+    serial: int = 1,
+    with_ca: bool = False,
 ) -> bytes:
     info = tsp.TSTInfo(
         {
@@ -118,7 +125,9 @@ def timestamp_token(
                 "content_type": "tst_info",
                 "content": core.ParsableOctetString(content),
             },
-            "certificates": [leaf],
+            "certificates": [leaf, asn1_x509.Certificate.load(_der(tsa.ca.cert))]
+            if with_ca
+            else [leaf],
             "signer_infos": [signer],
         }
     )
@@ -133,13 +142,15 @@ def timestamped(
     *,
     over: bytes | None = None,
     encoded: bool = True,
+    with_ca: bool = False,
 ) -> str:
     """``sealed`` (a JAdES JWS JSON) with a ``sigTst`` unsigned property: a token by ``tsa``
     over the base64url signature value (or over ``over``), as a base64url ``etsiU`` item
     (``encoded``) or a clear JSON one."""
     jws = json.loads(sealed)
     entry = jws["signatures"][0]
-    token = tsa.token(over if over is not None else entry["signature"].encode(), gen_time)
+    message = over if over is not None else entry["signature"].encode()
+    token = tsa.token(message, gen_time, with_ca=with_ca)
     item: dict[str, object] = {"sigTst": {"tstTokens": [{"val": base64.b64encode(token).decode()}]}}
     entry.setdefault("header", {}).setdefault("etsiU", []).append(
         b64u(json.dumps(item).encode()) if encoded else item

@@ -90,13 +90,16 @@ def test_untrusted_tsa_is_ignored_with_a_warning(seals: Seals) -> None:
     assert status == "warn" and "ignored" in detail and "not trusted" in detail
 
 
-def test_untrusted_timestamp_cannot_rescue_an_expired_certificate(seals: Seals) -> None:
+@pytest.mark.parametrize("with_ca", [False, True], ids=["leaf-only", "carries-its-own-root"])
+def test_untrusted_timestamp_cannot_rescue_an_expired_certificate(
+    seals: Seals, with_ca: bool
+) -> None:
     stranger = tsa.make_tsa(edc.make_authority("Somebody's TSA Root"))
     seals.trust(edc.make_authority("Another TSA Root"), setting="EDC_TSA_ANCHORS")
     sealed = seals.sealed(
         signed_at=datetime(2025, 6, 1, tzinfo=UTC), not_before=CERT_FROM, not_after=EXPIRED_SINCE
     )
-    report = seals.verify(tsa.timestamped(sealed, stranger, STAMPED))
+    report = seals.verify(tsa.timestamped(sealed, stranger, STAMPED, with_ca=with_ca))
     assert report.authenticity.status == "forged"
     assert "after the sealing certificate expired" in report.authenticity.reason
 
