@@ -68,6 +68,16 @@ class Settings(BaseSettings):
     edc_qualified_anchors: str | None = None
     """PEM file of the qualified-seal CA certificates taken from the EU trusted lists (LOTL);
     unset: whether a seal is *qualified* is reported as not configured."""
+    edc_trusted_list: str | None = None
+    """An EU trusted list (ETSI TS 119 612 XML): a national list, or the LOTL with the national
+    lists it names kept as files beside it. Its signature is verified; its granted qualified CAs
+    for e-seals then say whether a seal is *qualified* (instead of edc_qualified_anchors)."""
+    edc_trusted_list_signer: str | None = None
+    """PEM file of the certificate(s) that may sign edc_trusted_list (for the LOTL: the
+    European Commission's signing certificates as published in the Official Journal)."""
+    edc_tsa_anchors: str | None = None
+    """PEM file of the CA certificates of the time-stamping authorities whose RFC 3161 tokens
+    (a JAdES seal's ``sigTst``) prove the signing time; unset: timestamps are ignored."""
 
     # Size limits (bytes unless said otherwise).
     max_webhook_body_bytes: int = 5 * 1024 * 1024

@@ -2,15 +2,19 @@
 
 What: :func:`verify_edc` checks the seal (``seal``): an RS256 / ES256 JWS (JSON or compact
 serialisation, ``b64: false`` unencoded payload supported) whose protected header carries the
-sealing certificate chain (``x5c``) and the signing time (``sigT``, else ``iat``); the signature
-verifies with the leaf certificate's key, the leaf was valid at the signing time, and the chain
-validates to a configured trust anchor (``edc_trust_anchors``) with ``cryptography``'s X.509
-path validation *at the signing time*, so a seal whose certificate expired after signing stays
-genuine. ``qualified`` says whether the chain ends at a qualified-seal CA from the EU trusted
-lists (``edc_qualified_anchors``), or that this data is not configured. Then the credential's
-dates, the learner and the issuer's trust.
-Not checked (said in docs/wallets.md): the timestamp tokens (``sigTst``, ``adoTst``) and the
-revocation data (``rVals``) of JAdES-T/LTA, so ``sigT`` is the sealer's own claim.
+sealing certificate chain (``x5c``) and the claimed signing time (``sigT``, else ``iat``); the
+signature verifies with the leaf certificate's key. The signing time is the ``genTime`` of a
+trusted signature timestamp (``sigTst``, :mod:`ats_match.verification.edc_timestamp`) when
+there is one, else the claim, and the report says which; a trusted content timestamp
+(``adoTst``) must precede it. The leaf was valid at the signing
+time, and the chain validates to a configured trust anchor (``edc_trust_anchors``, plus the
+qualified CAs) with ``cryptography``'s X.509 path validation *at the signing time*, so a seal
+whose certificate expired after signing stays genuine. ``qualified`` says whether the chain ends
+at a qualified CA for e-seals of the EU trusted list (:mod:`ats_match.verification.trusted_list`,
+or the PEM file ``edc_qualified_anchors``), or that this data is not configured or was refused.
+Then the credential's dates, the learner and the issuer's trust.
+Not checked (said in docs/wallets.md): the archive timestamps (``arcTst``) and the revocation
+data (``xVals``, ``rVals``) of JAdES-LT/LTA, so certificate revocation is not checked.
 """
 
 from __future__ import annotations
@@ -19,9 +23,10 @@ import base64
 import binascii
 import functools
 import logging
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -38,15 +43,22 @@ from cryptography.x509.verification import (
 from ats_match.formats.edc import jws_signature_entries, protected_header
 from ats_match.formats.errors import FormatError
 from ats_match.formats.model import CredentialForm
+from ats_match.verification.edc_timestamp import (
+    content_timestamp,
+    signature_timestamp,
+    timestamp_check,
+    timestamp_info,
+)
 from ats_match.verification.report import Check, CheckStatus, VerificationContext
 from ats_match.verification.report import VerificationReport as Report
 from ats_match.verification.trust import check_issuer_trust, trust_check_of
+from ats_match.verification.trusted_list import qualified_anchors, qualified_check
 from ats_match.verification.validity import check_validity
 from ats_match.verification.verdicts import report_of
 
 log = logging.getLogger(__name__)
 ALGORITHMS = frozenset({"RS256", "ES256"})
-UNDERSTOOD_CRITICAL = frozenset({"b64", "sigT"})
+UNDERSTOOD_CRITICAL = frozenset({"b64", "sigT", "adoTst"})
 _LEEWAY = timedelta(minutes=5)
 
 
@@ -69,30 +81,47 @@ def _checks(credential: CredentialForm, context: VerificationContext) -> list[Ch
 
     settings = get_settings()
     doc = credential.document
+    listed = qualified_anchors(settings)
     try:
-        anchors = load_anchors(settings.edc_trust_anchors)
-        anchors += load_anchors(settings.edc_qualified_anchors)
-        chain, signed_at = check_seal(credential, context.now, anchors)
-        seal = Check(
-            name="proof",
-            status=CheckStatus.PASS,
-            detail=f"JAdES seal by {chain[0].subject.rfc4514_string()} verified; the "
-            f"certificate chain was valid when it was sealed ({signed_at.isoformat()}).",
-            facts={"signed_at": signed_at.isoformat()},
+        anchors = load_anchors(settings.edc_trust_anchors) + listed.anchors
+        sealed = check_seal(
+            credential, context.now, anchors, load_anchors(settings.edc_tsa_anchors)
         )
-        qualified = _qualified(chain, signed_at, settings.edc_qualified_anchors)
+        seal = _seal_check(sealed)
+        timestamp = timestamp_check(sealed.time_source, sealed.timestamp_note, sealed.content_note)
+        qualified = qualified_check(
+            listed, lambda qcs: _chain_problem(sealed.chain, sealed.signed_at, qcs) is None
+        )
     except SealError as exc:
         seal = Check(name="proof", status=CheckStatus.FAIL, outcome=exc.outcome, detail=exc.detail)
+        timestamp = timestamp_info("Not judged: the seal did not verify.", CheckStatus.SKIPPED)
         qualified = _info("Not qualified: the seal did not verify.")
     issuer = credential.issuer.id or ""
     judged = context.judge_issuer(issuer or None) if context.judge_issuer else None
     return [
         seal,
+        timestamp,
         qualified,
         check_validity(_dates(doc), context.now),
         _recipient(credential, context),
         trust_check_of(judged) if judged else check_issuer_trust(issuer, context.trust),
     ]
+
+
+def _seal_check(sealed: Sealed) -> Check:
+    when = sealed.signed_at.isoformat()
+    how = (
+        f"{when}, the time of its timestamp"
+        if sealed.time_source == "timestamp"
+        else f"{when}, as claimed by the sealer"
+    )
+    return Check(
+        name="proof",
+        status=CheckStatus.PASS,
+        detail=f"JAdES seal by {sealed.chain[0].subject.rfc4514_string()} verified; the "
+        f"certificate chain was valid when it was sealed ({how}).",
+        facts={"signed_at": when, "signing_time": sealed.time_source},
+    )
 
 
 def _dates(doc: dict[str, Any]) -> dict[str, Any]:
@@ -122,10 +151,27 @@ def _info(detail: str, status: CheckStatus = CheckStatus.WARN) -> Check:
 # -- the seal --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Sealed:
+    """A verified seal: the validated chain (leaf first), the signing time and whether that
+    time is proven by a trusted timestamp (``timestamp``) or the sealer's claim (``claimed``);
+    ``timestamp_note``: who timestamped it, or why a timestamp present was ignored."""
+
+    chain: list[x509.Certificate]
+    signed_at: datetime
+    time_source: Literal["timestamp", "claimed"]
+    timestamp_note: str | None = None
+    content_note: str | None = None
+    """What the content timestamp (``adoTst``) showed, when the seal has one."""
+
+
 def check_seal(
-    credential: CredentialForm, now: datetime, anchors: tuple[x509.Certificate, ...]
-) -> tuple[list[x509.Certificate], datetime]:
-    """The validated chain (leaf first) and the signing time, or :class:`SealError`."""
+    credential: CredentialForm,
+    now: datetime,
+    anchors: tuple[x509.Certificate, ...],
+    tsa_anchors: tuple[x509.Certificate, ...] = (),
+) -> Sealed:
+    """The verified seal, or :class:`SealError`."""
     if not credential.compact:
         raise SealError("The credential is not sealed: nothing shows who issued it.", "unknown")
     entry, payload_part = _jws_parts(credential.compact)
@@ -143,10 +189,62 @@ def check_seal(
     chain = _certificates(header.get("x5c"))
     signing_input = f"{entry['protected']}.{payload_part}".encode()
     _verify_signature(chain[0], str(alg), signing_input, _b64url(str(entry.get("signature"))))
-    signed_at = _signing_time(header, now)
-    _leaf_valid_at(chain[0], signed_at)
-    _validate_chain(chain, signed_at, anchors)
-    return chain, signed_at
+    sealed = _signing_moment(entry, header, now, tsa_anchors, chain)
+    sealed = _content_time(header, payload_part, tsa_anchors, sealed)
+    _leaf_valid_at(chain[0], sealed.signed_at)
+    _validate_chain(chain, sealed.signed_at, anchors)
+    return sealed
+
+
+def _signing_moment(
+    entry: dict[str, Any],
+    header: dict[str, Any],
+    now: datetime,
+    tsa_anchors: tuple[x509.Certificate, ...],
+    chain: list[x509.Certificate],
+) -> Sealed:
+    """The signing time: a trusted timestamp's genTime, else the claim (``sigT`` / ``iat``)."""
+    stamp = signature_timestamp(entry, str(entry.get("signature")), tsa_anchors)
+    if stamp is not None and stamp.state == "mismatch":
+        raise SealError(f"The seal's signature timestamp does not fit it: {stamp.detail}.")
+    if stamp is not None and stamp.state == "valid" and stamp.gen_time is not None:
+        _claim_before(header, now, stamp.gen_time)
+        return Sealed(chain, stamp.gen_time, "timestamp", stamp.detail)
+    note = stamp.detail if stamp is not None else None
+    return Sealed(chain, _signing_time(header, now), "claimed", note)
+
+
+def _content_time(
+    header: dict[str, Any],
+    payload_part: str,
+    tsa_anchors: tuple[x509.Certificate, ...],
+    sealed: Sealed,
+) -> Sealed:
+    """A trusted content timestamp (``adoTst``) must come before the signing time. Being in
+    the signed header, a token that does not fit was put there by the sealer: it is ignored."""
+    found = content_timestamp(header, payload_part, tsa_anchors)
+    if found is None:
+        return sealed
+    if found.state != "valid" or found.gen_time is None:
+        return replace(sealed, content_note=f"content timestamp ignored: {found.detail}")
+    if found.gen_time - _LEEWAY > sealed.signed_at:
+        raise SealError(
+            f"The seal is dated {sealed.signed_at.isoformat()}, before its content was "
+            f"timestamped ({found.gen_time.isoformat()})."
+        )
+    return replace(sealed, content_note=f"content {found.detail} at {found.gen_time.isoformat()}")
+
+
+def _claim_before(header: dict[str, Any], now: datetime, stamped: datetime) -> None:
+    """A claimed signing time after the timestamp over the signature cannot be true."""
+    if "sigT" not in header and "iat" not in header:
+        return
+    claimed = _signing_time(header, now)
+    if claimed - _LEEWAY > stamped:
+        raise SealError(
+            f"The seal claims to be made at {claimed.isoformat()}, after its signature "
+            f"timestamp ({stamped.isoformat()})."
+        )
 
 
 def _jws_parts(sealed: str) -> tuple[dict[str, Any], str]:
@@ -276,18 +374,3 @@ def _validate_chain(
             f"({problem}).",
             "unknown",
         )
-
-
-def _qualified(chain: list[x509.Certificate], moment: datetime, path: str | None) -> Check:
-    if not path:
-        return _info(
-            "Whether the seal is qualified is not known: EU trusted-list data is not configured "
-            "(setting edc_qualified_anchors)."
-        )
-    qualified = load_anchors(path)
-    if qualified and _chain_problem(chain, moment, qualified) is None:
-        return _info(
-            "Qualified seal: the chain ends at a qualified CA of the EU trusted lists.",
-            CheckStatus.PASS,
-        )
-    return _info("Not a qualified seal: its chain ends at no CA of the configured trusted lists.")

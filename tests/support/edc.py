@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -181,10 +182,13 @@ def seal(
     *,
     signed_at: datetime,
     unencoded: bool = True,
+    content_token: Callable[[bytes], bytes] | None = None,
 ) -> str:
-    """The JAdES seal of ``document``: JWS JSON serialisation (general form)."""
+    """The JAdES seal of ``document``: JWS JSON serialisation (general form); with
+    ``content_token`` (DER timestamp token over the given bytes), a signed ``adoTst`` over the
+    payload as it is signed."""
     alg = "RS256" if isinstance(key, rsa.RSAPrivateKey) else "ES256"
-    header = {
+    header: dict[str, Any] = {
         "alg": alg,
         "x5c": [
             base64.b64encode(c.public_bytes(serialization.Encoding.DER)).decode() for c in chain
@@ -194,9 +198,13 @@ def seal(
     }
     if unencoded:
         header["b64"] = False
-    protected = b64u(json.dumps(header).encode())
     payload_text = json.dumps(document, ensure_ascii=False)
     payload = payload_text if unencoded else b64u(payload_text.encode())
+    if content_token is not None:
+        token = base64.b64encode(content_token(payload.encode())).decode()
+        header["adoTst"] = {"tstTokens": [{"val": token}]}
+        header["crit"] = [*header["crit"], "adoTst"]
+    protected = b64u(json.dumps(header).encode())
     data = f"{protected}.{payload}".encode()
     if isinstance(key, rsa.RSAPrivateKey):
         signature = key.sign(data, padding.PKCS1v15(), hashes.SHA256())

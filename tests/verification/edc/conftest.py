@@ -3,7 +3,7 @@ the trust anchor (``edc_trust_anchors``), and a helper that verifies bytes as up
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,13 +44,19 @@ class Seals:
         authority: edc.Authority | None = None,
         key: Any = None,
         unencoded: bool = True,
+        content_token: Callable[[bytes], bytes] | None = None,
     ) -> str:
         key = key or edc.rsa_key()
         authority = authority or self.intermediate
         leaf = edc.seal_certificate(authority, key, not_before=not_before, not_after=not_after)
         chain = [leaf, authority.cert] if authority is not self.root else [leaf]
         return edc.seal(
-            document or edc.edc_credential(), key, chain, signed_at=signed_at, unencoded=unencoded
+            document or edc.edc_credential(),
+            key,
+            chain,
+            signed_at=signed_at,
+            unencoded=unencoded,
+            content_token=content_token,
         )
 
     def form(self, text: str) -> CredentialForm:
@@ -79,6 +85,7 @@ def seals(
 ) -> Iterator[Seals]:
     found = Seals(*_authorities, tmp_path, monkeypatch)
     found.trust(found.root)
-    monkeypatch.delenv("ATS_MATCH_EDC_QUALIFIED_ANCHORS", raising=False)
+    for setting in ("QUALIFIED_ANCHORS", "TSA_ANCHORS", "TRUSTED_LIST", "TRUSTED_LIST_SIGNER"):
+        monkeypatch.delenv(f"ATS_MATCH_EDC_{setting}", raising=False)
     yield found
     get_settings.cache_clear()
