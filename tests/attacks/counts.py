@@ -77,7 +77,7 @@ class Tally:
         where = self.cases.get(report.nodeid)
         if where is None or not (report.when == "call" or report.failed or report.skipped):
             return
-        category, case = where
+        category = where[0]
         self.runs[category] += 1
         self.passed[category] += int(report.passed and report.when == "call")
         self.seen.add(where)

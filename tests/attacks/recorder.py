@@ -5,6 +5,7 @@ hit. An attack case passes only when the product made no connection to it."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,10 +21,8 @@ class ConnectionRecorder:
         v4 = socket.create_server(("127.0.0.1", 0))
         self.port = int(v4.getsockname()[1])
         self._sockets.append(v4)
-        try:
+        with contextlib.suppress(OSError):  # no IPv6 loopback: ::1 is refused before connecting
             self._sockets.append(socket.create_server(("::1", self.port), family=socket.AF_INET6))
-        except OSError:
-            pass  # no IPv6 loopback on this host: the ::1 cases are refused before connecting
         for listener in self._sockets:
             listener.settimeout(0.2)
             threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
