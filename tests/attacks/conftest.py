@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.attacks import counts
+from tests.attacks.webhook import webhook  # noqa: F401 - a signed generic-vendor door
 from tests.intake.conftest import recruiter  # noqa: F401 - a recruiter created through the API
 from tests.web.conftest import _fresh_login_limiter, seeded  # noqa: F401
 

@@ -3,6 +3,7 @@ refreshing them (see docs/security.md) fails here."""
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -14,6 +15,8 @@ pytestmark = pytest.mark.attack("counts")
 
 
 def test_committed_counts_match_the_catalogue() -> None:
+    if os.environ.get(counts.WRITE_ENV) == "1":
+        pytest.skip("this run rewrites the counts at its end")
     committed = counts.committed_counts()
     catalogue = counts.catalogue()
     assert set(committed) == set(counts.CATEGORIES) == set(catalogue)

@@ -1,5 +1,6 @@
-"""SSRF forms, sent the way a recruiter would: as links of ``POST /api/v1/applications``, then
-resolved by the worker's own ``process_credential`` task with its shared fetcher.
+"""SSRF forms, sent the way a recruiter would (links of ``POST /api/v1/applications``) and the
+way an ATS would (attachment URLs of a signed webhook delivery), then resolved by the worker's
+own ``process_credential`` task with its shared fetcher.
 
 The allow-list is ``127.0.0.2`` only (the redirector); the recorder listening on 127.0.0.1 and
 ::1 must see no connection at all, and the link must end refused (or the upload a 422)."""
@@ -7,7 +8,6 @@ The allow-list is ``127.0.0.2`` only (the redirector); the recorder listening on
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -17,6 +17,7 @@ from ats_match.models import Credential
 from ats_match.models.credentials import LINK_FORMAT
 from ats_match.settings import get_settings
 from tests.attacks.recorder import ConnectionRecorder, Redirector
+from tests.attacks.webhook import Send, application_event
 from tests.intake.conftest import Recruiter
 from worker import pipeline, tasks
 
@@ -49,7 +50,13 @@ REFUSED_AT_UPLOAD: dict[str, Url] = {
     "scheme-ftp": lambda p, r: f"ftp://127.0.0.1:{p}/badge.json",
     "scheme-dict": lambda p, r: f"dict://127.0.0.1:{p}/info",
 }
-CASES = {**FETCHED, **REFUSED_AT_UPLOAD}
+THROUGH_WEBHOOK: dict[str, Url] = {
+    "webhook-attachment-loopback": FETCHED["loopback-ipv4"],
+    "webhook-attachment-metadata": FETCHED["link-local-metadata"],
+    "webhook-attachment-redirect-to-loopback": FETCHED["redirect-to-loopback"],
+}
+"""The same links sent by the ATS as a signed delivery's attachment URLs (generic vendor)."""
+CASES = {**FETCHED, **REFUSED_AT_UPLOAD, **THROUGH_WEBHOOK}
 
 
 @pytest.fixture
@@ -71,17 +78,23 @@ def witness(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[ConnectionRecorde
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_ssrf_link_makes_no_connection(
-    case: str, recruiter: Recruiter, witness: tuple[ConnectionRecorder, Redirector]
+    case: str,
+    recruiter: Recruiter,
+    webhook: Send,
+    witness: tuple[ConnectionRecorder, Redirector],
 ) -> None:
     recorder, redirector = witness
     url = CASES[case](recorder.port, redirector.port)
-    response = recruiter.upload(links=[url])
+    if case in THROUGH_WEBHOOK:
+        response = webhook(application_event(attachment={"url": url}))
+    else:
+        response = recruiter.upload(links=[url])
     if case in REFUSED_AT_UPLOAD:
         assert response.status_code == 422, response.text
         assert "http(s) link" in response.text
     else:
         assert response.status_code == 202, response.text
-        for link in _run_links(recruiter, uuid.UUID(response.json()["application_id"])):
+        for link in _run_links(recruiter):
             assert link.error_code == "fetch_failed", (link.error_code, link.error_detail)
             assert re.search(": (blocked|invalid): ", link.error_detail or ""), link.error_detail
     assert recorder.hits == 0, f"{case}: {url} reached the loopback listener"
@@ -89,14 +102,10 @@ def test_ssrf_link_makes_no_connection(
         assert redirector.hits == 0  # refused before any request
 
 
-def _run_links(recruiter: Recruiter, application_id: uuid.UUID) -> list[Credential]:
+def _run_links(recruiter: Recruiter) -> list[Credential]:
     """The worker's jobs: the delivery, then each link's own ``process_credential`` task."""
     recruiter.run_worker()
-    links = recruiter.rows(
-        Credential,
-        col(Credential.application_id) == application_id,
-        col(Credential.format) == LINK_FORMAT,
-    )
+    links = recruiter.rows(Credential, col(Credential.format) == LINK_FORMAT)
     assert links, "the upload stored no link"
     for link in links:
         tasks.process_credential.apply(args=[str(recruiter.organization_id), str(link.id)]).get()
