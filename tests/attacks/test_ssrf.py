@@ -60,11 +60,11 @@ CASES = {**FETCHED, **REFUSED_AT_UPLOAD, **THROUGH_WEBHOOK}
 
 
 @pytest.fixture
-def witness(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[ConnectionRecorder, Redirector]]:
+def witness() -> Iterator[tuple[ConnectionRecorder, Redirector]]:
     """The recorder, the redirector to it, and a worker fetcher allow-listing only 127.0.0.2."""
-    with ConnectionRecorder() as recorder:
+    with ConnectionRecorder() as recorder, pytest.MonkeyPatch.context() as env:
         redirector = Redirector(f"http://127.0.0.1:{recorder.port}/latest/meta-data/")
-        monkeypatch.setenv("ATS_MATCH_FETCH_ALLOW_HOSTS", Redirector.HOST)
+        env.setenv("ATS_MATCH_FETCH_ALLOW_HOSTS", Redirector.HOST)
         get_settings.cache_clear()
         pipeline.shared_fetcher.cache_clear()
         try:
@@ -72,8 +72,7 @@ def witness(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[ConnectionRecorde
         finally:
             redirector.close()
             pipeline.shared_fetcher.cache_clear()
-            monkeypatch.undo()
-            get_settings.cache_clear()
+    get_settings.cache_clear()
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
