@@ -1,6 +1,7 @@
 """XSS payloads in every user-visible field, each put in the way the product takes it: the job
 title and the applicant through the API, the badge's names inside an uploaded signed badge,
-the note and the tag through the dashboard forms. Every page showing the field must hold the
+the note, tag, rejection reason and saved-view name through the dashboard forms. Every page
+showing the field must hold the
 escaped text and no live markup."""
 
 from __future__ import annotations
@@ -40,6 +41,8 @@ class Hostile:
     description: str = "Analyses data with pandas."
     note: str = "Strong SQL."
     tag: str = "sql"
+    reason: str = "Needs more SQL."
+    view_name: str = "Shortlist"
 
 
 CASES: dict[str, Callable[[str], Hostile]] = {
@@ -50,6 +53,8 @@ CASES: dict[str, Callable[[str], Hostile]] = {
     "badge-description": lambda p: Hostile(description=p),
     "note": lambda p: Hostile(note=p),
     "tag": lambda p: Hostile(tag=p),
+    "rejection-reason": lambda p: Hostile(reason=p),
+    "saved-view-name": lambda p: Hostile(view_name=p[:100]),
 }
 NOT_RENDERED = {"badge-description"}
 """Stored and given by the API (JSON), but no dashboard page shows it today: the case holds
@@ -95,6 +100,9 @@ def test_xss_payload_is_escaped_everywhere_it_shows(
     page = f"/applications/{application}"
     assert post_form(client, page + "/notes", {"body": fields.note}).status_code == 200
     tagged = post_form(client, page + "/tags", {"tags": fields.tag})
+    decided = post_form(client, page + "/decide", {"action": "reject", "reason": fields.reason})
+    viewed = post_form(client, f"/jobs/{job_id}/views", {"name": fields.view_name, "back": ""})
+    assert decided.status_code == viewed.status_code == 200
     pages = {path: client.get(path).text for path in ("/", f"/jobs/{job_id}", page)}
     for path, html in pages.items():
         assert "<script>alert" not in html and "<img src=x" not in html, path
