@@ -1,8 +1,7 @@
 """XSS payloads in every user-visible field, each put in the way the product takes it: the job
 title and the applicant through the API, the badge's names inside an uploaded signed badge,
 the note, tag, rejection reason and saved-view name through the dashboard forms. Every page
-showing the field must hold the
-escaped text and no live markup."""
+showing the field must hold the escaped text and no live markup."""
 
 from __future__ import annotations
 
