@@ -99,6 +99,8 @@ def test_ssrf_link_makes_no_connection(
     assert recorder.hits == 0, f"{case}: {url} reached the loopback listener"
     if case.startswith("userinfo"):
         assert redirector.hits == 0  # refused before any request
+    if "redirect" in case:
+        assert redirector.hits >= 1  # the allowed hop was asked; its redirect was refused
 
 
 def _run_links(recruiter: Recruiter) -> list[Credential]:
