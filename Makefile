@@ -5,7 +5,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck unit system-deps bench clean
+.PHONY: run test lint typecheck unit attacks system-deps bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ unit: $(STAMP)
 
 ## Lint, type-check and run the whole test suite.
 test: $(STAMP) system-deps lint typecheck unit
+
+## The attack suite alone; ATS_MATCH_WRITE_SECURITY_COUNTS=1 also refreshes docs/security.md.
+attacks: $(STAMP)
+	$(BIN)/pytest -m attack tests/attacks
 
 bench: $(STAMP)
 	$(BIN)/python bench/extract/run.py

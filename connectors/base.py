@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
+from ats_match.errors import InvalidInput
+
 if TYPE_CHECKING:
     from connectors.vendor_http import VendorConfig
 
@@ -57,6 +59,24 @@ class ApplicationPayload:
     application_id: uuid.UUID | None = None
     """The id to create the application with (manual intake announces it before the worker
     runs)."""
+
+    def __post_init__(self) -> None:
+        """Refuse text longer than its column: on PostgreSQL the insert would fail with a
+        ``DataError``, which the worker retries as transient for hours. Refused here, it is a
+        422 at the webhook (full payloads) or the delivery's stored reason (thin payloads)."""
+        for name, limit in _TEXT_LIMITS.items():
+            if len(getattr(self, name)) > limit:
+                raise InvalidInput(f"payload field '{name}' is longer than {limit} characters")
+
+
+_TEXT_LIMITS = {
+    "application_external_id": 300,
+    "candidate_external_id": 300,
+    "candidate_name": 300,
+    "job_external_id": 300,
+    "job_title": 300,
+}
+"""The ``max_length`` of the columns each field is stored in (ats_match.models.hiring)."""
 
 
 class Connector(abc.ABC):

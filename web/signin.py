@@ -54,7 +54,9 @@ def login(
 ) -> Response:
     if not login_csrf_holds(request, csrf_token):
         return _login_page(request, "The sign-in form expired. Please try again.", 403)
-    keys = (f"ip:{request.client.host if request.client else '?'}", f"email:{email.lower()}")
+    # The e-mail key is the account as authenticate() finds it, so " A@x" and "a@x " share it.
+    account = email.strip().lower()
+    keys = (f"ip:{request.client.host if request.client else '?'}", f"email:{account}")
     try:
         signin.LOGIN_LIMITER.check(*keys)
     except signin.TooManyAttempts as exc:

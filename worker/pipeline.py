@@ -187,9 +187,8 @@ def _resolve_link(
             session.add(link)
             return [(link, platform)]
         error = result.errors[0] if result.errors else None
-        transient = error is not None and error.code.value == "fetch_failed"
-        if transient:
-            raise Transient(error.detail if error else url)
+        if error is not None and error.transient:  # a refused address is final, not retried
+            raise Transient(error.detail)
         link.error_code = error.code.value if error else "not_a_badge"
         link.error_detail = (error.detail if error else "the link served no credential")[:2000]
         session.add(link)

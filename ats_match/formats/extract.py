@@ -359,7 +359,8 @@ def _follow(job: _Job, url: str) -> None:
         response = job.fetcher.get(target, accept=ACCEPT, max_bytes=job.limits.max_image_bytes)
     except FetchError as exc:
         detail = f"{target}: {exc.kind.value}: {exc.detail}"
-        job.fail(FormatError(ExtractionErrorCode.FETCH_FAILED, detail), url)
+        error = FormatError(ExtractionErrorCode.FETCH_FAILED, detail).to_error(url)
+        job.result.errors.append(error.model_copy(update={"transient": exc.is_transient}))
         return
     if response.content_type == "text/html":
         detail = f"{target} serves an HTML page, not a credential"

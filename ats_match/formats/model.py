@@ -148,6 +148,9 @@ class ExtractionError(BaseModel):
     code: ExtractionErrorCode
     detail: str
     source: str | None = None
+    transient: bool = Field(default=False, exclude=True)
+    """A fetch that may succeed later (timeout, unreachable, 5xx); a refused address is not.
+    Only the worker reads it, to retry; it is not part of the stored or shown error."""
 
 
 class ExtractionResult(BaseModel):
