@@ -15,7 +15,12 @@ from ats_match import db
 from ats_match.models import Organization, Role, User
 from ats_match.security import new_api_key
 from tests.support.oidc_provider import OidcProvider, Person
-from tests.web.browser import chromium, product_server, serious_axe_violations
+from tests.web.browser import (
+    chromium,
+    no_sideways_scroll,
+    product_server,
+    serious_axe_violations,
+)
 from tests.web.seed import Seeded
 
 pytestmark = pytest.mark.browser
@@ -70,8 +75,11 @@ def test_a_person_signs_in_through_the_organisations_provider(page: Any, tmp_pat
         )
         assert configured.status_code == 200, configured.text
         provider.person = Person(f"sam@{DOMAIN}", name="Sam Okoro")
-        page.goto(base + "/login")
-        assert serious_axe_violations(page) == []
+        for width, height in ((390, 844), (1280, 900)):
+            page.set_viewport_size({"width": width, "height": height})
+            page.goto(base + "/login")
+            assert serious_axe_violations(page) == [], width
+            assert no_sideways_scroll(page), width
         page.get_by_label("Work address").fill(f"sam@{DOMAIN}")
         page.get_by_role("button", name="Continue with single sign-on").click()
         expect(page.get_by_role("heading", name="Jobs")).to_be_visible(timeout=15_000)
