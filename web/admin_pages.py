@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
@@ -25,6 +25,7 @@ from ats_match.security import require_role
 from ats_match.services import admin, integrations, privacy, sso
 from ats_match.services.trust import list_registries
 from web.deps import FormUser, SessionDep, get_current_user
+from web.errors import SignInFirst
 from web.pages import page
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -32,13 +33,17 @@ SECTIONS = ("organisation", "users", "integrations", "trust", "sso", "audit")
 PAGE_SIZE = 50
 
 
-def _admin_or_redirect(request: Request, session: Session) -> User | Response:
+def _admin_page_user(request: Request, session: SessionDep) -> User:
+    """The signed-in admin; anyone signed out is sent to sign in, others get 403."""
     try:
         user = get_current_user(request, session)
-    except AtsMatchError:
-        return RedirectResponse("/login", status_code=303)
+    except AtsMatchError as exc:
+        raise SignInFirst from exc
     require_role(user.role, Role.ADMIN)
     return user
+
+
+AdminPageUser = Annotated[User, Depends(_admin_page_user)]
 
 
 def _render(request: Request, user: User, section: str, context: dict[str, Any]) -> HTMLResponse:
@@ -65,10 +70,7 @@ def admin_home() -> Response:
 
 
 @router.get("/users", response_class=HTMLResponse)
-def users_page(request: Request, session: SessionDep) -> Response:
-    user = _admin_or_redirect(request, session)
-    if isinstance(user, Response):
-        return user
+def users_page(request: Request, session: SessionDep, user: AdminPageUser) -> Response:
     return _users(request, session, user)
 
 
@@ -123,10 +125,7 @@ def rotate_user_key(
 
 
 @router.get("/integrations", response_class=HTMLResponse)
-def integrations_page(request: Request, session: SessionDep) -> Response:
-    user = _admin_or_redirect(request, session)
-    if isinstance(user, Response):
-        return user
+def integrations_page(request: Request, session: SessionDep, user: AdminPageUser) -> Response:
     return _integrations(request, session, user)
 
 
@@ -180,10 +179,7 @@ def disable_integration(integration_id: uuid.UUID, session: SessionDep, user: Fo
 
 
 @router.get("/trust", response_class=HTMLResponse)
-def trust_page(request: Request, session: SessionDep) -> Response:
-    user = _admin_or_redirect(request, session)
-    if isinstance(user, Response):
-        return user
+def trust_page(request: Request, session: SessionDep, user: AdminPageUser) -> Response:
     org = session.get(Organization, user.organization_id)
     context = {"org": org, "registries": list_registries(session, user.organization_id)}
     return _render(request, user, "trust", context)
@@ -205,10 +201,7 @@ def set_trust_lists(
 
 
 @router.get("/sso", response_class=HTMLResponse)
-def sso_page(request: Request, session: SessionDep) -> Response:
-    user = _admin_or_redirect(request, session)
-    if isinstance(user, Response):
-        return user
+def sso_page(request: Request, session: SessionDep, user: AdminPageUser) -> Response:
     connection = sso.connection_of(session, user.organization_id)
     callback = str(request.url_for("finish_sso"))
     context = {"connection": connection, "callback": callback, "roles": [r.value for r in Role]}
@@ -247,10 +240,7 @@ def save_sso(
 
 
 @router.get("/organisation", response_class=HTMLResponse)
-def organisation_page(request: Request, session: SessionDep) -> Response:
-    user = _admin_or_redirect(request, session)
-    if isinstance(user, Response):
-        return user
+def organisation_page(request: Request, session: SessionDep, user: AdminPageUser) -> Response:
     org = session.get(Organization, user.organization_id)
     return _render(request, user, "organisation", {"org": org})
 
@@ -275,11 +265,11 @@ def set_retention(
 
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(
-    request: Request, session: SessionDep, offset: Annotated[int, Query(ge=0)] = 0
+    request: Request,
+    session: SessionDep,
+    user: AdminPageUser,
+    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Response:
-    user = _admin_or_redirect(request, session)
-    if isinstance(user, Response):
-        return user
     entries = admin.audit_entries(session, user.organization_id, limit=PAGE_SIZE + 1, offset=offset)
     context = {
         "entries": entries[:PAGE_SIZE],

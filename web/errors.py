@@ -9,7 +9,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 
@@ -46,6 +46,10 @@ HTTP_CODES = {
 """Codes for errors raised as plain HTTP exceptions (unknown paths, wrong methods)."""
 
 
+class SignInFirst(Exception):
+    """A dashboard page was asked for without a signed-in session: send the browser to sign in."""
+
+
 def wants_html(request: Request) -> bool:
     return not request.url.path.startswith(("/api/", "/webhooks/", "/partners/")) and (
         "text/html" in request.headers.get("accept", "")
@@ -65,6 +69,10 @@ def error_page(request: Request, status: int, message: str) -> Response:
 
 
 def install(app: FastAPI) -> None:
+    @app.exception_handler(SignInFirst)
+    async def sign_in_first(request: Request, exc: SignInFirst) -> Response:
+        return RedirectResponse("/login", status_code=303)
+
     @app.exception_handler(AtsMatchError)
     async def domain_error(request: Request, exc: AtsMatchError) -> Response:
         if wants_html(request):

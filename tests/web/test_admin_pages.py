@@ -11,14 +11,11 @@ import uuid
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
 
-from ats_match import db
 from ats_match.models import Role
 from ats_match.webhook_signing import sign
-from tests.factories import make_user
 from tests.web.browse import post_form, sign_in
-from tests.web.seed import SEED_HASH, Seeded
+from tests.web.seed import Seeded, user_with_role
 
 PAGES = (
     "/admin/organisation",
@@ -32,19 +29,7 @@ PAGES = (
 
 @pytest.fixture
 def admin_email(seeded: Seeded, database_url: str) -> str:
-    engine = db.make_engine(database_url)
-    with Session(engine) as session:
-        from ats_match.models import Organization
-
-        org = session.get(Organization, seeded.org_id)
-        assert org is not None
-        admin, _ = make_user(session, org, Role.ADMIN)
-        admin.password_hash = SEED_HASH
-        session.add(admin)
-        session.commit()
-        email = admin.email
-    engine.dispose()
-    return email
+    return user_with_role(database_url, seeded.org_id, Role.ADMIN)
 
 
 def _secret(page: str) -> str:

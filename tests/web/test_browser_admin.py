@@ -8,11 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlmodel import Session
 
-from ats_match import db
-from ats_match.models import Organization, Role
-from tests.factories import make_user
+from ats_match.models import Role
 from tests.web.browser import (
     chromium,
     no_sideways_scroll,
@@ -20,7 +17,7 @@ from tests.web.browser import (
     serious_axe_violations,
     sign_in,
 )
-from tests.web.seed import SEED_HASH, SEED_PASSWORD, Seeded
+from tests.web.seed import SEED_PASSWORD, Seeded, user_with_role
 
 pytestmark = pytest.mark.browser
 PAGES = (
@@ -34,16 +31,7 @@ PAGES = (
 
 
 def _add_admin(url: str, seeded: Seeded, emails: list[str]) -> None:
-    engine = db.make_engine(url)
-    with Session(engine) as session:
-        org = session.get(Organization, seeded.org_id)
-        assert org is not None
-        admin, _ = make_user(session, org, Role.ADMIN)
-        admin.password_hash = SEED_HASH
-        session.add(admin)
-        session.commit()
-        emails.append(admin.email)
-    engine.dispose()
+    emails.append(user_with_role(url, seeded.org_id, Role.ADMIN))
 
 
 @pytest.fixture
