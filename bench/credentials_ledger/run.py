@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -32,6 +31,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from bench.rates import print_rates
+
 os.environ.setdefault("ATS_MATCH_FETCH_ALLOW_HOSTS", "127.0.0.1")
 
 from ats_match.formats.extract import extract_bytes
@@ -145,12 +147,7 @@ def main() -> None:
             for name, pool in pools.items():
                 samples[name].append(_pass(pool, runs[name]))
         fetcher.close()
-    print(f"n={args.n} per pass, {args.rounds} interleaved rounds, median pass")
-    print(f"{'row':24} {'CPU µs/cred':>12} {'CPU creds/s':>12} {'wall creds/s':>13}")
-    for name, rows in samples.items():
-        cpu = statistics.median(c for c, _ in rows) / args.n
-        wall = statistics.median(w for _, w in rows) / args.n
-        print(f"{name:24} {cpu * 1e6:12.0f} {1 / cpu:12.0f} {1 / wall:13.0f}")
+    print_rates(samples, args.n, args.rounds)
 
 
 if __name__ == "__main__":

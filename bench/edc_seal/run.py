@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -34,6 +33,7 @@ from ats_match.formats.extract import extract_bytes
 from ats_match.formats.model import CredentialForm
 from ats_match.settings import get_settings
 from ats_match.verification import VerificationContext, verify_credential
+from bench.rates import print_rates
 from tests.support import edc, tsa
 from tests.support import trusted_list as tl
 from tests.verification.vc.helpers import OfflineFetcher
@@ -126,12 +126,7 @@ def main() -> None:
             for name, pool in pools.items():
                 _use(settings[name])
                 samples[name].append(_pass(pool, context))
-    print(f"n={args.n} per pass, {args.rounds} interleaved rounds, median pass")
-    print(f"{'row':24} {'CPU µs/cred':>12} {'CPU creds/s':>12} {'wall creds/s':>13}")
-    for name, rows in samples.items():
-        cpu = statistics.median(c for c, _ in rows) / args.n
-        wall = statistics.median(w for _, w in rows) / args.n
-        print(f"{name:24} {cpu * 1e6:12.0f} {1 / cpu:12.0f} {1 / wall:13.0f}")
+    print_rates(samples, args.n, args.rounds)
 
 
 if __name__ == "__main__":
