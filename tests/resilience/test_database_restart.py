@@ -96,9 +96,17 @@ def _relay_and_count(product: Product) -> int:
     with suppress(DBAPIError):
         outbox.relay(db.get_engine(), publish)
         inbox.relay_deliveries(db.get_engine(), publish)
-    with suppress(DBAPIError):
-        return int(_counts(product.url)["scored"])
-    return 0
+    return _scored(product)
+
+
+def _scored(product: Product) -> int:
+    """How many are scored, read again when the storm kills the reading connection (a killed
+    read is not "none scored")."""
+    for _ in range(100):
+        with suppress(DBAPIError):
+            return int(_counts(product.url)["scored"])
+        time.sleep(0.05)
+    raise AssertionError("the scored count could not be read through the storm")
 
 
 def _wait_all_scored(product: Product, worker: Worker, n: int, timeout: float = 180) -> None:
