@@ -16,12 +16,13 @@ from collections.abc import Collection
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 ICT_DATA = "esco_ict.json.gz"
 ICT_SOURCE_FILE = "esco_ict_skills.json.gz"
 
 
-def build_ict(source: Path, uris: Collection[str], prefix: str) -> dict[str, object]:
+def build_ict(source: Path, uris: Collection[str], prefix: str) -> dict[str, Any]:
     """The compact ICT document: the collection's URIs that ``uris`` (the taxonomy) holds."""
     with gzip.open(source / ICT_SOURCE_FILE, "rt", encoding="utf-8") as fh:
         rows = json.load(fh)
