@@ -192,6 +192,7 @@ class CandidateFinder:
         self.index = index
         ict = default_ict_skills() if ict is None else ict
         self.ict = np.array([uri in ict for uri in vectors.uris], dtype=bool)
+        self.ict_columns = np.flatnonzero(self.ict)
 
     def find(self, queries: Sequence[Query]) -> list[list[Candidate]]:
         """Candidates with features for each query, in query order."""
@@ -217,13 +218,17 @@ class CandidateFinder:
         # The share of ICT skills among the description's nearest: with no description, 1 (no
         # evidence that the credential is outside ICT).
         ict_share = np.ones(len(queries), dtype=np.float32)
-        if described.any():
+        if described.any() and matrix.shape[0]:
             by_context = contexts[described] @ matrix.T
-            best_context[described] = by_context.max(axis=1)
-            k = min(DOMAIN_NEIGHBOURS, by_context.shape[1])
-            if k:
-                nearest = np.argpartition(-by_context, k - 1, axis=1)[:, :k]
-                ict_share[described] = self.ict[nearest].mean(axis=1)
+            ict_sims = by_context[:, self.ict_columns]
+            n = by_context.shape[1]
+            k = max(1, min(DOMAIN_NEIGHBOURS, n))
+            # In place (the product is ours): the k-th largest and the largest per row at once,
+            # which is several times cheaper than sorting out the k nearest themselves.
+            by_context.partition([n - k, n - 1], axis=1)
+            best_context[described] = by_context[:, n - 1]
+            kth = by_context[:, n - k : n - k + 1]
+            ict_share[described] = (ict_sims >= kth).sum(axis=1) / k
         return [
             self._candidates(
                 core, sim_text[i], names[i], contexts[i], float(best_context[i]), ict_share[i]
