@@ -6,8 +6,9 @@ distinctive words with its name (the token index). Each candidate gets a few fea
 of the whole text, of the name alone, of the description alone, how far it is behind the best
 candidate, label-word overlap, fuzzy label similarity, exact label match, and overlap weighted
 by meaning (a label word counts only where the meaning agrees: a snake course is no Python
-course) — combined by weights fitted for ranking on the dev split and calibrated by isotonic
-regression on out-of-fold dev scores (``ats_match.taxonomy.tune``).
+course) and, for ICT skills, how far the description's field is from ICT — combined by weights
+fitted for ranking on the dev split and calibrated by isotonic regression on out-of-fold dev
+scores (``ats_match.taxonomy.tune``).
 """
 
 from __future__ import annotations
@@ -231,7 +232,12 @@ class CandidateFinder:
             ict_share[described] = (ict_sims >= kth).sum(axis=1) / k
         return [
             self._candidates(
-                core, sim_text[i], names[i], contexts[i], float(best_context[i]), ict_share[i]
+                core,
+                sim_text[i],
+                names[i],
+                contexts[i],
+                float(best_context[i]),
+                float(ict_share[i]),
             )
             for i, core in enumerate(cores)
         ]
@@ -286,7 +292,7 @@ class CandidateFinder:
                 exact,
                 overlap * text,
                 sim_context[j] - best_context,
-                float(self.ict[r]) * (1.0 - float(ict_share)),
+                float(self.ict[r]) * (1.0 - ict_share),
             )
             out.append(Candidate(uris[r], features, label))
         return out
