@@ -3,8 +3,10 @@
 ``ats-match taxonomy build [SOURCE_DIR]`` (or ``python -m ats_match.taxonomy.build_default``)
 reads ESCO's own fields — ``esco_skills_en.csv.gz`` (all 13,939 skills: preferred and alternative
 labels, description, skill type), ``broaderRelationsSkillPillar_v1.0.csv.gz`` (the hierarchy,
-for ``include_narrower``) and ``occupations_en_v1.1.1.csv.gz`` (job titles) — and writes
-``data/esco_default.json.gz`` and ``data/esco_occupations.json.gz``. No label is reconstructed:
+for ``include_narrower``), ``occupations_en_v1.1.1.csv.gz`` (job titles) and
+``esco_ict_skills.json.gz`` (ESCO's ICT skills collection, for the scorer's domain sense check)
+— and writes ``data/esco_default.json.gz``, ``data/esco_occupations.json.gz`` and
+``data/esco_ict.json.gz``. No label is reconstructed:
 every field is copied from the source. The label index (``data/esco_index.npz``) is written by
 :mod:`ats_match.taxonomy.index_store` and the embedding index (``data/esco_vectors.npz``) is written
 by :mod:`ats_match.taxonomy.semantic` in the same build.
@@ -100,6 +102,15 @@ def main(argv: list[str] | None = None, *, with_vectors: bool = True) -> list[st
     size = write_gzip_json(OCCUPATIONS, occupations)
     lines.append(
         f"wrote {OCCUPATIONS.name}: {len(occupations['occupations']):,} occupations, {size:,} bytes"
+    )
+    from ats_match.taxonomy.ict import ICT_DATA, build_ict
+
+    ict = build_ict(
+        source, {ESCO_SKILL_PREFIX + row[0] for row in document["skills"]}, ESCO_SKILL_PREFIX
+    )
+    lines.append(
+        f"wrote {ICT_DATA}: {len(ict['skills']):,} ICT skills, "
+        f"{write_gzip_json(DATA / ICT_DATA, ict):,} bytes"
     )
     from ats_match.taxonomy.index_store import build_index
 

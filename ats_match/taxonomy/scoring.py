@@ -6,14 +6,15 @@ distinctive words with its name (the token index). Each candidate gets a few fea
 of the whole text, of the name alone, of the description alone, how far it is behind the best
 candidate, label-word overlap, fuzzy label similarity, exact label match, and overlap weighted
 by meaning (a label word counts only where the meaning agrees: a snake course is no Python
-course) — combined by weights fitted for ranking on the dev split and calibrated by isotonic
-regression on out-of-fold dev scores (``ats_match.taxonomy.tune``).
+course) and, for ICT skills, how far the description's field is from ICT — combined by weights
+fitted for ranking on the dev split and calibrated by isotonic regression on out-of-fold dev
+scores (``ats_match.taxonomy.tune``).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -23,6 +24,7 @@ import numpy.typing as npt
 from rapidfuzz import fuzz
 
 from ats_match.taxonomy.calibration import Isotonic
+from ats_match.taxonomy.ict import default_ict_skills
 from ats_match.taxonomy.index import LabelIndex
 from ats_match.taxonomy.semantic import Embedder, Matrix, SkillVectors
 from ats_match.taxonomy.text import normalise, skill_core
@@ -40,13 +42,21 @@ FEATURES = (
     "label_exact",
     "overlap_x_meaning",
     "context_behind_best",
+    "ict_off_domain",
 )
 
 _SIM_CONTEXT = FEATURES.index("sim_context")
 _OVERLAP = FEATURES.index("label_overlap")
 _CONTEXT_BEHIND = FEATURES.index("context_behind_best")
+_ICT_OFF_DOMAIN = FEATURES.index("ict_off_domain")
 OFF_SENSE = -0.27
-OFF_SENSE_CAP = 0.2
+OFF_SENSE_CAP = 0.05
+DOMAIN_NEIGHBOURS = 10
+"""How many of the description's nearest skills say what field it is in."""
+OFF_DOMAIN = 0.85
+"""An ICT skill is off the description's field when at most one in ten of the description's
+nearest skills is an ICT skill: feature ``ict_off_domain`` 0.9 or more, read as > 0.85 for the
+float32 arithmetic (docs/taxonomy.md)."""
 
 
 @dataclass(frozen=True)
@@ -97,9 +107,15 @@ class ScoringModel:
         confidence = calibration(calibration_input(raw, raw.max(initial=0.0), self.margin))
         # The sense check: a skill that only the name's words propose ("Chef" the configuration
         # tool for a kitchen course) and whose meaning is far behind the description's best
-        # match is a suggestion at most. On dev this holds for every decoy it touches and for
-        # no right skill (docs/taxonomy.md).
-        off_sense = (features[:, _OVERLAP] > 0) & (features[:, _CONTEXT_BEHIND] < OFF_SENSE)
+        # match; and the domain check: an ICT skill that only the name's words propose (the
+        # tool Jenkins) for a description whose nearest skills are not ICT skills (a
+        # countryside trail), where the description repeats the word and so its meaning alone
+        # cannot rule the tool out. Either is a suggestion ranked below the others: capped at
+        # 0.05. On dev the checks catch 27 of the 28 decoys the name's words propose and 5 right
+        # skills of 158 (docs/taxonomy.md).
+        off_sense = (features[:, _OVERLAP] > 0) & (
+            (features[:, _CONTEXT_BEHIND] < OFF_SENSE) | (features[:, _ICT_OFF_DOMAIN] > OFF_DOMAIN)
+        )
         return np.where(off_sense, np.minimum(confidence, OFF_SENSE_CAP), confidence)
 
     def as_dict(self) -> dict[str, object]:
@@ -165,10 +181,19 @@ def _unit(rows: Matrix) -> Matrix:
 class CandidateFinder:
     """Shortlists and featurises candidate skills for batches of queries."""
 
-    def __init__(self, vectors: SkillVectors, embedder: Embedder, index: LabelIndex) -> None:
+    def __init__(
+        self,
+        vectors: SkillVectors,
+        embedder: Embedder,
+        index: LabelIndex,
+        ict: Collection[str] | None = None,
+    ) -> None:
         self.vectors = vectors
         self.embedder = embedder
         self.index = index
+        ict = default_ict_skills() if ict is None else ict
+        self.ict = np.array([uri in ict for uri in vectors.uris], dtype=bool)
+        self.ict_columns = np.flatnonzero(self.ict)
 
     def find(self, queries: Sequence[Query]) -> list[list[Candidate]]:
         """Candidates with features for each query, in query order."""
@@ -191,10 +216,29 @@ class CandidateFinder:
         # that have a description (with none, every skill is equally far: the feature is 0).
         described = np.array([bool(q.context) for q in queries])
         best_context = np.zeros(len(queries), dtype=np.float32)
-        if described.any():
-            best_context[described] = (contexts[described] @ matrix.T).max(axis=1)
+        # The share of ICT skills among the description's nearest: with no description, 1 (no
+        # evidence that the credential is outside ICT).
+        ict_share = np.ones(len(queries), dtype=np.float32)
+        if described.any() and matrix.shape[0]:
+            by_context = contexts[described] @ matrix.T
+            ict_sims = by_context[:, self.ict_columns]
+            n = by_context.shape[1]
+            k = max(1, min(DOMAIN_NEIGHBOURS, n))
+            # In place (the product is ours): the k-th largest and the largest per row at once,
+            # which is several times cheaper than sorting out the k nearest themselves.
+            by_context.partition([n - k, n - 1], axis=1)
+            best_context[described] = by_context[:, n - 1]
+            kth = by_context[:, n - k : n - k + 1]
+            ict_share[described] = (ict_sims >= kth).sum(axis=1) / k
         return [
-            self._candidates(core, sim_text[i], names[i], contexts[i], float(best_context[i]))
+            self._candidates(
+                core,
+                sim_text[i],
+                names[i],
+                contexts[i],
+                float(best_context[i]),
+                float(ict_share[i]),
+            )
             for i, core in enumerate(cores)
         ]
 
@@ -215,7 +259,13 @@ class CandidateFinder:
         return found
 
     def _candidates(
-        self, core: str, sim_text: Matrix, name: Matrix, context: Matrix, best_context: float
+        self,
+        core: str,
+        sim_text: Matrix,
+        name: Matrix,
+        context: Matrix,
+        best_context: float,
+        ict_share: float,
     ) -> list[Candidate]:
         k = min(SEMANTIC_SHORTLIST, sim_text.shape[0])
         if k == 0:
@@ -242,6 +292,7 @@ class CandidateFinder:
                 exact,
                 overlap * text,
                 sim_context[j] - best_context,
+                float(self.ict[r]) * (1.0 - ict_share),
             )
             out.append(Candidate(uris[r], features, label))
         return out

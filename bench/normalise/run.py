@@ -19,7 +19,7 @@ Each path runs in its own child process (one BLAS thread), so each peak RSS is i
 - ``rapidfuzz``: brute force, ``process.extractOne(name, every normalised label, WRatio)``,
   timed on the first 200 credentials only (it is ~100x slower).
 
-Inputs are the 194 labelled credentials (name + description) of the eval set, cycled with a
+Inputs are the 254 labelled credentials (name + description) of both eval splits, cycled with a
 variant suffix so no two texts are the same. Rates are credentials per CPU second
 (``time.process_time``) — i.e. per core — and per wall second; accuracy (top-1 on the test
 split) is printed beside them. Writes JSON to ``bench/results/normalise-<UTC>.json``.

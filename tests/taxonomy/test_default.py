@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from ats_match.cli.main import app
 from ats_match.formats.model import AchievementInfo
 from ats_match.taxonomy import SkillMatcher, default_taxonomy, load_esco_csv
+from ats_match.taxonomy.ict import default_ict_skills
 from ats_match.taxonomy.occupations import default_occupations
 from tests.taxonomy.conftest import DATA_ANALYSIS, PYTHON
 
@@ -58,6 +59,16 @@ def test_every_shipped_skill_is_esco_own_concept_with_its_own_labels() -> None:
         alts = [a.strip() for a in row["altLabels"].split("\n") if a.strip()]
         assert set(skill.alt_labels) == set(alts) - {row["preferredLabel"]}
         assert skill.description == row["description"].strip()
+
+
+@needs_source
+def test_ict_skills_are_esco_own_ict_collection() -> None:
+    with gzip.open(SOURCE / "esco_ict_skills.json.gz", "rt", encoding="utf-8") as fh:
+        collection = {row["uri"] for row in json.load(fh)}
+    taxonomy = default_taxonomy()
+    shipped = default_ict_skills()
+    assert shipped == collection & set(taxonomy.skills)
+    assert PYTHON in shipped and len(shipped) > 800
 
 
 @needs_source

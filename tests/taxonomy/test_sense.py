@@ -11,12 +11,13 @@ from ats_match.formats.model import AchievementInfo
 from ats_match.taxonomy import SkillMatcher, default_taxonomy
 from ats_match.taxonomy.catalogue import Catalogue
 from ats_match.taxonomy.eval_set import DEV_SET, TEST_SET, load_credentials
-from ats_match.taxonomy.scoring import ScoringModel, default_model
+from ats_match.taxonomy.scoring import OFF_SENSE_CAP, ScoringModel, default_model
 from ats_match.taxonomy.text import skill_core
 
 ESCO = "http://data.europa.eu/esco/skill/"
 CHEF_TOOL = ESCO + "49f85a99-086c-45b6-a6fa-eb90305af7b1"
 SMALLTALK = ESCO + "42ed3bfb-1a01-4c8b-9758-fc6438865734"
+JENKINS = ESCO + "f47a1998-0beb-43be-9f46-380aa4d183da"
 
 
 @pytest.fixture(scope="module")
@@ -73,11 +74,38 @@ def test_the_same_tool_named_for_its_own_subject_is_given(scorer_alone: SkillMat
     assert CHEF_TOOL in {m.uri for m in ranked}
 
 
+def test_a_tool_named_again_in_a_description_about_something_else_is_not_given(
+    scorer_alone: SkillMatcher,
+) -> None:
+    # The description repeats the word, so its meaning alone does not rule the tool out; the
+    # description's nearest skills are no ICT skills, so the tool is off the domain.
+    achievement = AchievementInfo(
+        name="Jenkins Valley Walking Guide",
+        description="Lead guided walks along the Jenkins Valley footpaths: route planning, "
+        "group safety and pointing out local wildlife.",
+    )
+    ranked = scorer_alone.ranked(achievement, top=5)
+    assert ranked[0].uri != JENKINS
+    assert all(m.confidence <= OFF_SENSE_CAP for m in ranked if m.uri == JENKINS)
+    assert JENKINS not in {m.uri for m in scorer_alone.match_credential(achievement).skills}
+
+
+def test_the_tool_is_given_when_the_description_is_about_software(
+    scorer_alone: SkillMatcher,
+) -> None:
+    achievement = AchievementInfo(
+        name="Jenkins Pipelines for Continuous Integration",
+        description="Build, test and deploy software automatically with Jenkins pipelines, "
+        "agents and plugins.",
+    )
+    assert JENKINS in {m.uri for m in scorer_alone.match_credential(achievement).skills}
+
+
 def test_confidence_reads_each_candidate_against_the_best() -> None:
     model = default_model()
     again = ScoringModel.from_dict(model.as_dict())
     assert again.margin == model.margin > 0
-    features = [[0.6, 0.5, 0.5, 0.0, 0, 0, 0, 0, 0], [0.5, 0.4, 0.4, -0.1, 0, 0, 0, 0, -0.1]]
+    features = [[0.6, 0.5, 0.5, 0.0, 0, 0, 0, 0, 0, 0], [0.5, 0.4, 0.4, -0.1, 0, 0, 0, 0, -0.1, 0]]
     best, second = again.confidence(np.array(features))
     assert best > second
 
