@@ -18,11 +18,11 @@ from pydantic import BaseModel, Field
 
 from ats_match.errors import Conflict, PayloadTooLarge
 from ats_match.fairness.categories import RaceEthnicityCode, SexCode
-from ats_match.models import DeliveryStatus, Role
+from ats_match.models import DeliveryStatus, Role, Scope, User
 from ats_match.security import require_role
 from ats_match.services import intake
 from ats_match.settings import get_settings
-from web.deps import CurrentUser, SessionDep
+from web.deps import SessionDep, requires
 from web.relay import delivery_relay
 
 UPLOAD_PATH = "/api/v1/applications"
@@ -75,7 +75,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 )
 def upload_application(
     session: SessionDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Scope.APPLICATIONS_WRITE, body_checked=True)],
     background: BackgroundTasks,
     job_id: Annotated[uuid.UUID, Form(description="A job of your organisation")],
     candidate_name: Annotated[str, Form(min_length=1, max_length=300)],
@@ -170,7 +170,9 @@ class UploadStatusOut(BaseModel):
 
 
 @router.get("/uploads/{delivery_id}", response_model=UploadStatusOut)
-def get_upload(delivery_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> UploadStatusOut:
+def get_upload(
+    delivery_id: uuid.UUID, session: SessionDep, user: Annotated[User, requires(Scope.RESULTS_READ)]
+) -> UploadStatusOut:
     """Where an upload is: the worker's outcome, for the recruiter (the delivery log is for
     admins)."""
     found = intake.upload_status(session, user.organization_id, delivery_id)

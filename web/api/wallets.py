@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from ats_match.models import PresentationProtocol, Role
+from ats_match.models import PresentationProtocol, Role, Scope, User
 from ats_match.models.wallets import PresentationRequestPublic
 from ats_match.security import require_role
 from ats_match.services import wallets
@@ -26,7 +26,7 @@ from ats_match.settings import get_settings
 from ats_match.wallets import oid4vp
 from ats_match.wallets.errors import NotAPresentation
 from ats_match.wallets.server_key import verifier_key
-from web.deps import CurrentUser, SessionDep
+from web.deps import SessionDep, requires
 
 router = APIRouter(tags=["wallets"])
 
@@ -61,7 +61,9 @@ REFUSED: dict[int | str, dict[str, Any]] = {
     response_model=PresentationRequestPublic,
 )
 def create_presentation_request(
-    application_id: uuid.UUID, session: SessionDep, user: CurrentUser
+    application_id: uuid.UUID,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.APPLICATIONS_WRITE)],
 ) -> PresentationRequestPublic:
     """A single-use link (and QR code) to send the candidate so they present from a wallet."""
     require_role(user.role, Role.RECRUITER)
