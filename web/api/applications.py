@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, File, Form, Header, UploadFile
+from fastapi import APIRouter, BackgroundTasks, File, Form, Header, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -20,9 +20,9 @@ from ats_match.errors import Conflict, PayloadTooLarge
 from ats_match.fairness.categories import RaceEthnicityCode, SexCode
 from ats_match.models import DeliveryStatus, Role, Scope, User
 from ats_match.security import require_role
-from ats_match.services import intake
+from ats_match.services import intake, integration_keys
 from ats_match.settings import get_settings
-from web.deps import SessionDep, requires
+from web.deps import SessionDep, integration_grant, requires
 from web.relay import delivery_relay
 
 UPLOAD_PATH = "/api/v1/applications"
@@ -74,6 +74,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     summary="Upload a candidate's credentials for a job",
 )
 def upload_application(
+    request: Request,
     session: SessionDep,
     user: Annotated[User, requires(Scope.APPLICATIONS_WRITE, body_checked=True)],
     background: BackgroundTasks,
@@ -111,6 +112,9 @@ def upload_application(
     """Store the upload like an ATS delivery (committed before the answer; a double submit is
     one application) for the worker to verify and score."""
     require_role(user.role, Role.RECRUITER)
+    grant = integration_grant(request)
+    if grant is not None:
+        integration_keys.require_job(session, grant, job_id)
     upload = intake.Upload(
         job_id=job_id,
         candidate_name=candidate_name,

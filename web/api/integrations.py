@@ -23,6 +23,12 @@ from ats_match.models import (
     User,
     WebhookDelivery,
 )
+from ats_match.models.integration_keys import (
+    IntegrationKey,
+    IntegrationKeyCreate,
+    IntegrationKeyPublic,
+    IntegrationKeyWithSecret,
+)
 from ats_match.models.integrations import (
     IntegrationBase,
     IntegrationCreate,
@@ -31,7 +37,7 @@ from ats_match.models.integrations import (
 )
 from ats_match.repositories import IntegrationRepository
 from ats_match.security import require_role
-from ats_match.services import admin, integrations, replay
+from ats_match.services import admin, integration_keys, integrations, replay
 from web.deps import SessionDep, requires
 from web.relay import delivery_relay
 
@@ -255,3 +261,46 @@ def replay_delivery(
         background.add_task(lambda: delivery_relay().wake())  # after the commit
     response.status_code = 202 if replayed.waiting else 200
     return _delivery(replayed.delivery)
+
+
+@router.post(
+    "/integrations/{integration_id}/api-keys",
+    response_model=IntegrationKeyWithSecret,
+    status_code=201,
+)
+def issue_integration_key(
+    integration_id: uuid.UUID,
+    data: IntegrationKeyCreate,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.INTEGRATIONS_ADMIN)],
+) -> IntegrationKeyWithSecret:
+    """A key for the integration's own service account, shown once: it posts applications to
+    the integration's jobs and reads their results, nothing else."""
+    integration = integrations.get(session, user, integration_id)
+    row, key = integration_keys.issue(session, user, integration, data)
+    return IntegrationKeyWithSecret.model_validate({**row.model_dump(), "api_key": key})
+
+
+@router.get("/integrations/{integration_id}/api-keys", response_model=list[IntegrationKeyPublic])
+def list_integration_keys(
+    integration_id: uuid.UUID,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.INTEGRATIONS_ADMIN)],
+) -> Sequence[IntegrationKey]:
+    """The integration's keys with when each was last used, never the keys themselves."""
+    integrations.get(session, user, integration_id)
+    return integration_keys.listed(session, user, integration_id)
+
+
+@router.delete(
+    "/integrations/{integration_id}/api-keys/{key_id}", response_model=IntegrationKeyPublic
+)
+def revoke_integration_key(
+    integration_id: uuid.UUID,
+    key_id: uuid.UUID,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.INTEGRATIONS_ADMIN)],
+) -> IntegrationKey:
+    """Revoke at once; the row stays, with when it was revoked."""
+    integrations.get(session, user, integration_id)
+    return integration_keys.revoke(session, user, integration_id, key_id)
