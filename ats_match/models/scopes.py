@@ -12,35 +12,19 @@ from enum import StrEnum
 
 class Scope(StrEnum):
     JOBS_READ = "jobs:read"
-    """Jobs and their requirement-set versions."""
     JOBS_WRITE = "jobs:write"
-    """Create jobs, save requirement sets, what-if previews, the candidate notice."""
     RESULTS_READ = "results:read"
-    """Rankings, an application's credentials, checks and score, its activity, upload status,
-    the adverse-impact report."""
     APPLICATIONS_WRITE = "applications:write"
-    """Upload applications, a candidate's self-identification, re-verify a credential, ask a
-    candidate's wallet for a presentation."""
     DECISIONS_WRITE = "decisions:write"
-    """Shortlist / advance / reject, notes and tags."""
     SKILLS_READ = "skills:read"
-    """Skill choices, occupations, normalising text, the organisation's skill files."""
     SKILLS_WRITE = "skills:write"
-    """Skill files and mapping overrides."""
     TRUST_READ = "trust:read"
-    """Issuer registries (listed, read, checked)."""
     TRUST_ADMIN = "trust:admin"
-    """Issuer registries and the allow / deny lists changed."""
     CANDIDATES_ADMIN = "candidates:admin"
-    """Candidate data export, erasure, the retention period."""
     INTEGRATIONS_ADMIN = "integrations:admin"
-    """ATS integrations, their deliveries, events and keys."""
     USERS_ADMIN = "users:admin"
-    """Users, their roles and keys, single sign-on."""
     ACCOUNT_READ = "account:read"
-    """Who the caller is, and the caller's keys."""
     KEYS_WRITE = "keys:write"
-    """Issue and revoke the caller's own keys."""
 
 
 READ_SCOPES = frozenset(
@@ -59,3 +43,28 @@ ALL_SCOPES = frozenset(Scope)
 """What an ``admin`` key, a user's own key and a signed-in session hold (the role still caps)."""
 INTEGRATION_SCOPES = frozenset({Scope.RESULTS_READ, Scope.APPLICATIONS_WRITE})
 """What an integration's key may hold: its own jobs' applications posted and their results."""
+
+
+def describe(scope: Scope) -> str:
+    """What the scope lets a key do (the OpenAPI document and docs/security.md list these)."""
+    return _DESCRIPTIONS[scope]
+
+
+_DESCRIPTIONS = {
+    Scope.JOBS_READ: "jobs and their requirement-set versions",
+    Scope.JOBS_WRITE: "create jobs, save requirement sets, what-if previews",
+    Scope.RESULTS_READ: "rankings, applications with credentials, checks and score, activity, "
+    "upload status, the adverse-impact report",
+    Scope.APPLICATIONS_WRITE: "upload applications, self-identification, re-verify a "
+    "credential, wallet presentation requests",
+    Scope.DECISIONS_WRITE: "shortlist / advance / reject, notes and tags",
+    Scope.SKILLS_READ: "skill choices, occupations, normalising, the skill files",
+    Scope.SKILLS_WRITE: "skill files and mapping overrides",
+    Scope.TRUST_READ: "issuer registries listed, read and checked",
+    Scope.TRUST_ADMIN: "issuer registries and the allow / deny lists changed",
+    Scope.CANDIDATES_ADMIN: "the candidate notice, data export, erasure, retention",
+    Scope.INTEGRATIONS_ADMIN: "ATS integrations, deliveries, events and their keys",
+    Scope.USERS_ADMIN: "users, roles and their keys, single sign-on",
+    Scope.ACCOUNT_READ: "who the caller is, and the caller's keys",
+    Scope.KEYS_WRITE: "issue and revoke the caller's own keys",
+}

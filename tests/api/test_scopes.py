@@ -79,12 +79,29 @@ def test_every_operation_declares_exactly_one_scope_or_is_public(
             undeclared.append(f"{method.upper()} {path}: {operation.get('security')}")
     assert undeclared == [], "declare a scope with Annotated[User, requires(Scope.X)]"
     assert {s for _, _, s in scoped_operations(document)} == {s.value for s in Scope}
+    for method, path, scope in scoped_operations(document):
+        assert document["paths"][path][method]["x-required-scope"] == scope
+    scheme = document["components"]["securitySchemes"]["bearerAuth"]["description"]
+    assert all(f"`{s.value}`" in scheme for s in Scope)
 
 
 def test_the_tiers_map_onto_the_scopes() -> None:
     assert READ_SCOPES < WRITE_SCOPES < ALL_SCOPES
     assert all(s.value.endswith(":read") for s in READ_SCOPES)
     assert not any(s.value.endswith(":admin") for s in WRITE_SCOPES)
+
+
+def test_a_key_is_narrowed_within_its_tier_only(client: TestClient, database_url: str) -> None:
+    _, admin = seed_org(database_url, "Scopes tier")
+    auth = {"authorization": f"Bearer {admin}"}
+    beyond = {"name": "k", "scope": "write", "scopes": ["users:admin"]}
+    refused = client.post("/api/v1/api-keys", json=beyond, headers=auth)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "body.scopes"
+    narrowed = {"name": "k", "scope": "read", "scopes": ["results:read"]}
+    issued = client.post("/api/v1/api-keys", json=narrowed, headers=auth).json()
+    assert issued["scopes"] == ["results:read"]
+    jobs = client.get("/api/v1/jobs", headers={"authorization": f"Bearer {issued['api_key']}"})
+    assert jobs.status_code == 403 and jobs.json()["error"] == "insufficient_scope"
 
 
 def _example(schema: dict[str, Any]) -> str:
