@@ -21,6 +21,7 @@ class Scope(StrEnum):
     TRUST_READ = "trust:read"
     TRUST_ADMIN = "trust:admin"
     CANDIDATES_ADMIN = "candidates:admin"
+    FAIRNESS_READ = "fairness:read"
     INTEGRATIONS_ADMIN = "integrations:admin"
     USERS_ADMIN = "users:admin"
     ACCOUNT_READ = "account:read"
@@ -54,7 +55,7 @@ _DESCRIPTIONS = {
     Scope.JOBS_READ: "jobs and their requirement-set versions",
     Scope.JOBS_WRITE: "create jobs, save requirement sets, what-if previews",
     Scope.RESULTS_READ: "rankings, applications with credentials, checks and score, activity, "
-    "upload status, the adverse-impact report",
+    "upload status",
     Scope.APPLICATIONS_WRITE: "upload applications, self-identification, re-verify a "
     "credential, wallet presentation requests",
     Scope.DECISIONS_WRITE: "shortlist / advance / reject, notes and tags",
@@ -63,6 +64,7 @@ _DESCRIPTIONS = {
     Scope.TRUST_READ: "issuer registries listed, read and checked",
     Scope.TRUST_ADMIN: "issuer registries and the allow / deny lists changed",
     Scope.CANDIDATES_ADMIN: "the candidate notice, data export, erasure, retention",
+    Scope.FAIRNESS_READ: "the adverse-impact report (page data and CSV)",
     Scope.INTEGRATIONS_ADMIN: "ATS integrations, deliveries, events and their keys",
     Scope.USERS_ADMIN: "users, roles and their keys, single sign-on",
     Scope.ACCOUNT_READ: "who the caller is, and the caller's keys",

@@ -25,7 +25,7 @@ VersionQuery = Annotated[
 def adverse_impact(
     job_id: uuid.UUID,
     session: SessionDep,
-    user: Annotated[User, requires(Scope.RESULTS_READ)],
+    user: Annotated[User, requires(Scope.FAIRNESS_READ)],
     version: VersionQuery = None,
 ) -> report.AdverseImpactReport:
     """Selection and scoring rates and impact ratios by sex, race/ethnicity and their
@@ -41,7 +41,7 @@ def adverse_impact(
 def adverse_impact_csv(
     job_id: uuid.UUID,
     session: SessionDep,
-    user: Annotated[User, requires(Scope.RESULTS_READ)],
+    user: Annotated[User, requires(Scope.FAIRNESS_READ)],
     version: VersionQuery = None,
 ) -> Response:
     """The same report as CSV: one row per category of each table, then its unknown count."""
