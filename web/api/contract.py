@@ -29,6 +29,11 @@ SESSION_COOKIE_AUTH = APIKeyCookie(
 )
 
 
+PUBLIC: dict[str, Any] = {"security": []}
+"""``openapi_extra`` of a route that is public by design (it authenticates its own way, or not
+at all): the document says so with an empty security requirement."""
+
+
 class ErrorBody(BaseModel):
     """Every error the API answers with: a stable machine code, a sentence for people and,
     for invalid input, the fields at fault. Some errors add context (``delivery_id``)."""

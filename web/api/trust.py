@@ -23,6 +23,7 @@ from ats_match.security import require_role
 from ats_match.services import trust
 from ats_match.services.trust_input import IssuerRegistryIn, IssuerRegistryPatch
 from ats_match.verification.answers import Answer
+from web.api.contract import PUBLIC
 from web.deps import SessionDep, requires
 
 router = APIRouter(tags=["trust"])
@@ -104,7 +105,7 @@ def delete_registry(
     return Response(status_code=204)
 
 
-@router.get("/trust/registries/{registry_id}/registry.json")
+@router.get("/trust/registries/{registry_id}/registry.json", openapi_extra=PUBLIC)
 def published_registry(registry_id: uuid.UUID, session: SessionDep) -> Response:
     import json
 
