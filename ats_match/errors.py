@@ -24,6 +24,12 @@ class Forbidden(AtsMatchError):
     code = "forbidden"
 
 
+class MissingScope(Forbidden):
+    """The API key is valid but does not hold the scope the route declares."""
+
+    code = "insufficient_scope"
+
+
 class Unauthorized(AtsMatchError):
     status_code = 401
     code = "unauthorized"

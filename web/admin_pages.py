@@ -17,12 +17,14 @@ from sqlmodel import Session
 
 from ats_match.errors import AtsMatchError, Forbidden
 from ats_match.models import Organization, Role, User, Vendor
+from ats_match.models.integration_keys import IntegrationKeyCreate
 from ats_match.models.integrations import IntegrationCreate
+from ats_match.models.scopes import INTEGRATION_SCOPES, Scope
 from ats_match.models.sso import SsoConnectionUpdate
 from ats_match.models.tenancy import UserCreate
 from ats_match.repositories import IntegrationRepository, UserRepository
 from ats_match.security import require_role
-from ats_match.services import admin, integrations, privacy, sso
+from ats_match.services import admin, integration_keys, integrations, privacy, sso
 from ats_match.services.trust import list_registries
 from web.deps import FormUser, SessionDep, get_current_user
 from web.errors import SignInFirst
@@ -131,8 +133,20 @@ def integrations_page(request: Request, session: SessionDep, user: AdminPageUser
 
 def _integrations(request: Request, session: Session, user: User, **extra: Any) -> HTMLResponse:
     rows = IntegrationRepository(session, user.organization_id).list(limit=1000)
-    listed = [{"row": row, **integrations.setup_view(row)} for row in rows]
-    context = {"integrations": listed, "vendors": [v.value for v in Vendor], **extra}
+    listed = [
+        {
+            "row": row,
+            "keys": integration_keys.listed(session, user, row.id),
+            **integrations.setup_view(row),
+        }
+        for row in rows
+    ]
+    context = {
+        "integrations": listed,
+        "vendors": [v.value for v in Vendor],
+        "integration_scopes": sorted(INTEGRATION_SCOPES),
+        **extra,
+    }
     return _render(request, user, "integrations", context)
 
 
@@ -173,6 +187,37 @@ def disable_integration(integration_id: uuid.UUID, session: SessionDep, user: Fo
     row = integrations.get(session, user, integration_id)
     integrations.disable(session, user, row)
     return _back("integrations", done=f"{row.name} no longer accepts deliveries")
+
+
+@router.post("/integrations/{integration_id}/keys", response_class=HTMLResponse)
+def add_integration_key(
+    request: Request,
+    integration_id: uuid.UUID,
+    session: SessionDep,
+    user: FormUser,
+    name: Annotated[str, Form(min_length=1, max_length=200)],
+    scopes: Annotated[list[Scope] | None, Form()] = None,
+) -> Response:
+    """A key for the integration's service account, shown once on the page that answers."""
+    require_role(user.role, Role.ADMIN)
+    row = integrations.get(session, user, integration_id)
+    try:
+        data = IntegrationKeyCreate(name=name, scopes=scopes or [])
+        key_row, key = integration_keys.issue(session, user, row, data)
+    except (AtsMatchError, ValidationError) as exc:
+        message = exc.message if isinstance(exc, AtsMatchError) else "choose at least one scope"
+        return _back("integrations", error=message)
+    shown = {"integration": row, "row": key_row, "key": key}
+    return _integrations(request, session, user, new_key=shown)
+
+
+@router.post("/integrations/{integration_id}/keys/{key_id}/revoke")
+def revoke_integration_key(
+    integration_id: uuid.UUID, key_id: uuid.UUID, session: SessionDep, user: FormUser
+) -> Response:
+    require_role(user.role, Role.ADMIN)
+    row = integration_keys.revoke(session, user, integration_id, key_id)
+    return _back("integrations", done=f"key {row.prefix}… no longer works")
 
 
 # -- issuer trust --------------------------------------------------------------------------------

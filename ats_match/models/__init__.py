@@ -19,6 +19,7 @@ from ats_match.models.hiring import (
     Job,
     RequirementSet,
 )
+from ats_match.models.integration_keys import IntegrationKey
 from ats_match.models.integrations import (
     DeliveryStatus,
     Integration,
@@ -29,6 +30,7 @@ from ats_match.models.integrations import (
     WebhookDelivery,
 )
 from ats_match.models.privacy import ErasedApplication
+from ats_match.models.scopes import Scope
 from ats_match.models.skills import SkillFile, SkillFileKind
 from ats_match.models.sso import SsoConnection
 from ats_match.models.tenancy import Organization, Role, User
@@ -60,6 +62,7 @@ __all__ = [
     "DeliveryStatus",
     "ErasedApplication",
     "Integration",
+    "IntegrationKey",
     "IssuerRegistry",
     "Job",
     "MappingOverride",
@@ -73,6 +76,7 @@ __all__ = [
     "RequirementSet",
     "Role",
     "SavedView",
+    "Scope",
     "Score",
     "Skill",
     "SkillFile",

@@ -1,5 +1,6 @@
-"""Scoped API keys: a user may hold several, each read, write or admin, revocable, hashed at
-rest (the key itself is shown once), with when it was last used."""
+"""Scoped API keys: a user may hold several, each read, write or admin (optionally narrowed to
+named scopes), revocable, hashed at rest (the key itself is shown once), with when it was last
+used."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from ats_match.models.base import (
     datetime_field,
     enum_field,
     id_field,
+    json_field,
 )
+from ats_match.models.scopes import ALL_SCOPES, READ_SCOPES, WRITE_SCOPES, Scope
 
 
 class ApiKeyScope(StrEnum):
@@ -26,10 +29,20 @@ class ApiKeyScope(StrEnum):
     ADMIN = "admin"
     """All the holder's role allows."""
 
+    @property
+    def scopes(self) -> frozenset[Scope]:
+        """The route scopes a key of this tier holds."""
+        return {"read": READ_SCOPES, "write": WRITE_SCOPES}.get(self.value, ALL_SCOPES)
+
 
 class ApiKeyCreate(SQLModel):
     name: str = Field(min_length=1, max_length=200, description="What the key is for")
     scope: ApiKeyScope = ApiKeyScope.READ
+    scopes: list[Scope] = Field(
+        default_factory=list,
+        description="Narrow the key to these route scopes (each within the tier); empty: all "
+        "of the tier's",
+    )
 
 
 class ApiKey(OrgScoped, table=True):
@@ -39,6 +52,8 @@ class ApiKey(OrgScoped, table=True):
     user_id: uuid.UUID = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
     name: str = Field(max_length=200)
     scope: ApiKeyScope = enum_field(ApiKeyScope.READ)
+    scopes: list[str] = json_field(list)
+    """Empty: every scope of the tier."""
     key_hash: str = Field(max_length=128, unique=True)
     prefix: str = Field(max_length=16, description="The key's first characters, to tell keys apart")
     created_at: datetime = created_at_field()
@@ -51,6 +66,7 @@ class ApiKeyPublic(SQLModel):
     user_id: uuid.UUID
     name: str
     scope: ApiKeyScope
+    scopes: list[Scope]
     prefix: str
     created_at: datetime
     last_used_at: datetime | None

@@ -1,7 +1,8 @@
 """Scoped API keys: issued (shown once), listed, revoked, and the key behind a request.
 
 A key acts with the lesser of its holder's role and its scope's ceiling, so a write key of an
-admin cannot manage users and a read key cannot change anything."""
+admin cannot manage users and a read key cannot change anything; and it reaches only the routes
+whose declared scope it holds (its tier's, or the narrower list it was issued with)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
-from ats_match.errors import Forbidden, NotFound
-from ats_match.models import ApiKey, ApiKeyScope, Role, User
+from ats_match.errors import Forbidden, InvalidInput, NotFound
+from ats_match.models import ApiKey, ApiKeyScope, Role, Scope, User
 from ats_match.models.api_keys import ApiKeyCreate
 from ats_match.models.base import utcnow
 from ats_match.repositories.base import OrgRepository
@@ -44,17 +45,25 @@ def issue(session: Session, actor: User, data: ApiKeyCreate) -> tuple[ApiKey, st
         require_role(actor.role, Role.ADMIN)
     elif data.scope is ApiKeyScope.WRITE and Role(actor.role) is Role.VIEWER:
         raise Forbidden("a viewer can hold read keys only")
+    beyond = sorted(set(data.scopes) - data.scope.scopes)
+    if beyond:
+        raise InvalidInput(
+            f"a {data.scope.value} key cannot hold {', '.join(beyond)}",
+            [{"field": "body.scopes", "message": f"not within the {data.scope.value} tier"}],
+        )
     key, key_hash = new_api_key()
     row = ApiKey(
         organization_id=actor.organization_id,
         user_id=actor.id,
         name=data.name,
         scope=data.scope,
+        scopes=sorted(set(data.scopes)),
         key_hash=key_hash,
         prefix=key[:12],
     )
     ApiKeyRepository(session, actor.organization_id).add(row)
-    audit(session, actor, "api_key.create", "api_key", row.id, {"scope": row.scope})
+    details = {"scope": row.scope, "scopes": row.scopes}
+    audit(session, actor, "api_key.create", "api_key", row.id, details)
     return row, key
 
 
@@ -78,8 +87,14 @@ def revoke(session: Session, actor: User, key_id: uuid.UUID) -> ApiKey:
     return row
 
 
-def authenticate(session: Session, key: str) -> tuple[User, ApiKeyScope] | None:
-    """The holder and scope of a live scoped key, recording its use; ``None`` if unknown."""
+def held_scopes(row: ApiKey) -> frozenset[Scope]:
+    tier = ApiKeyScope(row.scope)
+    return frozenset(Scope(s) for s in row.scopes) & tier.scopes if row.scopes else tier.scopes
+
+
+def authenticate(session: Session, key: str) -> tuple[User, ApiKeyScope, frozenset[Scope]] | None:
+    """The holder, tier and route scopes of a live scoped key, recording its use; ``None`` if
+    unknown."""
     row = session.exec(
         select(ApiKey).where(
             col(ApiKey.key_hash) == hash_api_key(key), col(ApiKey.revoked_at).is_(None)
@@ -94,4 +109,4 @@ def authenticate(session: Session, key: str) -> tuple[User, ApiKeyScope] | None:
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_GRANULARITY:
         row.last_used_at = now
         session.add(row)
-    return user, ApiKeyScope(row.scope)
+    return user, ApiKeyScope(row.scope), held_scopes(row)

@@ -366,7 +366,11 @@ def _inbox_key(upload: Upload, body: bytes) -> str:
 
 
 def _headers(upload: Upload, application_id: uuid.UUID) -> dict[str, Any]:
-    headers = {"x-intake-source": upload.source, "x-application-id": str(application_id)}
+    headers = {
+        "x-intake-source": upload.source,
+        "x-application-id": str(application_id),
+        "x-job-id": str(upload.job_id),
+    }
     if upload.idempotency_key:
         headers["idempotency-key"] = upload.idempotency_key.strip()[:250]
     return headers

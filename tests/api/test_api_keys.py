@@ -31,7 +31,7 @@ def test_each_scope_does_what_it_says(client: TestClient, database_url: str) -> 
 
     assert client.get("/api/v1/jobs", headers=_auth(read)).status_code == 200
     refused = client.post("/api/v1/jobs", json={"title": "X"}, headers=_auth(read))
-    assert refused.status_code == 403 and refused.json()["error"] == "forbidden"
+    assert refused.status_code == 403 and refused.json()["error"] == "insufficient_scope"
 
     assert client.post("/api/v1/jobs", json={"title": "X"}, headers=_auth(write)).status_code == 201
     user = {"email": "new@x.example", "role": "viewer"}

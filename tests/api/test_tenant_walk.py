@@ -45,6 +45,7 @@ def _request(method: str, path: str, ids: dict[str, str]) -> dict[str, Any]:
         "PUT /api/v1/applications/{application_id}/self-identification": _json({"sex": "female"}),
         "PUT /api/v1/jobs/{job_id}/candidate-notice": _json({"candidate_notice": "n"}),
         "PATCH /api/v1/integrations/{integration_id}": _json({"name": "renamed"}),
+        "POST /api/v1/integrations/{integration_id}/api-keys": _json({"name": "k"}),
         "PATCH /api/v1/issuer-registries/{registry_id}": _json({"name": "renamed"}),
     }
     return bodies.get(route, {})
@@ -67,6 +68,8 @@ def _walked(document: dict[str, Any]) -> list[tuple[str, str]]:
 def _call(client: TestClient, world: World, method: str, path: str, ids: dict[str, str]) -> Any:
     if "{delivery_id}" in path:  # an upload's delivery is logged under the upload integration
         ids = {**ids, "integration_id": ids["upload_integration_id"]}
+    if path.endswith("/api-keys/{key_id}") and "{integration_id}" in path:
+        ids = {**ids, "key_id": ids["integration_key_id"]}
     url = re.sub(r"\{(\w+)\}", lambda m: ids.get(m[1], m[0]), path)
     request = _request(method, path, ids)
     headers = {**world.auth, **request.pop("headers", {})}

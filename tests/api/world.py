@@ -55,6 +55,9 @@ def build_world(client: TestClient, url: str, name: str) -> World:
     world.ids["registry_id"] = _created(client, world, "/api/v1/issuer-registries", registry)
     world.ids["event_id"] = _score_event(url, world)
     world.ids["key_id"] = _created(client, world, "/api/v1/api-keys", {"name": "k"})
+    world.ids["integration_key_id"] = _created(
+        client, world, f"/api/v1/integrations/{world.ids['integration_id']}/api-keys", {"name": "k"}
+    )
     world.ids["request_id"] = _created(
         client,
         world,

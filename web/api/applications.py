@@ -12,17 +12,17 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, File, Form, Header, UploadFile
+from fastapi import APIRouter, BackgroundTasks, File, Form, Header, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from ats_match.errors import Conflict, PayloadTooLarge
 from ats_match.fairness.categories import RaceEthnicityCode, SexCode
-from ats_match.models import DeliveryStatus, Role
+from ats_match.models import DeliveryStatus, Role, Scope, User
 from ats_match.security import require_role
-from ats_match.services import intake
+from ats_match.services import intake, integration_keys
 from ats_match.settings import get_settings
-from web.deps import CurrentUser, SessionDep
+from web.deps import SessionDep, integration_grant, requires
 from web.relay import delivery_relay
 
 UPLOAD_PATH = "/api/v1/applications"
@@ -74,8 +74,9 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     summary="Upload a candidate's credentials for a job",
 )
 def upload_application(
+    request: Request,
     session: SessionDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Scope.APPLICATIONS_WRITE, body_checked=True)],
     background: BackgroundTasks,
     job_id: Annotated[uuid.UUID, Form(description="A job of your organisation")],
     candidate_name: Annotated[str, Form(min_length=1, max_length=300)],
@@ -111,6 +112,9 @@ def upload_application(
     """Store the upload like an ATS delivery (committed before the answer; a double submit is
     one application) for the worker to verify and score."""
     require_role(user.role, Role.RECRUITER)
+    grant = integration_grant(request)
+    if grant is not None:
+        integration_keys.require_job(session, grant, job_id)
     upload = intake.Upload(
         job_id=job_id,
         candidate_name=candidate_name,
@@ -170,7 +174,9 @@ class UploadStatusOut(BaseModel):
 
 
 @router.get("/uploads/{delivery_id}", response_model=UploadStatusOut)
-def get_upload(delivery_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> UploadStatusOut:
+def get_upload(
+    delivery_id: uuid.UUID, session: SessionDep, user: Annotated[User, requires(Scope.RESULTS_READ)]
+) -> UploadStatusOut:
     """Where an upload is: the worker's outcome, for the recruiter (the delivery log is for
     admins)."""
     found = intake.upload_status(session, user.organization_id, delivery_id)

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from ats_match.models import Role
+from ats_match.models import Role, Scope, User
 from ats_match.repositories import CredentialRepository
 from ats_match.security import require_role
 from ats_match.services import mappings, outbox
 from ats_match.services.ranking import application_detail
 from ats_match.services.verdicts import answers_of_row
 from ats_match.services.wallets import presented_via, proven_dids_of
-from web.deps import CurrentUser, SessionDep
+from web.deps import SessionDep, requires
 from worker.evidence import taxonomy_hooks
 
 router = APIRouter(prefix="/api/v1", tags=["candidates"])
@@ -32,7 +32,9 @@ class OverrideOut(OverrideIn):
 
 @router.get("/applications/{application_id}")
 def get_application(
-    application_id: uuid.UUID, session: SessionDep, user: CurrentUser
+    application_id: uuid.UUID,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.RESULTS_READ)],
 ) -> dict[str, Any]:
     """The application with every credential, its verification checks, mapped skills and the
     score explanation."""
@@ -78,7 +80,9 @@ def get_application(
 
 
 @router.put("/mapping-overrides", response_model=OverrideOut)
-def put_override(data: OverrideIn, session: SessionDep, user: CurrentUser) -> OverrideOut:
+def put_override(
+    data: OverrideIn, session: SessionDep, user: Annotated[User, requires(Scope.SKILLS_WRITE)]
+) -> OverrideOut:
     """Map an achievement to given skills for every candidate who holds it (audited)."""
     require_role(user.role, Role.RECRUITER)
     row = mappings.set_override(
@@ -88,7 +92,11 @@ def put_override(data: OverrideIn, session: SessionDep, user: CurrentUser) -> Ov
 
 
 @router.post("/credentials/{credential_id}/reverify", status_code=202)
-def reverify(credential_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> dict[str, str]:
+def reverify(
+    credential_id: uuid.UUID,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.APPLICATIONS_WRITE)],
+) -> dict[str, str]:
     """Check the credential against its issuer again now (e.g. after an issuer outage)."""
     require_role(user.role, Role.RECRUITER)
     credential = CredentialRepository(session, user.organization_id).get_or_404(credential_id)

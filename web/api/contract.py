@@ -13,17 +13,25 @@ from fastapi import FastAPI
 from fastapi.security import APIKeyCookie, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
-BEARER = HTTPBearer(
-    auto_error=False,
-    scheme_name="bearerAuth",
-    description="An API key: `Authorization: Bearer atsm_...` (shown once when issued).",
+from ats_match.models.scopes import Scope, describe
+
+BEARER_DESCRIPTION = (
+    "An API key: `Authorization: Bearer atsm_...` (shown once when issued). Each operation "
+    "names the one scope a key must hold (`security`, and `x-required-scope`); without it "
+    "the answer is 403 `insufficient_scope`. A user's own key and a session hold every scope."
 )
+BEARER = HTTPBearer(auto_error=False, scheme_name="bearerAuth", description=BEARER_DESCRIPTION)
 SESSION_COOKIE_AUTH = APIKeyCookie(
     name="atsm_session",
     auto_error=False,
     scheme_name="sessionCookie",
     description="The dashboard's signed-in session (browsers; forms also need a CSRF token).",
 )
+
+
+PUBLIC: dict[str, Any] = {"security": []}
+"""``openapi_extra`` of a route that is public by design (it authenticates its own way, or not
+at all): the document says so with an empty security requirement."""
 
 
 class ErrorBody(BaseModel):
@@ -75,6 +83,7 @@ def with_components(app: FastAPI, models: dict[str, type[BaseModel]]) -> None:
             for name, schema in component_schemas(models).items():
                 schemas.setdefault(name, schema)
             declare_error_bodies(document)
+            declare_scopes(document)
             app.openapi_schema = document
         return app.openapi_schema
 
@@ -104,3 +113,18 @@ def declare_error_bodies(document: dict[str, Any]) -> None:
         )
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
+
+
+def declare_scopes(document: dict[str, Any]) -> None:
+    """Name each operation's one scope as ``x-required-scope`` too (it is already on its
+    ``security`` requirements, where FastAPI put it from ``web.deps.requires``), and list every
+    scope with its meaning in the bearer scheme's description."""
+    for item in document.get("paths", {}).values():
+        for operation in item.values():
+            scopes = {s for req in operation.get("security") or [] for v in req.values() for s in v}
+            if len(scopes) == 1:
+                operation["x-required-scope"] = next(iter(scopes))
+    schemes = document.get("components", {}).get("securitySchemes", {})
+    if "bearerAuth" in schemes:
+        listed = "\n".join(f"- `{scope.value}`: {describe(scope)}" for scope in Scope)
+        schemes["bearerAuth"]["description"] = f"{BEARER_DESCRIPTION}\n\nScopes:\n{listed}"

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from ats_match.models import DecisionAction
+from ats_match.models import DecisionAction, Scope, User
 from ats_match.models.workspace import DecisionPublic, NotePublic
 from ats_match.repositories import ApplicationRepository
 from ats_match.services import decisions
-from web.deps import CurrentUser, SessionDep
+from web.deps import SessionDep, requires
 
 router = APIRouter(prefix="/api/v1", tags=["decisions"])
 
@@ -41,7 +42,10 @@ class ActivityOut(BaseModel):
 
 @router.post("/applications/{application_id}/decisions", status_code=201)
 def decide_one(
-    application_id: uuid.UUID, data: DecisionIn, session: SessionDep, user: CurrentUser
+    application_id: uuid.UUID,
+    data: DecisionIn,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.DECISIONS_WRITE)],
 ) -> DecisionPublic:
     """Shortlist, advance or reject one application (audited; written back to the ATS when the
     application came from an integration that takes results)."""
@@ -51,7 +55,9 @@ def decide_one(
 
 @router.post("/decisions", status_code=201)
 def decide_many(
-    data: BulkDecisionIn, session: SessionDep, user: CurrentUser
+    data: BulkDecisionIn,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.DECISIONS_WRITE)],
 ) -> list[DecisionPublic]:
     """The same decision on many applications at once (all or none)."""
     rows = decisions.decide(session, user, data.application_ids, data.action, data.reason)
@@ -60,7 +66,10 @@ def decide_many(
 
 @router.post("/applications/{application_id}/notes", status_code=201)
 def add_note(
-    application_id: uuid.UUID, data: NoteIn, session: SessionDep, user: CurrentUser
+    application_id: uuid.UUID,
+    data: NoteIn,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.DECISIONS_WRITE)],
 ) -> NotePublic:
     note = decisions.add_note(session, user, application_id, data.body)
     return NotePublic.model_validate(note, from_attributes=True)
@@ -68,14 +77,21 @@ def add_note(
 
 @router.put("/applications/{application_id}/tags")
 def put_tags(
-    application_id: uuid.UUID, data: TagsIn, session: SessionDep, user: CurrentUser
+    application_id: uuid.UUID,
+    data: TagsIn,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.DECISIONS_WRITE)],
 ) -> list[str]:
     """Replace the application's tags."""
     return decisions.set_tags(session, user, application_id, data.tags)
 
 
 @router.get("/applications/{application_id}/activity")
-def activity(application_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> ActivityOut:
+def activity(
+    application_id: uuid.UUID,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.RESULTS_READ)],
+) -> ActivityOut:
     """Decisions (newest first, with their write-back state), notes and tags."""
     org = user.organization_id
     ApplicationRepository(session, org).get_or_404(application_id)

@@ -10,9 +10,10 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from ats_match.fairness.categories import RaceEthnicityCode, SexCode
+from ats_match.models import Scope, User
 from ats_match.services import adverse_impact as report
 from ats_match.services.privacy import set_self_identification
-from web.deps import CurrentUser, SessionDep
+from web.deps import SessionDep, requires
 
 router = APIRouter(prefix="/api/v1", tags=["fairness"])
 VersionQuery = Annotated[
@@ -22,7 +23,10 @@ VersionQuery = Annotated[
 
 @router.get("/jobs/{job_id}/adverse-impact", response_model=report.AdverseImpactReport)
 def adverse_impact(
-    job_id: uuid.UUID, session: SessionDep, user: CurrentUser, version: VersionQuery = None
+    job_id: uuid.UUID,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.FAIRNESS_READ)],
+    version: VersionQuery = None,
 ) -> report.AdverseImpactReport:
     """Selection and scoring rates and impact ratios by sex, race/ethnicity and their
     intersections (NYC LL144 bias-audit arithmetic; admin only). See docs/fairness.md."""
@@ -35,7 +39,10 @@ def adverse_impact(
     responses={200: {"content": {"text/csv": {}}}},
 )
 def adverse_impact_csv(
-    job_id: uuid.UUID, session: SessionDep, user: CurrentUser, version: VersionQuery = None
+    job_id: uuid.UUID,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.FAIRNESS_READ)],
+    version: VersionQuery = None,
 ) -> Response:
     """The same report as CSV: one row per category of each table, then its unknown count."""
     found = report.adverse_impact(session, user, job_id, version)
@@ -58,7 +65,10 @@ class SelfIdentification(BaseModel):
 
 @router.put("/applications/{application_id}/self-identification", response_model=SelfIdentification)
 def put_self_identification(
-    application_id: uuid.UUID, data: SelfIdentification, session: SessionDep, user: CurrentUser
+    application_id: uuid.UUID,
+    data: SelfIdentification,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.APPLICATIONS_WRITE)],
 ) -> SelfIdentification:
     """Record the application's self-reported EEO categories (admin only; audited without the
     values). They feed the adverse-impact report and never the score."""

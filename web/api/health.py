@@ -6,12 +6,13 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from ats_match.db import check_ping
+from web.api.contract import PUBLIC
 from worker.celery_app import broker_ping
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz")
+@router.get("/healthz", openapi_extra=PUBLIC)
 def healthz() -> JSONResponse:
     checks: dict[str, str] = {}
     for name, probe in (("database", check_ping), ("broker", broker_ping)):

@@ -8,7 +8,7 @@ import base64
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Response
 from pydantic import BaseModel, Field
@@ -19,7 +19,15 @@ from ats_match.models import (
     OutboundEvent,
     OutboundStatus,
     Role,
+    Scope,
+    User,
     WebhookDelivery,
+)
+from ats_match.models.integration_keys import (
+    IntegrationKey,
+    IntegrationKeyCreate,
+    IntegrationKeyPublic,
+    IntegrationKeyWithSecret,
 )
 from ats_match.models.integrations import (
     IntegrationBase,
@@ -29,8 +37,8 @@ from ats_match.models.integrations import (
 )
 from ats_match.repositories import IntegrationRepository
 from ats_match.security import require_role
-from ats_match.services import admin, integrations, replay
-from web.deps import CurrentUser, SessionDep
+from ats_match.services import admin, integration_keys, integrations, replay
+from web.deps import SessionDep, requires
 from web.relay import delivery_relay
 
 router = APIRouter(tags=["integrations"])
@@ -92,14 +100,18 @@ def _detail(integration: Integration, secret: str | None = None) -> dict[str, An
 
 
 @router.get("/integrations", response_model=list[IntegrationPublic])
-def list_integrations(session: SessionDep, user: CurrentUser) -> Sequence[Integration]:
+def list_integrations(
+    session: SessionDep, user: Annotated[User, requires(Scope.INTEGRATIONS_ADMIN)]
+) -> Sequence[Integration]:
     require_role(user.role, Role.ADMIN)
     return IntegrationRepository(session, user.organization_id).list(limit=1000)
 
 
 @router.post("/integrations", response_model=IntegrationWithSecret, status_code=201)
 def create_integration(
-    data: IntegrationIn, session: SessionDep, user: CurrentUser
+    data: IntegrationIn,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.INTEGRATIONS_ADMIN)],
 ) -> dict[str, Any]:
     require_role(user.role, Role.ADMIN)
     secret = data.webhook_secret or admin.generate_webhook_secret()
@@ -109,7 +121,9 @@ def create_integration(
 
 @router.get("/integrations/{integration_id}", response_model=IntegrationDetail)
 def get_integration(
-    integration_id: uuid.UUID, session: SessionDep, user: CurrentUser
+    integration_id: uuid.UUID,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.INTEGRATIONS_ADMIN)],
 ) -> dict[str, Any]:
     require_role(user.role, Role.ADMIN)
     return _detail(integrations.get(session, user, integration_id))
@@ -120,7 +134,10 @@ def get_integration(
     response_model=IntegrationWithSecret | IntegrationDetail,
 )
 def patch_integration(
-    integration_id: uuid.UUID, data: IntegrationUpdate, session: SessionDep, user: CurrentUser
+    integration_id: uuid.UUID,
+    data: IntegrationUpdate,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.INTEGRATIONS_ADMIN)],
 ) -> dict[str, Any]:
     """Change fields; ``rotate_secret`` (or a new ``webhook_secret``) rotates with an overlap
     window of ``overlap_seconds`` during which the previous secret is still accepted."""
@@ -144,7 +161,9 @@ def patch_integration(
 
 @router.delete("/integrations/{integration_id}", status_code=204)
 def delete_integration(
-    integration_id: uuid.UUID, session: SessionDep, user: CurrentUser
+    integration_id: uuid.UUID,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.INTEGRATIONS_ADMIN)],
 ) -> Response:
     """Disable: deliveries are refused from now on; the logs are kept."""
     require_role(user.role, Role.ADMIN)
@@ -156,7 +175,7 @@ def delete_integration(
 def list_deliveries(
     integration_id: uuid.UUID,
     session: SessionDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Scope.INTEGRATIONS_ADMIN)],
     status: DeliveryStatus | None = None,
     limit: int = 50,
     offset: int = 0,
@@ -185,7 +204,7 @@ def _delivery(row: WebhookDelivery) -> DeliveryOut:
 def list_events(
     integration_id: uuid.UUID,
     session: SessionDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Scope.INTEGRATIONS_ADMIN)],
     status: OutboundStatus | None = None,
     limit: int = 50,
     offset: int = 0,
@@ -204,7 +223,10 @@ def list_events(
     status_code=202,
 )
 def redeliver_event(
-    integration_id: uuid.UUID, event_id: uuid.UUID, session: SessionDep, user: CurrentUser
+    integration_id: uuid.UUID,
+    event_id: uuid.UUID,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.INTEGRATIONS_ADMIN)],
 ) -> OutboundEvent:
     require_role(user.role, Role.ADMIN)
     integrations.get(session, user, integration_id)
@@ -225,7 +247,7 @@ def replay_delivery(
     integration_id: uuid.UUID,
     delivery_id: uuid.UUID,
     session: SessionDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Scope.INTEGRATIONS_ADMIN)],
     background: BackgroundTasks,
     response: Response,
 ) -> DeliveryOut:
@@ -239,3 +261,46 @@ def replay_delivery(
         background.add_task(lambda: delivery_relay().wake())  # after the commit
     response.status_code = 202 if replayed.waiting else 200
     return _delivery(replayed.delivery)
+
+
+@router.post(
+    "/integrations/{integration_id}/api-keys",
+    response_model=IntegrationKeyWithSecret,
+    status_code=201,
+)
+def issue_integration_key(
+    integration_id: uuid.UUID,
+    data: IntegrationKeyCreate,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.INTEGRATIONS_ADMIN)],
+) -> IntegrationKeyWithSecret:
+    """A key for the integration's own service account, shown once: it posts applications to
+    the integration's jobs and reads their results, nothing else."""
+    integration = integrations.get(session, user, integration_id)
+    row, key = integration_keys.issue(session, user, integration, data)
+    return IntegrationKeyWithSecret.model_validate({**row.model_dump(), "api_key": key})
+
+
+@router.get("/integrations/{integration_id}/api-keys", response_model=list[IntegrationKeyPublic])
+def list_integration_keys(
+    integration_id: uuid.UUID,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.INTEGRATIONS_ADMIN)],
+) -> Sequence[IntegrationKey]:
+    """The integration's keys with when each was last used, never the keys themselves."""
+    integrations.get(session, user, integration_id)
+    return integration_keys.listed(session, user, integration_id)
+
+
+@router.delete(
+    "/integrations/{integration_id}/api-keys/{key_id}", response_model=IntegrationKeyPublic
+)
+def revoke_integration_key(
+    integration_id: uuid.UUID,
+    key_id: uuid.UUID,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.INTEGRATIONS_ADMIN)],
+) -> IntegrationKey:
+    """Revoke at once; the row stays, with when it was revoked."""
+    integrations.get(session, user, integration_id)
+    return integration_keys.revoke(session, user, integration_id, key_id)

@@ -4,22 +4,25 @@ Admin only; every id is the caller's organisation's or 404."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from ats_match.models import Job, Organization
+from ats_match.models import Job, Organization, Scope, User
 from ats_match.models.hiring import CandidateRights, JobPublic
 from ats_match.services import erasure, privacy
-from web.deps import CurrentUser, SessionDep
+from web.deps import SessionDep, requires
 
 router = APIRouter(prefix="/api/v1", tags=["candidate rights"])
 
 
 @router.put("/jobs/{job_id}/candidate-notice", response_model=JobPublic)
 def put_candidate_notice(
-    job_id: uuid.UUID, data: CandidateRights, session: SessionDep, user: CurrentUser
+    job_id: uuid.UUID,
+    data: CandidateRights,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.CANDIDATES_ADMIN)],
 ) -> Job:
     return privacy.set_candidate_notice(
         session, user, job_id, data.candidate_notice, data.alternative_process
@@ -47,7 +50,9 @@ class CandidateExport(BaseModel):
 
 @router.get("/candidates/{candidate_id}/export", response_model=CandidateExport)
 def export_candidate(
-    candidate_id: uuid.UUID, session: SessionDep, user: CurrentUser
+    candidate_id: uuid.UUID,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.CANDIDATES_ADMIN)],
 ) -> dict[str, Any]:
     """The candidate's data, as JSON (GDPR access and portability; audited)."""
     return privacy.export_candidate(session, user, candidate_id)
@@ -62,7 +67,11 @@ class Erased(BaseModel):
 
 
 @router.delete("/candidates/{candidate_id}", response_model=Erased)
-def erase_candidate(candidate_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> Erased:
+def erase_candidate(
+    candidate_id: uuid.UUID,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.CANDIDATES_ADMIN)],
+) -> Erased:
     """Erase the candidate and everything derived from them (see docs/fairness.md): a
     redelivered webhook about an erased application is dropped, not re-ingested."""
     counts = erasure.erase_candidate(session, user, candidate_id)
@@ -80,12 +89,16 @@ class Retention(BaseModel):
 
 
 @router.get("/organization/retention", response_model=Retention)
-def get_retention(session: SessionDep, user: CurrentUser) -> Retention:
+def get_retention(
+    session: SessionDep, user: Annotated[User, requires(Scope.CANDIDATES_ADMIN)]
+) -> Retention:
     organization = session.get(Organization, user.organization_id)
     return Retention(retention_days=organization.retention_days if organization else None)
 
 
 @router.put("/organization/retention", response_model=Retention)
-def put_retention(data: Retention, session: SessionDep, user: CurrentUser) -> Retention:
+def put_retention(
+    data: Retention, session: SessionDep, user: Annotated[User, requires(Scope.CANDIDATES_ADMIN)]
+) -> Retention:
     organization = privacy.set_retention(session, user, data.retention_days)
     return Retention(retention_days=organization.retention_days)

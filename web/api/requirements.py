@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from ats_match.errors import InvalidInput, NotFound
-from ats_match.models import RequirementSet, Role
+from ats_match.models import RequirementSet, Role, Scope, User
 from ats_match.models.base import utcnow
 from ats_match.models.hiring import RequirementSetPublic
 from ats_match.repositories import JobRepository
@@ -23,7 +23,7 @@ from rules import (
     parse_requirement_set,
 )
 from rules.schema import RequirementSet as RequirementSetSchema
-from web.deps import CurrentUser, SessionDep
+from web.deps import SessionDep, requires
 from web.drafts import draft_ranking, label_choices_of, save_version
 
 router = APIRouter(prefix="/api/v1/jobs/{job_id}", tags=["requirements"])
@@ -103,7 +103,10 @@ def _refers_to_nothing(exc: RequirementSetError) -> InvalidInput:
     },
 )
 async def create_version(
-    job_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser
+    job_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.JOBS_WRITE)],
 ) -> SavedVersion:
     """Save a new version (YAML or JSON). Every application of the job is re-scored in the
     background."""
@@ -118,7 +121,7 @@ async def create_version(
 
 @router.get("/requirement-sets", response_model=list[RequirementSetPublic])
 def list_versions(
-    job_id: uuid.UUID, session: SessionDep, user: CurrentUser
+    job_id: uuid.UUID, session: SessionDep, user: Annotated[User, requires(Scope.JOBS_READ)]
 ) -> list[RequirementSet]:
     JobRepository(session, user.organization_id).get_or_404(job_id)
     return list(hiring.requirement_versions(session, user.organization_id, job_id))
@@ -126,7 +129,10 @@ def list_versions(
 
 @router.get("/requirement-sets/{version}", response_model=RequirementSetPublic)
 def get_version(
-    job_id: uuid.UUID, version: int, session: SessionDep, user: CurrentUser
+    job_id: uuid.UUID,
+    version: int,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.JOBS_READ)],
 ) -> RequirementSet:
     for row in hiring.requirement_versions(session, user.organization_id, job_id):
         if row.version == version:
@@ -138,7 +144,7 @@ def get_version(
 def ranking(
     job_id: uuid.UUID,
     session: SessionDep,
-    user: CurrentUser,
+    user: Annotated[User, requires(Scope.RESULTS_READ)],
     response: Response,
     qualified: bool = False,
     tier: Tier | None = None,
@@ -216,7 +222,11 @@ def ranking(
     },
 )
 async def what_if_preview(
-    job_id: uuid.UUID, request: Request, session: SessionDep, user: CurrentUser, top: int = 20
+    job_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.JOBS_WRITE)],
+    top: int = 20,
 ) -> WhatIfResult:
     """Rank the job's current applicants with a draft requirement set. Nothing is saved."""
     require_role(user.role, Role.HIRING_MANAGER)

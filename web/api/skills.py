@@ -8,13 +8,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query
 from pydantic import BaseModel, Field
 
-from ats_match.models import Role, SkillFileKind
+from ats_match.models import Role, Scope, SkillFileKind, User
 from ats_match.models.skills import SkillFilePublic
 from ats_match.security import require_role
 from ats_match.services import skill_files
 from ats_match.taxonomy.choices import LabelChoices, label_choices
 from ats_match.taxonomy.records import achievement_from_line, result_json
-from web.deps import CurrentUser, SessionDep
+from web.deps import SessionDep, requires
 from worker.evidence import organization_matcher
 
 router = APIRouter(prefix="/api/v1", tags=["skills"])
@@ -47,7 +47,7 @@ class BatchOut(BaseModel):
 
 @router.get("/skills/choices", response_model=LabelChoices)
 def skill_choices(
-    user: CurrentUser,
+    user: Annotated[User, requires(Scope.SKILLS_READ)],
     session: SessionDep,
     label: Annotated[str, Query(min_length=1, max_length=200)],
 ) -> LabelChoices:
@@ -58,7 +58,7 @@ def skill_choices(
 
 @router.get("/occupations", response_model=list[Occupation])
 def occupations(
-    user: CurrentUser,
+    user: Annotated[User, requires(Scope.SKILLS_READ)],
     q: Annotated[str, Query(min_length=1, max_length=200)],
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> list[Occupation]:
@@ -78,7 +78,9 @@ def occupations(
 
 
 @router.post("/skills/normalise", response_model=BatchOut)
-def normalise_batch(user: CurrentUser, session: SessionDep, body: BatchIn) -> BatchOut:
+def normalise_batch(
+    user: Annotated[User, requires(Scope.SKILLS_READ)], session: SessionDep, body: BatchIn
+) -> BatchOut:
     """Map up to 1,000 badges at once with the organisation's taxonomy, synonyms and
     catalogue; results in input order, as ``normalise --batch``."""
     achievements = [
@@ -90,7 +92,10 @@ def normalise_batch(user: CurrentUser, session: SessionDep, body: BatchIn) -> Ba
 
 @router.put("/skill-files/{kind}", response_model=SkillFilePublic)
 def put_skill_file(
-    kind: SkillFileKind, user: CurrentUser, session: SessionDep, content: Any = Body(...)
+    kind: SkillFileKind,
+    user: Annotated[User, requires(Scope.SKILLS_WRITE)],
+    session: SessionDep,
+    content: Any = Body(...),
 ) -> SkillFilePublic:
     """Store the organisation's own taxonomy, synonyms or credential catalogue (JSON, the
     shapes of the CLI's YAML files); refused with 422 when it does not parse."""
@@ -100,7 +105,9 @@ def put_skill_file(
 
 
 @router.get("/skill-files", response_model=list[SkillFilePublic])
-def list_skill_files(user: CurrentUser, session: SessionDep) -> list[SkillFilePublic]:
+def list_skill_files(
+    user: Annotated[User, requires(Scope.SKILLS_READ)], session: SessionDep
+) -> list[SkillFilePublic]:
     """The organisation's skill files."""
     return [
         SkillFilePublic.model_validate(f, from_attributes=True)

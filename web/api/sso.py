@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Response
 
 from ats_match.errors import NotFound
-from ats_match.models import Role
+from ats_match.models import Role, Scope, User
 from ats_match.models.sso import SsoConnection, SsoConnectionPublic, SsoConnectionUpdate
 from ats_match.security import require_role
 from ats_match.services import sso
-from web.deps import CurrentUser, SessionDep
+from web.deps import SessionDep, requires
 
 router = APIRouter(prefix="/sso")
 
@@ -21,7 +23,9 @@ def _public(row: SsoConnection) -> SsoConnectionPublic:
 
 
 @router.get("", response_model=SsoConnectionPublic)
-def get_sso(session: SessionDep, user: CurrentUser) -> SsoConnectionPublic:
+def get_sso(
+    session: SessionDep, user: Annotated[User, requires(Scope.USERS_ADMIN)]
+) -> SsoConnectionPublic:
     """The provider people of this organisation sign in with (404 when there is none)."""
     require_role(user.role, Role.ADMIN)
     row = sso.connection_of(session, user.organization_id)
@@ -36,7 +40,9 @@ def get_sso(session: SessionDep, user: CurrentUser) -> SsoConnectionPublic:
     responses={400: {"description": "the provider's discovery document could not be used"}},
 )
 def put_sso(
-    data: SsoConnectionUpdate, session: SessionDep, user: CurrentUser
+    data: SsoConnectionUpdate,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.USERS_ADMIN)],
 ) -> SsoConnectionPublic:
     """Set up or change the OpenID Connect provider; the client secret is stored encrypted
     and never shown again. People sign in at ``/login`` with a work e-mail of its domains; the
@@ -46,7 +52,7 @@ def put_sso(
 
 
 @router.delete("", status_code=204)
-def delete_sso(session: SessionDep, user: CurrentUser) -> Response:
+def delete_sso(session: SessionDep, user: Annotated[User, requires(Scope.USERS_ADMIN)]) -> Response:
     require_role(user.role, Role.ADMIN)
     row = sso.connection_of(session, user.organization_id)
     if row is None:

@@ -12,17 +12,19 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Annotated
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from ats_match.models import IssuerRegistry, Role
+from ats_match.models import IssuerRegistry, Role, Scope, User
 from ats_match.models.trust import IssuerRegistryBase
 from ats_match.security import require_role
 from ats_match.services import trust
 from ats_match.services.trust_input import IssuerRegistryIn, IssuerRegistryPatch
 from ats_match.verification.answers import Answer
-from web.deps import CurrentUser, SessionDep
+from web.api.contract import PUBLIC
+from web.deps import SessionDep, requires
 
 router = APIRouter(tags=["trust"])
 PREFIX = "/api/v1/issuer-registries"
@@ -47,21 +49,25 @@ def _public(registry: IssuerRegistry) -> IssuerRegistryPublic:
 
 
 @router.get(PREFIX, response_model=list[IssuerRegistryPublic])
-def list_registries(session: SessionDep, user: CurrentUser) -> Sequence[IssuerRegistryPublic]:
+def list_registries(
+    session: SessionDep, user: Annotated[User, requires(Scope.TRUST_READ)]
+) -> Sequence[IssuerRegistryPublic]:
     require_role(user.role, Role.ADMIN)
     return [_public(r) for r in trust.list_registries(session, user.organization_id)]
 
 
 @router.post(PREFIX, response_model=IssuerRegistryPublic, status_code=201)
 def create_registry(
-    data: IssuerRegistryIn, session: SessionDep, user: CurrentUser
+    data: IssuerRegistryIn, session: SessionDep, user: Annotated[User, requires(Scope.TRUST_ADMIN)]
 ) -> IssuerRegistryPublic:
     require_role(user.role, Role.ADMIN)
     return _public(trust.create_registry(session, user, data))
 
 
 @router.post(PREFIX + "/check", response_model=Answer)
-def check_issuer(data: IssuerCheck, session: SessionDep, user: CurrentUser) -> Answer:
+def check_issuer(
+    data: IssuerCheck, session: SessionDep, user: Annotated[User, requires(Scope.TRUST_READ)]
+) -> Answer:
     require_role(user.role, Role.ADMIN)
     from worker.pipeline import shared_fetcher
 
@@ -71,7 +77,7 @@ def check_issuer(data: IssuerCheck, session: SessionDep, user: CurrentUser) -> A
 
 @router.get(PREFIX + "/{registry_id}", response_model=IssuerRegistryPublic)
 def get_registry(
-    registry_id: uuid.UUID, session: SessionDep, user: CurrentUser
+    registry_id: uuid.UUID, session: SessionDep, user: Annotated[User, requires(Scope.TRUST_READ)]
 ) -> IssuerRegistryPublic:
     require_role(user.role, Role.ADMIN)
     from ats_match.repositories import IssuerRegistryRepository
@@ -81,20 +87,25 @@ def get_registry(
 
 @router.patch(PREFIX + "/{registry_id}", response_model=IssuerRegistryPublic)
 def update_registry(
-    registry_id: uuid.UUID, data: IssuerRegistryPatch, session: SessionDep, user: CurrentUser
+    registry_id: uuid.UUID,
+    data: IssuerRegistryPatch,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.TRUST_ADMIN)],
 ) -> IssuerRegistryPublic:
     require_role(user.role, Role.ADMIN)
     return _public(trust.update_registry(session, user, registry_id, data))
 
 
 @router.delete(PREFIX + "/{registry_id}", status_code=204)
-def delete_registry(registry_id: uuid.UUID, session: SessionDep, user: CurrentUser) -> Response:
+def delete_registry(
+    registry_id: uuid.UUID, session: SessionDep, user: Annotated[User, requires(Scope.TRUST_ADMIN)]
+) -> Response:
     require_role(user.role, Role.ADMIN)
     trust.delete_registry(session, user, registry_id)
     return Response(status_code=204)
 
 
-@router.get("/trust/registries/{registry_id}/registry.json")
+@router.get("/trust/registries/{registry_id}/registry.json", openapi_extra=PUBLIC)
 def published_registry(registry_id: uuid.UUID, session: SessionDep) -> Response:
     import json
 

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from ats_match.models import PresentationProtocol, Role
+from ats_match.models import PresentationProtocol, Role, Scope, User
 from ats_match.models.wallets import PresentationRequestPublic
 from ats_match.security import require_role
 from ats_match.services import wallets
@@ -26,7 +26,8 @@ from ats_match.settings import get_settings
 from ats_match.wallets import oid4vp
 from ats_match.wallets.errors import NotAPresentation
 from ats_match.wallets.server_key import verifier_key
-from web.deps import CurrentUser, SessionDep
+from web.api.contract import PUBLIC
+from web.deps import SessionDep, requires
 
 router = APIRouter(tags=["wallets"])
 
@@ -61,14 +62,16 @@ REFUSED: dict[int | str, dict[str, Any]] = {
     response_model=PresentationRequestPublic,
 )
 def create_presentation_request(
-    application_id: uuid.UUID, session: SessionDep, user: CurrentUser
+    application_id: uuid.UUID,
+    session: SessionDep,
+    user: Annotated[User, requires(Scope.APPLICATIONS_WRITE)],
 ) -> PresentationRequestPublic:
     """A single-use link (and QR code) to send the candidate so they present from a wallet."""
     require_role(user.role, Role.RECRUITER)
     return wallets.public_view(wallets.create_request(session, user, application_id))
 
 
-@router.get("/present/{request_id}", response_class=HTMLResponse)
+@router.get("/present/{request_id}", openapi_extra=PUBLIC, response_class=HTMLResponse)
 def presentation_page(
     request_id: uuid.UUID, request: Request, session: SessionDep, iuv: str | None = None
 ) -> Response:
@@ -92,7 +95,7 @@ def presentation_page(
     )
 
 
-@router.get("/present/{request_id}/request.jwt")
+@router.get("/present/{request_id}/request.jwt", openapi_extra=PUBLIC)
 def request_object(request_id: uuid.UUID, session: SessionDep) -> Response:
     """OpenID4VP: the signed request object the wallet fetches from ``request_uri``."""
     request = wallets.open_request(session, request_id)
@@ -107,7 +110,7 @@ def request_object(request_id: uuid.UUID, session: SessionDep) -> Response:
     return Response(token, media_type=JAR_MEDIA_TYPE)
 
 
-@router.post("/present/{request_id}/response", responses=REFUSED)
+@router.post("/present/{request_id}/response", openapi_extra=PUBLIC, responses=REFUSED)
 def direct_post(request_id: uuid.UUID, body: RawBody, session: SessionDep) -> Response:
     """OpenID4VP ``direct_post``: ``vp_token`` and ``state``, form-encoded."""
     form = dict(parse_qsl(body.decode("utf-8", "replace")))
@@ -124,7 +127,7 @@ def direct_post(request_id: uuid.UUID, body: RawBody, session: SessionDep) -> Re
     return JSONResponse({"message": accepted.message(), "holder": accepted.holder})
 
 
-@router.post("/present/{request_id}/exchange", responses=REFUSED)
+@router.post("/present/{request_id}/exchange", openapi_extra=PUBLIC, responses=REFUSED)
 def vc_api_exchange(request_id: uuid.UUID, raw: RawBody, session: SessionDep) -> Any:
     """VC-API exchange as the Learner Credential Wallet runs it: an empty POST gets the
     Verifiable Presentation Request (DID authentication plus the credentials); a POST with
@@ -136,7 +139,7 @@ def vc_api_exchange(request_id: uuid.UUID, raw: RawBody, session: SessionDep) ->
     return _accept_upload(session, request_id, body["verifiablePresentation"])
 
 
-@router.post("/present/{request_id}/vp", responses=REFUSED)
+@router.post("/present/{request_id}/vp", openapi_extra=PUBLIC, responses=REFUSED)
 def upload_presentation(request_id: uuid.UUID, raw: RawBody, session: SessionDep) -> Any:
     """A W3C Verifiable Presentation uploaded as is: JSON-LD (Data Integrity proof) or a VP-JWT
     (``application/jwt`` or a JSON string)."""
@@ -147,7 +150,7 @@ def upload_presentation(request_id: uuid.UUID, raw: RawBody, session: SessionDep
     return _accept_upload(session, request_id, vp)
 
 
-@router.post("/present/{request_id}/files", responses=REFUSED)
+@router.post("/present/{request_id}/files", openapi_extra=PUBLIC, responses=REFUSED)
 def upload_files(request_id: uuid.UUID, files: UploadedFiles, session: SessionDep) -> Any:
     """Fallback: credential files (JSON, JWT, baked PNG/SVG) uploaded without a presentation.
     Stored for the application but bound to nobody; the request stays open for a wallet."""
@@ -160,7 +163,7 @@ def upload_files(request_id: uuid.UUID, files: UploadedFiles, session: SessionDe
     }
 
 
-@router.get("/.well-known/did.json")
+@router.get("/.well-known/did.json", openapi_extra=PUBLIC)
 def verifier_did_document() -> dict[str, Any]:
     """The server's DID document (``did:web``): the key that signs OpenID4VP requests."""
     settings = get_settings()

@@ -31,6 +31,7 @@ from ats_match.services import inbox, integration_cache
 from ats_match.services.payloads import parse_object
 from ats_match.settings import get_settings
 from connectors import Connector, get_connector
+from web.api.contract import PUBLIC
 from web.relay import delivery_relay
 from web.request_body import read_body
 
@@ -65,6 +66,7 @@ router.add_route("/webhooks/{integration_id}", receive, methods=["POST"])
 
 @router.post(
     "/webhooks/{integration_id}",
+    openapi_extra=PUBLIC,
     status_code=202,
     response_model=DeliveryAck,
     responses={
