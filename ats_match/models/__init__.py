@@ -28,6 +28,7 @@ from ats_match.models.integrations import (
     Vendor,
     WebhookDelivery,
 )
+from ats_match.models.pathways import Pathway
 from ats_match.models.privacy import ErasedApplication
 from ats_match.models.skills import SkillFile, SkillFileKind
 from ats_match.models.sso import SsoConnection
@@ -66,6 +67,7 @@ __all__ = [
     "Organization",
     "OutboundEvent",
     "OutboundStatus",
+    "Pathway",
     "PresentationProtocol",
     "PresentationRequest",
     "ProvenDid",
