@@ -158,7 +158,10 @@ def _sets_using(
     pathway of that id comes first, so such a set does not use the organisation's)."""
     found = []
     for row in _newest_sets(session, organization_id):
-        rs = RequirementSetSchema.model_validate(row.body)
+        try:
+            rs = RequirementSetSchema.model_validate(row.body)
+        except ValidationError:  # a stored body no version of the schema reads names nothing
+            continue
         own = {p.id for p in rs.pathways}
         if slug not in own and any(name == slug for name, _ in pathway_references(rs)):
             found.append((row.job_id, rs))
