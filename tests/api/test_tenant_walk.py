@@ -46,6 +46,7 @@ def _request(method: str, path: str, ids: dict[str, str]) -> dict[str, Any]:
         "PUT /api/v1/jobs/{job_id}/candidate-notice": _json({"candidate_notice": "n"}),
         "PATCH /api/v1/integrations/{integration_id}": _json({"name": "renamed"}),
         "PATCH /api/v1/issuer-registries/{registry_id}": _json({"name": "renamed"}),
+        "PATCH /api/v1/pathways/{pathway_id}": _json({"name": "renamed"}),
     }
     return bodies.get(route, {})
 
