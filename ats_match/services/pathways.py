@@ -124,7 +124,8 @@ def _levels(slug: str, name: str, levels: list[dict[str, Any]]) -> list[dict[str
             {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]}
             for e in exc.errors(include_url=False)
         ]
-        raise InvalidInput("the pathway is invalid", problems) from None
+        shown = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+        raise InvalidInput(f"the pathway is invalid: {shown}", problems) from None
     stored: list[dict[str, Any]] = schema.model_dump(mode="json", exclude_none=True)["levels"]
     return stored
 
