@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict
+from pydantic import Field as PlainField
 from sqlmodel import Field, SQLModel
 
 from ats_match.models.base import OrgScoped, created_at_field, id_field, json_field
@@ -39,12 +41,14 @@ class PathwayCreate(PathwayBase):
     levels: list[PathwayLevel] = Field(min_length=1, max_length=50)
 
 
-class PathwayUpdate(SQLModel):
+class PathwayUpdate(BaseModel):
     """A partial update; fields left out keep their value. The slug is fixed: sets name it."""
 
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    description: str | None = Field(default=None, max_length=2000)
-    levels: list[PathwayLevel] | None = Field(default=None, min_length=1, max_length=50)
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = PlainField(default=None, min_length=1, max_length=200)
+    description: str | None = PlainField(default=None, max_length=2000)
+    levels: list[PathwayLevel] | None = PlainField(default=None, min_length=1, max_length=50)
 
 
 class Pathway(OrgScoped, PathwayBase, table=True):

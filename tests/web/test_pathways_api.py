@@ -181,9 +181,15 @@ def test_pathways_are_checked_like_a_sets_and_unique(
     assert "lists no achievements or parts" in refused.text
     bad_step = {**TRACK, "levels": [{"label": "F", "achievements": [{}]}]}
     assert client.post("/api/v1/pathways", json=bad_step, headers=_auth(admin)).status_code == 422
-    assert client.post("/api/v1/pathways", json=TRACK, headers=_auth(admin)).status_code == 201
+    created = client.post("/api/v1/pathways", json=TRACK, headers=_auth(admin))
+    assert created.status_code == 201
     again = client.post("/api/v1/pathways", json=TRACK, headers=_auth(admin))
     assert again.status_code == 409
+    renamed = {**TRACK, "slug": "other"}
+    assert client.post("/api/v1/pathways", json=renamed, headers=_auth(admin)).status_code == 409
+    url = f"/api/v1/pathways/{created.json()['id']}"
+    slug_change = client.patch(url, json={"slug": "moved"}, headers=_auth(admin))
+    assert slug_change.status_code == 422  # sets name it: the slug is fixed
 
 
 def test_pathways_are_the_organisations_own_and_admins_change_them(
