@@ -24,8 +24,8 @@ from rules.inputs import CandidateEvidence
 from rules.loader import loads_requirement_set, parse_requirement_set
 from rules.ranking import rank
 from rules.results import Evaluation
-from rules.schema import RequirementSet
-from rules.validation import Issue, KnownSkill, validate_for_save
+from rules.schema import Pathway, RequirementSet
+from rules.validation import Issue, KnownSkill, OrganisationPathways, validate_for_save
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def what_if(
 ) -> WhatIf:
     """Score a draft (dict body or YAML/JSON text) without saving; raises RequirementSetError."""
     rs = loads_requirement_set(draft) if isinstance(draft, str) else parse_requirement_set(draft)
-    warnings = validate_for_save(rs, known_skill, resolve_label)
+    warnings = validate_for_save(rs, known_skill, resolve_label, pathways_of(context))
     ranking = rank_candidates(
         rs,
         candidates,
@@ -105,3 +105,13 @@ def what_if(
         context=context,
     )
     return WhatIf(rs, warnings, ranking)
+
+
+def pathways_of(context: CompileContext | None) -> OrganisationPathways:
+    """The context's pathways as schema pathways (it may hold their plain-data form)."""
+    if context is None:
+        return {}
+    return {
+        key: value if isinstance(value, Pathway) else Pathway.model_validate(value)
+        for key, value in context.pathways.items()
+    }

@@ -17,7 +17,12 @@ import yaml
 
 from rules.loader import RequirementSetError, line_of, loads_requirement_set
 from rules.schema import RequirementSet
-from rules.validation import KnownSkill, ResolveLabel, check_requirement_set
+from rules.validation import (
+    KnownSkill,
+    OrganisationPathways,
+    ResolveLabel,
+    check_requirement_set,
+)
 
 
 @dataclass(frozen=True)
@@ -47,14 +52,17 @@ class Checked:
 
 
 def check_text(
-    text: str, known_skill: KnownSkill | None = None, resolve_label: ResolveLabel | None = None
+    text: str,
+    known_skill: KnownSkill | None = None,
+    resolve_label: ResolveLabel | None = None,
+    pathways: OrganisationPathways | None = None,
 ) -> Checked:
     """Schema errors (with the loader's lines), then the save-time checks mapped to lines."""
     try:
         rs = loads_requirement_set(text)
     except RequirementSetError as exc:
         return Checked(None, [Finding("error", e.field, e.message, e.line) for e in exc.errors])
-    issues = check_requirement_set(rs, known_skill, resolve_label)
+    issues = check_requirement_set(rs, known_skill, resolve_label, pathways)
     findings = [Finding(i.severity, i.field, i.message, line_of(text, i.field)) for i in issues]
     return Checked(rs, sorted(findings, key=lambda f: (f.severity != "error", f.line or 0)))
 

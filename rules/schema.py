@@ -228,7 +228,10 @@ class StackCheck(EvidenceFilters):
     """The candidate holds a credential at or above a level of an employer pathway, or every
     part that composes such a level (a completed stack counts as the larger qualification)."""
 
-    pathway: str = Field(description="Id of a pathway in the set's 'pathways'.")
+    pathway: str = Field(
+        description="Id of a pathway in the set's 'pathways', else the slug of one of the "
+        "organisation's pathways."
+    )
     min_level: int | str = Field(
         default=1, description="Lowest level that counts: its number (1 = first) or its label."
     )
@@ -516,15 +519,14 @@ class RequirementSet(_Strict):
 
     @model_validator(mode="after")
     def _pathways_exist(self) -> RequirementSet:
+        """The set's own pathways are checked here; a reference to any other pathway is the
+        organisation's, resolved at save time (:func:`rules.validation.pathway_issues`)."""
         known = {p.id: p for p in self.pathways}
         if len(known) != len(self.pathways):
             raise ValueError("a pathway id is used twice")
-        for req in self.requirements:
-            for node in walk(req):
-                if isinstance(node, StackNode):
-                    _check_pathway_reference(known, node.stack.pathway, node.stack.min_level)
-                elif isinstance(node, FocusNode) and node.focus.pathway is not None:
-                    _check_pathway_reference(known, node.focus.pathway, 1)
+        for pathway, level in pathway_references(self):
+            if pathway in known and known[pathway].level_number(level) is None:
+                raise ValueError(f"pathway {pathway!r} has no level {level!r}")
         return self
 
     @model_validator(mode="after")
@@ -559,12 +561,16 @@ def walk(node: AnyNode) -> list[AnyNode]:
     return found
 
 
-def _check_pathway_reference(known: dict[str, Pathway], pathway: str, level: int | str) -> None:
-    if pathway not in known:
-        names = ", ".join(sorted(known)) or "none defined"
-        raise ValueError(f"pathway {pathway!r} is not in the set's pathways ({names})")
-    if known[pathway].level_number(level) is None:
-        raise ValueError(f"pathway {pathway!r} has no level {level!r}")
+def pathway_references(rs: RequirementSet) -> list[tuple[str, int | str]]:
+    """Every (pathway id, level) the set's ``stack`` and ``focus`` conditions name."""
+    found: list[tuple[str, int | str]] = []
+    for req in rs.requirements:
+        for node in walk(req):
+            if isinstance(node, StackNode):
+                found.append((node.stack.pathway, node.stack.min_level))
+            elif isinstance(node, FocusNode) and node.focus.pathway is not None:
+                found.append((node.focus.pathway, 1))
+    return found
 
 
 def requirement_set_json_schema() -> dict[str, Any]:

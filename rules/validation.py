@@ -9,7 +9,7 @@ and ``rules`` never imports ``ats_match.taxonomy`` at import time.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -21,8 +21,10 @@ from rules.schema import (
     CredentialNode,
     EvidenceFilters,
     FocusNode,
+    Pathway,
     RequirementSet,
     SkillNode,
+    StackNode,
     children,
     walk,
 )
@@ -43,19 +45,27 @@ class Issue:
         return f"{self.severity}: {self.field}: {self.message}"
 
 
-def _leaves(node: AnyNode, path: str) -> Iterator[tuple[str, SkillNode | CredentialNode]]:
-    if isinstance(node, SkillNode | CredentialNode):
-        yield path, node
-        return
-    key = (
+def _group_key(node: AnyNode) -> str:
+    return (
         "all_of"
         if isinstance(node, AllOfNode)
         else "any_of"
         if isinstance(node, AnyOfNode)
         else "at_least.of"
     )
+
+
+def _with_paths(node: AnyNode, path: str) -> Iterator[tuple[str, AnyNode]]:
+    """The node and every condition below it, each with its field path."""
+    yield path, node
     for i, child in enumerate(children(node)):
-        yield from _leaves(child, f"{path}.{key}[{i}]")
+        yield from _with_paths(child, f"{path}.{_group_key(node)}[{i}]")
+
+
+def _leaves(node: AnyNode, path: str) -> Iterator[tuple[str, SkillNode | CredentialNode]]:
+    for where, found in _with_paths(node, path):
+        if isinstance(found, SkillNode | CredentialNode):
+            yield where, found
 
 
 def _issuer_conflict(layers: list[EvidenceFilters | None], leaf: CredentialNode) -> str | None:
@@ -75,13 +85,19 @@ def _issuer_conflict(layers: list[EvidenceFilters | None], leaf: CredentialNode)
     return None
 
 
+OrganisationPathways = Mapping[str, Pathway]
+"""The organisation's pathways by slug (what a set's ``stack`` names when it is not its own)."""
+
+
 def check_requirement_set(
     rs: RequirementSet,
     known_skill: KnownSkill | None = None,
     resolve_label: ResolveLabel | None = None,
+    pathways: OrganisationPathways | None = None,
 ) -> list[Issue]:
-    """All save-time findings for a requirement set (empty list when it can be saved cleanly)."""
-    issues: list[Issue] = []
+    """All save-time findings for a requirement set (empty list when it can be saved cleanly).
+    ``pathways``: the organisation's, for the references the set's own do not answer."""
+    issues: list[Issue] = pathway_issues(rs, pathways or {})
     if sum(r.weight for r in rs.requirements) <= 0:
         issues.append(
             Issue(
@@ -106,6 +122,44 @@ def check_requirement_set(
             )
         issues.extend(_focus_issues(req, base, rs, known_skill))
     return issues
+
+
+def pathway_issues(rs: RequirementSet, organisation: OrganisationPathways) -> list[Issue]:
+    """A ``stack`` or ``focus`` naming a pathway that is neither the set's own nor the
+    organisation's, or a level the organisation's pathway does not have."""
+    own = {p.id for p in rs.pathways}
+    found: list[Issue] = []
+    for i, req in enumerate(rs.requirements):
+        for path, node in _with_paths(req, f"requirements[{i}]"):
+            if isinstance(node, StackNode):
+                where, name, level = (
+                    f"{path}.stack.pathway",
+                    node.stack.pathway,
+                    node.stack.min_level,
+                )
+            elif isinstance(node, FocusNode) and node.focus.pathway is not None:
+                where, name, level = f"{path}.focus.pathway", node.focus.pathway, 1
+            else:
+                continue
+            if name in own:
+                continue
+            pathway = organisation.get(name)
+            if pathway is None:
+                names = ", ".join(sorted(own | set(organisation))) or "none defined"
+                message = (
+                    f"unknown pathway {name!r}: not in the set's pathways nor the "
+                    f"organisation's ({names})"
+                )
+                found.append(Issue("error", where, message))
+            elif pathway.level_number(level) is None:
+                found.append(
+                    Issue(
+                        "error",
+                        where,
+                        f"the organisation's pathway {name!r} has no level {level!r}",
+                    )
+                )
+    return found
 
 
 def _focus_issues(
@@ -178,9 +232,10 @@ def validate_for_save(
     rs: RequirementSet,
     known_skill: KnownSkill | None = None,
     resolve_label: ResolveLabel | None = None,
+    pathways: OrganisationPathways | None = None,
 ) -> list[Issue]:
     """Raise :class:`RequirementSetError` on any error; return the warnings otherwise."""
-    issues = check_requirement_set(rs, known_skill, resolve_label)
+    issues = check_requirement_set(rs, known_skill, resolve_label, pathways)
     errors = [i for i in issues if i.severity == "error"]
     if errors:
         raise RequirementSetError([SchemaError(i.field, i.message) for i in errors])

@@ -1,5 +1,5 @@
-"""The admin's pages: users and roles, ATS integrations, issuer trust, single sign-on and the
-audit log, over the same services as the API (admin role only; others get 403).
+"""The admin's pages: users and roles, ATS integrations, issuer trust, pathways, single
+sign-on and the audit log, over the same services as the API (admin role only; others get 403).
 
 Secrets made here (a new user's API key, an integration's webhook secret) are shown once, on
 the page the form answers with, and never again; every change is in the audit log.
@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
+import yaml
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
@@ -19,19 +20,20 @@ from ats_match.errors import AtsMatchError, Forbidden
 from ats_match.models import Organization, Role, User, Vendor
 from ats_match.models.integration_keys import IntegrationKeyCreate
 from ats_match.models.integrations import IntegrationCreate
+from ats_match.models.pathways import PathwayCreate, PathwayUpdate
 from ats_match.models.scopes import INTEGRATION_SCOPES, Scope
 from ats_match.models.sso import SsoConnectionUpdate
 from ats_match.models.tenancy import UserCreate
 from ats_match.repositories import IntegrationRepository, UserRepository
 from ats_match.security import require_role
-from ats_match.services import admin, integration_keys, integrations, privacy, sso
+from ats_match.services import admin, integration_keys, integrations, pathways, privacy, sso
 from ats_match.services.trust import list_registries
 from web.deps import FormUser, SessionDep, get_current_user
 from web.errors import SignInFirst
 from web.pages import page
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
-SECTIONS = ("organisation", "users", "integrations", "trust", "sso", "audit")
+SECTIONS = ("organisation", "users", "integrations", "trust", "pathways", "sso", "audit")
 PAGE_SIZE = 50
 
 
@@ -242,6 +244,80 @@ def set_trust_lists(
     return _back("trust", done="Issuer lists saved")
 
 
+# -- pathways ------------------------------------------------------------------------------------
+
+
+@router.get("/pathways", response_class=HTMLResponse)
+def pathways_page(request: Request, session: SessionDep, user: AdminPageUser) -> Response:
+    rows = pathways.list_pathways(session, user.organization_id)
+    shown = [(row, yaml.safe_dump(row.levels, sort_keys=False, allow_unicode=True)) for row in rows]
+    return _render(request, user, "pathways", {"pathways": shown})
+
+
+@router.post("/pathways")
+def add_pathway(
+    session: SessionDep,
+    user: FormUser,
+    slug: Annotated[str, Form(max_length=80)],
+    name: Annotated[str, Form(max_length=200)],
+    levels: Annotated[str, Form(max_length=50_000)],
+    description: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    require_role(user.role, Role.ADMIN)
+    try:
+        data = PathwayCreate(
+            slug=slug.strip(),
+            name=name.strip(),
+            description=description.strip() or None,
+            levels=_yaml_levels(levels),
+        )
+        pathways.create_pathway(session, user, data)
+    except (AtsMatchError, ValidationError, ValueError) as exc:
+        return _back("pathways", error=_message(exc))
+    return _back("pathways", done=f"Pathway {slug.strip()} added")
+
+
+@router.post("/pathways/{pathway_id}")
+def change_pathway(
+    pathway_id: uuid.UUID,
+    session: SessionDep,
+    user: FormUser,
+    name: Annotated[str, Form(max_length=200)],
+    levels: Annotated[str, Form(max_length=50_000)],
+    description: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    require_role(user.role, Role.ADMIN)
+    try:
+        patch = PathwayUpdate(
+            name=name.strip(), description=description.strip() or None, levels=_yaml_levels(levels)
+        )
+        row = pathways.update_pathway(session, user, pathway_id, patch)
+    except (AtsMatchError, ValidationError, ValueError) as exc:
+        return _back("pathways", error=_message(exc))
+    return _back("pathways", done=f"Pathway {row.slug} saved; the jobs that use it are re-scored")
+
+
+@router.post("/pathways/{pathway_id}/delete")
+def remove_pathway(pathway_id: uuid.UUID, session: SessionDep, user: FormUser) -> Response:
+    require_role(user.role, Role.ADMIN)
+    try:
+        pathways.delete_pathway(session, user, pathway_id)
+    except AtsMatchError as exc:
+        return _back("pathways", error=exc.message)
+    return _back("pathways", done="Pathway deleted")
+
+
+def _yaml_levels(text: str) -> Any:
+    """The levels as written in a requirement set's pathway (a YAML list, lowest first)."""
+    try:
+        levels = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ValueError(f"the levels are not valid YAML: {exc}") from None
+    if not isinstance(levels, list):
+        raise ValueError("the levels are a YAML list, lowest first")
+    return levels
+
+
 # -- single sign-on ------------------------------------------------------------------------------
 
 
@@ -334,4 +410,6 @@ def _message(exc: Exception) -> str:
         return exc.message
     if isinstance(exc, ValidationError):
         return "; ".join(str(e["msg"]) for e in exc.errors())
+    if isinstance(exc, ValueError):
+        return str(exc)
     raise Forbidden("unexpected error")  # pragma: no cover - only the two kinds above are caught

@@ -16,6 +16,7 @@ from ats_match.models import RequirementSet as RequirementSetRow
 from ats_match.models.base import utcnow
 from ats_match.repositories import ApplicationRepository, JobRepository
 from ats_match.services import hiring, outbox
+from ats_match.services.pathways import organisation_pathways
 from ats_match.services.ranking import RankingQuery, job_ranking
 from ats_match.taxonomy.choices import SkillChoice, label_choices
 from ats_match.taxonomy.prefix import labels_starting
@@ -96,7 +97,8 @@ def save_version(
     """Store ``rs`` as the job's next version and queue the re-score of every application;
     raises RequirementSetError when it refers to things that do not exist."""
     hooks = org_hooks(session, user.organization_id)
-    warnings = validate_for_save(rs, hooks.known_skill, hooks.resolve_label)
+    pathways = organisation_pathways(session, user.organization_id)
+    warnings = validate_for_save(rs, hooks.known_skill, hooks.resolve_label, pathways)
     body = rs.model_dump(mode="json", exclude_none=True)
     row = hiring.add_requirement_version(session, user, job_id, rs.name or rs.id, body)
     outbox.enqueue(
@@ -129,7 +131,10 @@ def draft_ranking(
         explain_top=top,
         narrower=hooks.narrower,
         resolve_label=hooks.resolve_label,
-        context=CompileContext(skill_families=SkillFamilies(hooks.broader)),
+        context=CompileContext(
+            pathways=organisation_pathways(session, organization_id),
+            skill_families=SkillFamilies(hooks.broader),
+        ),
     )
 
 

@@ -22,6 +22,7 @@ from ats_match.models import Job, RequirementSet, Role, User
 from ats_match.repositories import JobRepository
 from ats_match.security import require_role
 from ats_match.services import hiring
+from ats_match.services.pathways import organisation_pathways
 from rules import RequirementSetError
 from rules.editing import (
     Checked,
@@ -77,7 +78,8 @@ def _findings(session: Session, user: User, text: str) -> tuple[Checked, list[di
     """The draft checked against the organisation's taxonomy, each finding with the skills
     to choose from when its label names several (or none)."""
     hooks = org_hooks(session, user.organization_id)
-    checked = check_text(text, hooks.known_skill, hooks.resolve_label)
+    pathways = organisation_pathways(session, user.organization_id)
+    checked = check_text(text, hooks.known_skill, hooks.resolve_label, pathways)
     shown = [f.__dict__ | label_choices_of(f.field, f.message) for f in checked.findings]
     return checked, shown
 

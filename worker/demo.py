@@ -1,6 +1,7 @@
 """The demo organisation that ``ats-match run`` and ``ats-match seed-demo`` create.
 
-It is a real tenant: four jobs using the example requirement sets of ``rules/examples/``, and
+It is a real tenant: four jobs using the example requirement sets of ``rules/examples/`` (an
+example's own pathways kept in the organisation's pathway table, which the set names), and
 30 applicants (:mod:`worker.demo_people`) whose credentials come in every format the product
 reads and carry every answer it gives (:mod:`worker.demo_credentials` makes the files; the
 OB 2.0 issuer and the status lists are served by the app itself, :mod:`web.demo_issuer`). They
@@ -28,6 +29,7 @@ from ats_match.models import (
     Integration,
     Job,
     Organization,
+    Pathway,
     RequirementSet,
     Role,
     User,
@@ -38,6 +40,7 @@ from ats_match.services import outbox
 from ats_match.services.signin import hash_password, password_matches
 from ats_match.settings import get_settings
 from rules import loads_requirement_set
+from rules.schema import RequirementSet as RequirementSetSchema
 from worker.celery_app import publish
 from worker.demo_credentials import attachments_for
 from worker.demo_people import AWS, DEMO_JOBS, ISSUERS, NMC, RESUS, UNIVERSITY, Applicant
@@ -202,15 +205,35 @@ def _ensure_requirements(session: Session, org: Organization, job: Job, role_fil
         if issuer.replaces:
             text = text.replace(issuer.replaces, issuer.did)
     rs = loads_requirement_set(text, source=role_file)
+    _ensure_pathways(session, org, rs)
     session.add(
         RequirementSet(
             organization_id=org.id,
             job_id=job.id,
             version=1,
             name=rs.name or rs.id,
-            body=rs.model_dump(mode="json", exclude_none=True),
+            body=rs.model_dump(mode="json", exclude_none=True, exclude={"pathways"}),
         )
     )
+
+
+def _ensure_pathways(session: Session, org: Organization, rs: RequirementSetSchema) -> None:
+    """The example's own pathways become the organisation's (the set names them by slug), as
+    an employer keeps one track for every job that values it."""
+    known = set(session.exec(select(Pathway.slug).where(col(Pathway.organization_id) == org.id)))
+    for pathway in rs.pathways:
+        if pathway.id in known:
+            continue
+        levels = pathway.model_dump(mode="json", exclude_none=True)["levels"]
+        session.add(
+            Pathway(
+                organization_id=org.id,
+                slug=pathway.id,
+                name=pathway.label or pathway.id,
+                levels=levels,
+            )
+        )
+        session.flush()
 
 
 def _ensure_applicant(

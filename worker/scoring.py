@@ -8,9 +8,11 @@ transaction, and the score is written with ``INSERT ... ON CONFLICT DO UPDATE`` 
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from collections import OrderedDict
+from dataclasses import replace
 from datetime import date
 
 from sqlmodel import Session, col, select
@@ -19,6 +21,7 @@ from ats_match.models import Application, RequirementSet, Score
 from ats_match.models.base import utcnow
 from ats_match.services.hiring import latest_requirements
 from ats_match.services.notify import stage_score_event
+from ats_match.services.pathways import list_pathways, schema_of
 from rules import CompiledRequirementSet, Evaluation, compile_requirement_set, parse_requirement_set
 from rules.ranking import tier
 from worker import batch
@@ -98,7 +101,8 @@ def score_state(
 ) -> Score:
     """Evaluate and store (``new``: the application was created in this transaction, so it has
     no score to compare with)."""
-    compiled = compiled_requirements(requirements, today or utcnow().date())
+    pathways = organisation_pathways(session, requirements.organization_id)
+    compiled = compiled_requirements(requirements, today or utcnow().date(), pathways)
     evaluation = compiled.explain(state.evidence())
     score, changed = _upsert(session, state.application, requirements, evaluation, new=new)
     if changed:
@@ -106,14 +110,31 @@ def score_state(
     return score
 
 
-_COMPILED: OrderedDict[tuple[uuid.UUID, date], CompiledRequirementSet] = OrderedDict()
+PathwayRows = tuple[tuple[str, str, str], ...]
+"""The organisation's pathways as (slug, name, levels as JSON): a cache key as well."""
+
+
+def organisation_pathways(session: Session, organization_id: uuid.UUID) -> PathwayRows:
+    """The pathways a set may name besides its own (read once per batch)."""
+
+    def read() -> PathwayRows:
+        rows = list_pathways(session, organization_id)
+        return tuple((r.slug, r.name, json.dumps(r.levels, sort_keys=True)) for r in rows)
+
+    return batch.memo(("pathways", organization_id), read)
+
+
+_COMPILED: OrderedDict[tuple[uuid.UUID, date, PathwayRows], CompiledRequirementSet] = OrderedDict()
 _COMPILED_LOCK = threading.Lock()
 _COMPILED_MAX = 64
 
 
-def compiled_requirements(requirements: RequirementSet, today: date) -> CompiledRequirementSet:
-    """The requirement set compiled once per (version row, day): rows are immutable."""
-    key = (requirements.id, today)
+def compiled_requirements(
+    requirements: RequirementSet, today: date, pathways: PathwayRows = ()
+) -> CompiledRequirementSet:
+    """The requirement set compiled once per (version row, day, organisation pathways): rows
+    are immutable, and a changed organisation pathway is another key."""
+    key = (requirements.id, today, pathways)
     with _COMPILED_LOCK:
         hit = _COMPILED.get(key)
         if hit is not None:
@@ -126,7 +147,12 @@ def compiled_requirements(requirements: RequirementSet, today: date) -> Compiled
         version=requirements.version,
         narrower=hooks.narrower,
         resolve_label=hooks.resolve_label,
-        context=skill_context(),
+        context=replace(
+            skill_context(),
+            pathways={
+                slug: schema_of(slug, name, json.loads(levels)) for slug, name, levels in pathways
+            },
+        ),
     )
     with _COMPILED_LOCK:
         _COMPILED[key] = compiled

@@ -29,6 +29,7 @@ from ats_match.models.integrations import (
     Vendor,
     WebhookDelivery,
 )
+from ats_match.models.pathways import Pathway
 from ats_match.models.privacy import ErasedApplication
 from ats_match.models.scopes import Scope
 from ats_match.models.skills import SkillFile, SkillFileKind
@@ -69,6 +70,7 @@ __all__ = [
     "Organization",
     "OutboundEvent",
     "OutboundStatus",
+    "Pathway",
     "PresentationProtocol",
     "PresentationRequest",
     "ProvenDid",

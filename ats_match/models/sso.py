@@ -1,4 +1,6 @@
-"""Single sign-on: one OpenID Connect identity provider per organisation."""
+"""Single sign-on: one OpenID Connect identity provider per organisation, found at sign-in by
+the person's e-mail domain through :class:`SsoDomain` (one row per domain, unique across
+organisations, so the lookup is one indexed read and two organisations cannot claim a domain)."""
 
 from __future__ import annotations
 
@@ -47,6 +49,18 @@ class SsoConnection(OrgScoped, SsoConnectionBase, table=True):
     id: uuid.UUID = id_field()
     created_at: datetime = created_at_field()
     client_secret: str | None = Field(default=None, sa_type=EncryptedString(4000), nullable=True)
+
+
+class SsoDomain(OrgScoped, table=True):
+    """One e-mail domain of a connection (kept equal to its ``email_domains``)."""
+
+    __tablename__ = "sso_domain"
+
+    id: uuid.UUID = id_field()
+    connection_id: uuid.UUID = Field(
+        foreign_key="sso_connection.id", index=True, nullable=False, ondelete="CASCADE"
+    )
+    domain: str = Field(max_length=253, unique=True)
 
 
 class SsoConnectionPublic(SsoConnectionBase):

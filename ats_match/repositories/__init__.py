@@ -74,6 +74,10 @@ class IssuerRegistryRepository(OrgRepository[models.IssuerRegistry]):
     model = models.IssuerRegistry
 
 
+class PathwayRepository(OrgRepository[models.Pathway]):
+    model = models.Pathway
+
+
 class AuditLogRepository(OrgRepository[models.AuditLog]):
     model = models.AuditLog
 
@@ -90,6 +94,7 @@ __all__ = [
     "MappingOverrideRepository",
     "OrgRepository",
     "OutboundEventRepository",
+    "PathwayRepository",
     "RequirementSetRepository",
     "ScoreRepository",
     "SkillRepository",

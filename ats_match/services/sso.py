@@ -1,6 +1,7 @@
 """OpenID Connect single sign-on: the authorization-code flow with PKCE, per organisation.
 
-:func:`begin` finds the organisation's provider from the person's work e-mail domain, reads the
+:func:`begin` finds the organisation's provider from the person's work e-mail domain (one
+indexed read of ``sso_domain``), reads the
 provider's discovery document, and returns where to send the browser plus the sealed login state
 (state, nonce and PKCE verifier, Fernet-encrypted with a 10-minute lifetime; it rides in a
 cookie, so any server process can finish the login; the authorization URL and the PKCE
@@ -36,7 +37,7 @@ from sqlmodel import Session, col, select
 from ats_match.crypto import cipher
 from ats_match.errors import AtsMatchError, NotFound
 from ats_match.models import User
-from ats_match.models.sso import SsoConnection, SsoConnectionUpdate
+from ats_match.models.sso import SsoConnection, SsoConnectionUpdate, SsoDomain
 from ats_match.net.fetcher import Fetcher, FetchError
 from ats_match.net.http import guarded_client_options
 
@@ -83,7 +84,24 @@ def configure(
         row.client_secret = update.client_secret
     session.add(row)
     session.flush()
+    _claim_domains(session, row)
     return row
+
+
+def _claim_domains(session: Session, row: SsoConnection) -> None:
+    """Make the connection's ``sso_domain`` rows equal to its ``email_domains``."""
+    held = session.exec(select(SsoDomain).where(col(SsoDomain.connection_id) == row.id)).all()
+    for claim in held:
+        if claim.domain not in row.email_domains:
+            session.delete(claim)
+    session.flush()  # a domain given up is free before it is claimed again
+    kept = {claim.domain for claim in held}
+    for domain in row.email_domains:
+        if domain not in kept:
+            session.add(
+                SsoDomain(organization_id=row.organization_id, connection_id=row.id, domain=domain)
+            )
+    session.flush()
 
 
 def begin(session: Session, email: str, redirect_uri: str, fetcher: Fetcher) -> Started:
@@ -237,11 +255,16 @@ def _token(
 
 
 def _connection_for_domains(session: Session, domains: list[str]) -> SsoConnection | None:
-    wanted = {d.lower() for d in domains}
-    for row in session.exec(select(SsoConnection)).all():
-        if wanted & set(row.email_domains):
-            return row
-    return None
+    """The connection that claims any of ``domains`` (at most one does: the column is unique)."""
+    wanted = sorted({d.lower() for d in domains})
+    if not wanted:
+        return None
+    return session.exec(
+        select(SsoConnection)
+        .join(SsoDomain, col(SsoDomain.connection_id) == col(SsoConnection.id))
+        .where(col(SsoDomain.domain).in_(wanted))
+        .limit(1)
+    ).first()
 
 
 def _domain(email: str) -> str:

@@ -47,6 +47,7 @@ def _request(method: str, path: str, ids: dict[str, str]) -> dict[str, Any]:
         "PATCH /api/v1/integrations/{integration_id}": _json({"name": "renamed"}),
         "POST /api/v1/integrations/{integration_id}/api-keys": _json({"name": "k"}),
         "PATCH /api/v1/issuer-registries/{registry_id}": _json({"name": "renamed"}),
+        "PATCH /api/v1/pathways/{pathway_id}": _json({"name": "renamed"}),
     }
     return bodies.get(route, {})
 

@@ -53,6 +53,12 @@ def build_world(client: TestClient, url: str, name: str) -> World:
     )
     registry = {"kind": "employer_list", "name": "Ours", "entries": []}
     world.ids["registry_id"] = _created(client, world, "/api/v1/issuer-registries", registry)
+    pathway = {
+        "slug": "track",
+        "name": "Track",
+        "levels": [{"label": "First", "achievements": [{"name_pattern": "Intro*"}]}],
+    }
+    world.ids["pathway_id"] = _created(client, world, "/api/v1/pathways", pathway)
     world.ids["event_id"] = _score_event(url, world)
     world.ids["key_id"] = _created(client, world, "/api/v1/api-keys", {"name": "k"})
     world.ids["integration_key_id"] = _created(

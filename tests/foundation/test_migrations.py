@@ -102,3 +102,45 @@ def test_migration_0004_converts_stored_results(tmp_path) -> None:  # type: igno
     assert found("unaddressed") == ("indeterminate", "genuine", "current", "unaddressed")
     assert found("expired") == ("failed", "genuine", "expired", "bound")
     assert found("forged") == ("failed", "forged", "current", "bound")
+
+
+def test_migration_0020_gives_every_connection_its_domains(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Connections stored before ``sso_domain`` are found by their domains after it."""
+    import sqlalchemy as sa
+    from sqlmodel import Session
+
+    from ats_match.models import SsoConnection
+    from tests.factories import make_org
+
+    url = f"sqlite:///{tmp_path / 'domains.db'}"
+    db.upgrade(url)
+    command.downgrade(db.alembic_config(url), "0019")
+    engine = db.make_engine(url)
+    with Session(engine) as session:
+        for name, domains in (("A", ["a.example", "mail.a.example"]), ("B", ["b.example"])):
+            org = make_org(session, name)
+            session.add(
+                SsoConnection(
+                    organization_id=org.id,
+                    issuer="https://idp.example",
+                    client_id=name,
+                    email_domains=domains,
+                )
+            )
+        session.commit()
+    engine.dispose()
+    db.upgrade(url)
+    engine = db.make_engine(url)
+    with engine.connect() as connection:
+        found = connection.execute(
+            sa.text(
+                "SELECT d.domain, c.client_id FROM sso_domain d "
+                "JOIN sso_connection c ON c.id = d.connection_id ORDER BY d.domain"
+            )
+        ).all()
+    engine.dispose()
+    assert [tuple(row) for row in found] == [
+        ("a.example", "A"),
+        ("b.example", "B"),
+        ("mail.a.example", "A"),
+    ]

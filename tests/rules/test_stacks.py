@@ -9,8 +9,11 @@ from typing import Any
 
 import pytest
 
-from rules import RequirementSetError, loads_requirement_set
+from rules import RequirementSetError, loads_requirement_set, validate_for_save
+from rules.candidate_level import CompileContext
+from rules.editing import check_text
 from rules.inputs import Association
+from rules.schema import Pathway
 from tests.rules.helpers import cand, cred, explain, rset
 
 AWS: dict[str, Any] = {
@@ -118,7 +121,6 @@ def test_a_stack_inside_a_group() -> None:
 @pytest.mark.parametrize(
     ("stack", "message"),
     [
-        ({"pathway": "gcp"}, "pathway 'gcp' is not in the set's pathways"),
         ({"pathway": "aws", "min_level": 4}, "has no level 4"),
         ({"pathway": "aws", "min_level": "Expert"}, "has no level 'Expert'"),
     ],
@@ -137,3 +139,42 @@ def test_unknown_pathways_and_levels_are_refused_with_the_line(
         loads_requirement_set(text)
     shown = str(err.value).replace('"', "'")
     assert message in shown and "line " in shown
+
+
+def test_a_stack_names_the_organisations_pathway_when_the_set_has_none_of_that_id() -> None:
+    rs = rset({"id": "track", "weight": 10, "stack": {"pathway": "aws", "min_level": 2}})
+    organisation = {"aws": Pathway.model_validate(AWS)}
+    assert validate_for_save(rs, pathways=organisation) == []
+    context = CompileContext(pathways=organisation)
+    held = cand([cred("a", achievement_id="urn:aws:saa")])
+    assert explain(rs, held, context=context).rules[0].outcome == "met"
+    assert explain(rs, cand([practitioner()]), context=context).rules[0].outcome == "unmet"
+
+
+def test_the_sets_own_pathway_comes_before_the_organisations() -> None:
+    own = {**AWS, "label": "Our track", "levels": AWS["levels"][:1]}
+    rs = rset({"id": "track", "weight": 10, "stack": {"pathway": "aws"}}, pathways=[own])
+    context = CompileContext(pathways={"aws": Pathway.model_validate(AWS)})
+    found = explain(rs, cand([practitioner()]), context=context).rules[0]
+    assert found.outcome == "met"
+    assert "Our track" in found.sentence
+
+
+@pytest.mark.parametrize(
+    ("stack", "message"),
+    [
+        ({"pathway": "gcp"}, "unknown pathway 'gcp': not in the set's pathways nor the "),
+        ({"pathway": "aws", "min_level": "Expert"}, "pathway 'aws' has no level 'Expert'"),
+    ],
+)
+def test_a_pathway_neither_the_set_nor_the_organisation_has_is_a_finding_on_its_line(
+    stack: dict[str, Any], message: str
+) -> None:
+    text = f"id: r\nname: R\nrequirements:\n  - id: t\n    weight: 1\n    stack: {stack}\n"
+    organisation = {"aws": Pathway.model_validate(AWS)}
+    rs = loads_requirement_set(text.replace("'", '"'))  # the schema leaves it to save time
+    with pytest.raises(RequirementSetError) as err:
+        validate_for_save(rs, pathways=organisation)
+    assert message in str(err.value).replace('"', "'")
+    checked = check_text(text.replace("'", '"'), pathways=organisation)
+    assert [(f.field, f.line) for f in checked.errors] == [("requirements[0].stack.pathway", 6)]

@@ -4,6 +4,7 @@ save issuer lists and single sign-on, read it all back in the audit log; nobody 
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import time
@@ -22,6 +23,7 @@ PAGES = (
     "/admin/users",
     "/admin/integrations",
     "/admin/trust",
+    "/admin/pathways",
     "/admin/sso",
     "/admin/audit",
 )
@@ -164,3 +166,50 @@ def test_the_retention_period_is_set_on_the_organisation_page(
     cleared = post_form(client, "/admin/organisation/retention", {"retention_days": ""})
     assert "kept until erased" in cleared.text
     assert "organization.retention" in client.get("/admin/audit").text
+
+
+LEVELS = """- label: Foundation
+  achievements: [{name_pattern: "Intro to Data*"}]
+- label: Practitioner
+  achievements: [{name_pattern: "Python for Data*"}]
+"""
+
+
+def test_a_pathway_added_here_is_named_by_a_jobs_requirements(
+    client: TestClient, seeded: Seeded, admin_email: str
+) -> None:
+    sign_in(client, admin_email)
+    form = {"slug": "data-track", "name": "Data track", "levels": LEVELS}
+    added = post_form(client, "/admin/pathways", form)
+    assert added.status_code == 200 and "Pathway data-track added" in added.text
+    assert "Practitioner" in added.text and "Python for Data*" in added.text
+    again = post_form(client, "/admin/pathways", form)
+    assert "already exists" in again.text
+    broken = post_form(client, "/admin/pathways", {**form, "slug": "x", "levels": "- label: F"})
+    assert "lists no achievements or parts" in broken.text
+    refused = client.post("/admin/pathways", data=form)  # no CSRF token
+    assert refused.status_code == 403
+
+    yaml_set = (
+        "id: a\nname: A\nrequirements:\n  - id: t\n    weight: 1\n"
+        "    stack: {pathway: data-track, min_level: Practitioner}\n"
+    )
+    saved = client.post(
+        f"/api/v1/jobs/{seeded.job_id}/requirement-sets",
+        content=yaml_set,
+        headers={"authorization": f"Bearer {seeded.key}", "content-type": "application/yaml"},
+    )
+    assert saved.status_code == 201, saved.text
+    pathway_id = re.search(r'action="/admin/pathways/([0-9a-f-]{36})"', added.text)
+    assert pathway_id
+    url = f"/admin/pathways/{pathway_id[1]}"
+    shorter = post_form(
+        client, url, {"name": "Data track", "levels": LEVELS.split("- label: P")[0]}
+    )
+    assert "has no level 'Practitioner'" in html.unescape(shorter.text)
+    renamed = post_form(client, url, {"name": "The data track", "levels": LEVELS})
+    assert "saved; the jobs that use it are re-scored" in renamed.text
+    in_use = post_form(client, f"{url}/delete", {})
+    assert "is used by the requirement set of job" in in_use.text
+    audit = client.get("/admin/audit").text
+    assert "pathway.create" in audit and "pathway.update" in audit

@@ -25,6 +25,7 @@ PAGES = (
     "/admin/users",
     "/admin/integrations",
     "/admin/trust",
+    "/admin/pathways",
     "/admin/sso",
     "/admin/audit",
 )

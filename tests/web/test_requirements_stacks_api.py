@@ -36,7 +36,9 @@ def test_an_unknown_pathway_is_refused_with_its_reason(client: TestClient, seede
         f"/api/v1/jobs/{seeded.job_id}/requirement-sets", content=broken, headers=_auth(seeded.key)
     )
     assert response.status_code == 422, response.text
-    assert "pathway 'gcp' is not in the set's pathways" in response.text
+    assert "unknown pathway 'gcp': not in the set's pathways nor the organisation's" in (
+        response.text
+    )
 
 
 def test_what_if_explains_stacks_and_focus(client: TestClient, seeded: Seeded) -> None:

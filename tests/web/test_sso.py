@@ -209,3 +209,54 @@ def test_only_admins_configure_and_each_organisation_sees_its_own(
     forbidden = client.get("/api/v1/sso", headers={"authorization": f"Bearer {recruiter}"})
     assert forbidden.status_code == 403
     assert client.get("/api/v1/sso", headers={"authorization": f"Bearer {key}"}).status_code == 200
+
+
+def test_each_of_several_organisations_is_found_by_its_own_domains(
+    client: TestClient, provider: OidcProvider, database_url: str
+) -> None:
+    """The sign-in reads the one connection claiming the address's domain; a domain given up
+    is found nowhere until another organisation claims it."""
+    suffix = uuid.uuid4().hex[:8]
+    keys = []
+    engine = db.make_engine(database_url)
+    with Session(engine) as session:
+        for n in range(3):
+            _, key = make_user(session, make_org(session, f"Org {n}"), Role.ADMIN)
+            keys.append(key)
+        session.commit()
+    engine.dispose()
+
+    def configure(key: str, client_id: str, domains: list[str]) -> int:
+        body = {"issuer": provider.issuer, "client_id": client_id, "email_domains": domains}
+        auth = {"authorization": f"Bearer {key}"}
+        return client.put("/api/v1/sso", json=body, headers=auth).status_code
+
+    def client_id_for(email: str) -> str | None:
+        token = form_token(client, "/login")
+        started = client.post(
+            "/login/sso", data={"email": email, "csrf_token": token}, follow_redirects=False
+        )
+        if started.status_code != 303:
+            return None
+        query = dict(
+            part.split("=", 1) for part in urlsplit(started.headers["location"]).query.split("&")
+        )
+        return query["client_id"]
+
+    for n, key in enumerate(keys):
+        domains = [f"org{n}-{suffix}.example", f"mail.org{n}-{suffix}.example"]
+        assert configure(key, f"client-{n}", domains) == 200
+    for n in range(3):
+        assert client_id_for(f"ada@org{n}-{suffix}.example") == f"client-{n}"
+        assert client_id_for(f"bob@MAIL.org{n}-{suffix}.example") == f"client-{n}"
+    assert client_id_for(f"eve@nowhere-{suffix}.example") is None
+
+    assert configure(keys[0], "client-0", [f"org0-{suffix}.example"]) == 200  # gives one up
+    assert client_id_for(f"bob@mail.org0-{suffix}.example") is None
+    assert (
+        configure(keys[1], "client-1", [f"org1-{suffix}.example", f"mail.org0-{suffix}.example"])
+        == 200
+    )
+    assert client_id_for(f"bob@mail.org0-{suffix}.example") == "client-1"
+    assert client_id_for(f"ada@org0-{suffix}.example") == "client-0"
+    assert configure(keys[2], "client-2", [f"org1-{suffix}.example"]) == 400  # taken

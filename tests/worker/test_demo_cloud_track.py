@@ -1,5 +1,6 @@
 """The demo's progressive-track job: the seeded applicants, verified and scored in process,
-rank the AWS track above the badge collection and say why."""
+rank the AWS track above the badge collection and say why; its AWS track is the demo
+organisation's pathway, which the job's set names."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from sqlmodel import Session, col, select
 
 from ats_match import db
-from ats_match.models import Application, Job, Score
+from ats_match.models import Application, Job, Pathway, RequirementSet, Score
 from ats_match.settings import get_settings
 
 
@@ -40,11 +41,19 @@ def test_the_demo_track_job_values_depth_over_a_badge_collection(
                 select(Score).where(col(Score.application_id).in_(list(by_id)))
             ).all()
             scores = {by_id[s.application_id]: s for s in rows}
+            body = session.exec(
+                select(RequirementSet.body).where(col(RequirementSet.job_id) == job.id)
+            ).one()
+            track_rows = session.exec(
+                select(Pathway).where(col(Pathway.organization_id) == job.organization_id)
+            ).all()
         engine.dispose()
     finally:
         get_settings.cache_clear()
     from worker.demo import DEMO_JOBS
 
+    assert "pathways" not in body
+    assert [(p.slug, p.name) for p in track_rows] == [("aws", "AWS certification track")]
     track, collector = DEMO_JOBS["demo-cloud-track"][2]  # the track holder, the collector
     priya, carl = scores[track.email], scores[collector.email]
     assert priya.shortlisted and carl.knocked_out
