@@ -1,7 +1,7 @@
 """integration keys and narrowed user keys: integration_key table, api_key.scopes
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-03 14:35:00
 
 ``api_key.scopes`` is a plain ADD COLUMN (no batch copy on SQLite), empty for the stored keys:
@@ -15,7 +15,7 @@ from alembic import op
 import ats_match.models.base
 
 revision = "0021"
-down_revision = "0019"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
