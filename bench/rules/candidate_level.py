@@ -2,7 +2,7 @@
 
 Run:  .venv/bin/python bench/rules/candidate_level.py [--sizes 10000 50000]
 
-Both sets score the same synthetic candidates (``run.make_candidates``) through ``score_all``
+Both sets score the same synthetic candidates (``synthetic.make_candidates``) through ``score_all``
 (the batch path) and explain the top 20. The candidate-level conditions are evaluated per
 candidate in Python (their value-only path), and the requirements that hold them are combined
 per candidate instead of through a code table. Figures: CPU time per candidate
@@ -20,7 +20,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from run import REF, ROLE, make_candidates
+from synthetic import REF, make_candidates
+
+ROLE = Path(__file__).with_name("role_25.yaml")
 
 from rules import RequirementSet, compile_requirement_set, load_requirement_set, rank
 from rules.candidate_level import CompileContext
