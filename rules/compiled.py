@@ -20,11 +20,12 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING
 
 from rules import explain
 from rules.candidate_checks import compile_candidate_check, is_candidate_level
 from rules.candidate_level import CompileContext
+from rules.columnar.engine import ColumnarPlan
+from rules.columnar.table import build_table
 from rules.combine import NOT_MET, UNDECIDED, decide, outcome_of
 from rules.conditions import CheckNode, CNode, GroupNode, LeafNode
 from rules.filters import resolve_filters
@@ -46,9 +47,6 @@ from rules.schema import (
     walk,
 )
 from rules.summary import NO_DATE, ScoreList, ScoreSummary
-
-if TYPE_CHECKING:
-    from rules.columnar.engine import ColumnarPlan
 
 Narrower = Callable[[str], Iterable[str]]
 LabelResolver = Callable[[str], "str | None"]
@@ -212,9 +210,14 @@ class CompiledRequirementSet:
     def columnar(self) -> ColumnarPlan:
         """The set compiled into array operations (built on first use)."""
         if self._plan is None:
-            from rules.columnar.engine import ColumnarPlan  # numpy work only when batching
-
-            self._plan = ColumnarPlan(self)
+            self._plan = ColumnarPlan(
+                self.leaves,
+                self.checks,
+                [(r.node, r.weight, r.must) for r in self.rules],
+                self.max_total,
+                self.rs.thresholds,
+                self.reference_date,
+            )
         return self._plan
 
     def score_all(self, candidates: Sequence[CandidateEvidence]) -> ScoreList:
@@ -226,8 +229,6 @@ class CompiledRequirementSet:
         self, candidates: Sequence[CandidateEvidence], start: int, stop: int
     ) -> ScoreList:
         """Score ``candidates[start:stop]`` keeping their positions in the full list."""
-        from rules.columnar.table import build_table
-
         stop = max(start, min(stop, len(candidates)))
         chosen = candidates[start:stop]
         scores = self.columnar().evaluate(build_table(chosen))

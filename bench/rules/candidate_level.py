@@ -22,11 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from synthetic import REF, make_candidates
 
-ROLE = Path(__file__).with_name("role_25.yaml")
-
 from rules import RequirementSet, compile_requirement_set, load_requirement_set, rank
 from rules.candidate_level import CompileContext
 
+ROLE = Path(__file__).with_name("role_25.yaml")
 ROLE_SKILLS = [f"http://data.europa.eu/esco/skill/bench-{i:04d}" for i in range(26)]
 CONTEXT = CompileContext(
     skill_families={u: frozenset({f"group-{i % 4}"}) for i, u in enumerate(ROLE_SKILLS)}

@@ -13,8 +13,8 @@ objects the table was built from. Every other condition is numpy only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -23,34 +23,45 @@ from rules.columnar.groups import node_state
 from rules.columnar.leaves import DayContext, LeafColumns, code_values
 from rules.columnar.table import EvidenceTable
 from rules.columnar.totals import ColumnarScores, score_columns
-from rules.conditions import CheckNode
+from rules.conditions import CheckNode, CNode
+from rules.leaf import Leaf
+from rules.schema import Thresholds
 from rules.summary import NO_DATE
-
-if TYPE_CHECKING:
-    from rules.compiled import CompiledRequirementSet
 
 
 class ColumnarPlan:
-    """What evaluation over a table needs from a compiled requirement set."""
+    """What evaluation over a table needs from a compiled requirement set: its leaves, its
+    candidate-level checks (their slots follow the leaves'), each requirement's condition tree,
+    weight and must flag, the maximum total, thresholds and the as-of date."""
 
-    def __init__(self, compiled: CompiledRequirementSet) -> None:
-        self.compiled = compiled
-        self.values = [code_values(leaf) for leaf in compiled.leaves]
-        self.weights = [r.weight for r in compiled.rules]
-        self.musts = [r.must for r in compiled.rules]
+    def __init__(
+        self,
+        leaves: Sequence[Leaf],
+        checks: Sequence[CheckNode],
+        requirements: Sequence[tuple[CNode, float, bool]],
+        max_total: float,
+        thresholds: Thresholds,
+        as_of: date,
+    ) -> None:
+        self.leaves, self.checks = list(leaves), list(checks)
+        self.trees = [tree for tree, _, _ in requirements]
+        self.weights = [weight for _, weight, _ in requirements]
+        self.musts = [must for _, _, must in requirements]
+        self.max_total, self.thresholds, self.as_of = max_total, thresholds, as_of
+        self.values = [code_values(leaf) for leaf in self.leaves]
 
     def reference_days(self, table: EvidenceTable, as_of: date | None = None) -> DayContext:
         """Each candidate's reference day: the application day, else ``as_of``."""
-        fallback = (as_of or self.compiled.reference_date).toordinal()
+        fallback = (as_of or self.as_of).toordinal()
         applied = table.applied_day
         return DayContext(np.where(applied == NO_DATE, fallback, applied))
 
     def slot_values(self, table: EvidenceTable, days: DayContext) -> list[Floats]:
         """Best value per candidate of every leaf slot (leaves, then candidate-level checks)."""
         slots: list[Floats] = []
-        for leaf, values in zip(self.compiled.leaves, self.values, strict=True):
+        for leaf, values in zip(self.leaves, self.values, strict=True):
             slots.append(values[LeafColumns(leaf, table).best_codes(days)])
-        for check in self.compiled.checks:
+        for check in self.checks:
             slots.append(self._check_values(check, table, days))
         return slots
 
@@ -68,13 +79,13 @@ class ColumnarPlan:
         """Every candidate of ``table`` scored (``as_of`` defaults to the compiled date)."""
         days = self.reference_days(table, as_of)
         slots = self.slot_values(table, days)
-        rules = [node_state(r.node, slots, table.size) for r in self.compiled.rules]
+        rules = [node_state(tree, slots, table.size) for tree in self.trees]
         return score_columns(
             rules,
             self.weights,
             self.musts,
-            self.compiled.max_total,
-            self.compiled.rs.thresholds,
+            self.max_total,
+            self.thresholds,
             table.applied_day,
             table.id_rank,
         )
