@@ -4,8 +4,8 @@ Run:  .venv/bin/python bench/rules/candidate_level.py [--sizes 10000 50000]
 
 Both sets score the same synthetic candidates (``synthetic.make_candidates``) through ``score_all``
 (the batch path) and explain the top 20. The candidate-level conditions are evaluated per
-candidate in Python (their value-only path), and the requirements that hold them are combined
-per candidate instead of through a code table. Figures: CPU time per candidate
+candidate in Python (their value-only path) and fill their slot's column; the rest of the
+columnar evaluation is numpy. Figures: CPU time per candidate
 (``time.process_time``, the stable one on a shared machine), throughput and wall time.
 """
 
