@@ -5,12 +5,7 @@ See docs/rules.md for the language and the semantics.
 """
 
 from rules.api import RankedCandidate, WhatIf, rank_candidates, what_if
-from rules.evaluator import (
-    CompiledRequirementSet,
-    ScoreSummary,
-    compile_requirement_set,
-    evaluate,
-)
+from rules.compiled import CompiledRequirementSet, compile_requirement_set, evaluate
 from rules.inputs import CandidateEvidence, CredentialEvidence, ResultValue, SkillEvidence
 from rules.loader import (
     RequirementSetError,
@@ -22,6 +17,7 @@ from rules.loader import (
 from rules.ranking import rank, rank_evaluations
 from rules.results import ConditionResult, Evaluation, EvidenceItem, RuleResult
 from rules.schema import RequirementSet, requirement_set_json_schema
+from rules.summary import ScoreSummary
 from rules.validation import Issue, check_requirement_set, validate_for_save
 
 __all__ = [

@@ -20,7 +20,7 @@ Evidence without answers (a candidates file with only a ``verdict``) keeps the l
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, get_args
 
@@ -49,6 +49,18 @@ DEFAULT_ACCEPT: dict[str, tuple[str, ...]] = {
 TIERS: tuple[str, ...] = get_args(EvidenceTierName)
 """Strongest first: cryptographic, issuer_record, platform_page, claimed."""
 FLAGGED_HOLDERS = frozenset({"unproven", "unaddressed"})
+ACCEPTANCE_FIELDS = (
+    "authenticity",
+    "validity",
+    "holder",
+    "issuer_trust",
+    "evidence_tier",
+    "verdict",
+    "has_evidence",
+    "issuer_registries",
+    "issuer_accreditors",
+)
+"""The credential fields :meth:`Acceptance.judge` reads (and nothing else)."""
 
 
 class AcceptPolicy(BaseModel):
@@ -122,7 +134,11 @@ class Acceptance:
 
     def __call__(self, c: CredentialEvidence) -> tuple[int, str]:
         """The state of ``c`` under this policy and the reason for it."""
-        d = c.__dict__  # pydantic attribute access is slow on this hot path
+        return self.judge(c.__dict__)  # pydantic attribute access is slow on this hot path
+
+    def judge(self, d: Mapping[str, Any]) -> tuple[int, str]:
+        """The state of a credential given as its fields (what ``CredentialEvidence`` holds:
+        the columnar path judges one representative of each distinct combination of them)."""
         authenticity = d["authenticity"]
         backing = self.backing_demanded
         if authenticity is None:
@@ -160,7 +176,7 @@ class Acceptance:
             return ACCEPTED, f"ok_{holder}"
         return ACCEPTED, "ok"
 
-    def _missing_backing(self, d: dict[str, Any]) -> str:
+    def _missing_backing(self, d: Mapping[str, Any]) -> str:
         """What the policy's evidence, registry and accreditation demands find missing."""
         if self.needs_evidence and not d["has_evidence"]:
             return "no_evidence"

@@ -3,7 +3,7 @@
 * :func:`rank_candidates` - score many candidates (fast path), rank them, explain the top N
   (or all, for storing in the Score table).
 * :func:`what_if` - validate a draft requirement set and rank candidates with it, saving nothing.
-* :func:`evaluate` (re-exported from :mod:`rules.evaluator`) - explain one candidate.
+* :func:`evaluate` (re-exported from :mod:`rules.compiled`) - explain one candidate.
 """
 
 from __future__ import annotations
@@ -14,17 +14,13 @@ from datetime import date
 from typing import Any
 
 from rules.candidate_level import CompileContext
-from rules.evaluator import (
-    LabelResolver,
-    Narrower,
-    ScoreSummary,
-    compile_requirement_set,
-)
+from rules.compiled import LabelResolver, Narrower, compile_requirement_set
 from rules.inputs import CandidateEvidence
 from rules.loader import loads_requirement_set, parse_requirement_set
 from rules.ranking import rank
 from rules.results import Evaluation
 from rules.schema import Pathway, RequirementSet
+from rules.summary import ScoreSummary
 from rules.validation import Issue, KnownSkill, OrganisationPathways, validate_for_save
 
 

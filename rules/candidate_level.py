@@ -4,11 +4,11 @@ What: a ``stack`` (holds a pathway's level N, or every part that composes it) or
 (how many genuine credentials fall within the role's skill families, whether they progress)
 cannot be answered credential by credential the way a ``skill`` or ``credential`` leaf is: they
 look at how the candidate's credentials relate to each other. A schema node of such a kind
-implements :class:`CandidateLevelNode`; compiling it gives a :class:`CandidateLevelCheck`, which
+is compiled (``rules.candidate_checks``) into a :class:`CandidateLevelCheck`, which
 every evaluation path (the explained oracle and the fast ranking path) calls once per candidate.
 
-Why a protocol of its own: the evaluators stay ignorant of what a stack or a focus is, and a new
-candidate-level condition is added without touching them.
+Why a protocol of its own: the evaluators stay ignorant of what a stack or a focus is; a new
+candidate-level condition is added to ``rules.candidate_checks`` without touching them.
 """
 
 from __future__ import annotations
@@ -77,10 +77,3 @@ class CompileContext:
     role_skills: frozenset[str] = frozenset()
     """The skill URIs the set's skill conditions ask for (narrower ones included); what a
     ``focus`` without explicit families measures against. Set by the evaluator."""
-
-
-@runtime_checkable
-class CandidateLevelNode(Protocol):
-    """A requirement-set schema node whose condition is judged on the whole candidate."""
-
-    def compile_check(self, context: CompileContext) -> CandidateLevelCheck: ...

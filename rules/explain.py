@@ -8,14 +8,16 @@ Knock-outs that fail start with ``Knock-out:``; undecided musts with ``Needs rev
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from datetime import date
+from typing import Protocol
 
 from rules.inputs import CredentialEvidence, SkillEvidence
+from rules.leaf import Leaf
 from rules.results import ConditionResult, EvidenceItem, Outcome, RuleResult
 from rules.schema import CredentialCheck, SkillCheck
 
-if TYPE_CHECKING:
-    from rules.evaluator import Leaf
+BASIS_WORDS = {"application": "the application date", "as_of": "the evaluation date"}
+"""What each candidate's reference date is, in words (see ``rules.reference``)."""
 
 
 class _Labelled(Protocol):
@@ -50,9 +52,18 @@ def _subject(c: CredentialEvidence | None, s: SkillEvidence | None) -> str:
     return f"'{name}'"
 
 
-def phrase(reason: str, c: CredentialEvidence | None, s: SkillEvidence | None, leaf: Leaf) -> str:
-    """What one check found, as the predicate of a sentence about the evidence."""
+def phrase(
+    reason: str,
+    c: CredentialEvidence | None,
+    s: SkillEvidence | None,
+    leaf: Leaf,
+    reference: date,
+    basis: str = "as_of",
+) -> str:
+    """What one check found, as the predicate of a sentence about the evidence; dates are
+    compared with ``reference``, which ``basis`` names (application date or evaluation date)."""
     f = leaf.filters
+    measured = f"{BASIS_WORDS.get(basis, 'the reference date')} {reference}"
     issuer = (c.issuer_name or c.issuer_id or "an unknown issuer") if c else "an unknown issuer"
     level = (s.level if s else None) or (c.level if c else None)
     minimum = leaf.level.text if leaf.level else ""
@@ -68,10 +79,10 @@ def phrase(reason: str, c: CredentialEvidence | None, s: SkillEvidence | None, l
         else "",
         "no_credential": "is not backed by an attached credential",
         "too_old": f"was issued on {c.issued_at if c else '?'}, more than {f.window} before "
-        f"{leaf.reference}",
+        f"{measured}",
         "issue_date_missing": "has no issue date, so its recency can't be checked",
-        "expired": f"expired on {c.valid_until if c else '?'}",
-        "not_yet_valid": f"is only valid from {c.valid_from if c else '?'}",
+        "expired": f"expired on {c.valid_until if c else '?'}, before {measured}",
+        "not_yet_valid": f"is only valid from {c.valid_from if c else '?'}, after {measured}",
         "level_too_low": f"is at level {level}, below the required {minimum}",
         "level_missing": f"states no level, so the required level {minimum} can't be checked",
         "level_unknown": f"states level {level}, which is not on the required scale",
@@ -122,6 +133,8 @@ def evidence_item(
     s: SkillEvidence | None,
     value: float,
     reason: str,
+    reference: date,
+    basis: str = "as_of",
 ) -> EvidenceItem:
     """Record one piece of evidence, the dates and level compared, and the check's finding."""
     return EvidenceItem(
@@ -140,7 +153,7 @@ def evidence_item(
         check=reason,
         accepted=value > 0,
         value=value,
-        note=f"{_subject(c, s)} {phrase(reason, c, s, leaf)}",
+        note=f"{_subject(c, s)} {phrase(reason, c, s, leaf, reference, basis)}",
     )
 
 
@@ -218,3 +231,8 @@ def summary_sentence(
     if qualified:
         return f"Qualified: score {normalised:.1f} of 100, every must-have met."
     return f"Not qualified: score {normalised:.1f} of 100 is below the role's threshold."
+
+
+def reference_sentence(reference: date, basis: str) -> str:
+    """Which date the candidate's recency and validity were measured from."""
+    return f"Dates measured from {BASIS_WORDS.get(basis, 'the reference date')}, {reference}."

@@ -140,7 +140,7 @@ class FocusCondition:
         self, candidate: CandidateEvidence, reference: date, explained: bool
     ) -> tuple[float, list[Judged], list[Judged], list[Judged]]:
         """(value, the credentials that decided it, related, unrelated)."""
-        leaf = self.judge.leaf(reference)
+        leaf = self.judge.leaf
         near, far = self.related_credentials(candidate, leaf.filters.min_confidence)
         related = self.judge.judge(near, reference, explained)
         # the unrelated are judged only to be shown; they never count

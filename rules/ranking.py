@@ -11,22 +11,18 @@ Sort keys, in order (every one deterministic, so ties never depend on input orde
 
 from __future__ import annotations
 
-import itertools
-import operator
 from collections.abc import Iterable, Sequence
 from datetime import date
-from operator import itemgetter
-from typing import Any, Protocol, TypeVar, cast
-
-import numpy as np
+from typing import Protocol, TypeVar, cast
 
 from rules.results import Evaluation
+from rules.summary import ScoreList
 
 _LAST_DAY = date.max.toordinal() + 1
 
 
 class Rankable(Protocol):
-    """What ranking needs; both :class:`~rules.evaluator.ScoreSummary` and adapters have it."""
+    """What ranking needs; both :class:`~rules.summary.ScoreSummary` and adapters have it."""
 
     @property
     def candidate_id(self) -> str: ...
@@ -64,54 +60,14 @@ T = TypeVar("T", bound=_WithDate)
 
 
 def rank(items: Iterable[T]) -> list[T]:
-    """Rank fast-path summaries (anything with ``applied_at`` and the Rankable fields)."""
-    from rules.evaluator import ScoreList, ScoreSummary, gc_paused
-
-    with gc_paused():
-        if isinstance(items, ScoreList):
-            order = items.rank_order()  # keys kept by score_all; None if the list changed
-            if order is not None:
-                return cast(list[T], list(map(items.__getitem__, order)))
-        listed = list(items)
-        if set(map(type, listed)) <= {ScoreSummary}:
-            rows: list[Any] = listed
-            n = len(rows)
-
-            def column(get: Any, dtype: Any) -> Any:
-                return np.fromiter(map(get, rows), dtype=dtype, count=n)
-
-            order = order_by_keys(
-                list(map(_ID, rows)),
-                column(_TIER, np.int64),
-                column(_NORMALISED, np.float64),
-                column(_UNDECIDED, np.int64),
-                column(_DAY, np.int64),
-            )
-            return list(map(listed.__getitem__, order))
-        return sorted(listed, key=lambda s: rank_key(s, s.applied_at))
-
-
-def order_by_keys(
-    ids: list[str], tier: Any, normalised: Any, undecided: Any, day: Any
-) -> list[int]:
-    """Positions in ranking order: the same order as ``sorted(key=rank_key)``.
-
-    Two stable sorts: by candidate id (Python's string order; skipped when the ids are already
-    in order), then by the numeric keys (tier, -normalised, not evaluable, application day as
-    numpy arrays) with numpy's stable ``lexsort``, so candidates equal on the numeric keys stay
-    in candidate-id order, then input order.
-    """
-    if all(map(operator.le, ids, itertools.islice(ids, 1, None))):
-        by_id = np.arange(len(ids), dtype=np.intp)  # already in id order (the usual case)
-    else:
-        by_id = np.asarray(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.intp)
-    order = np.lexsort((day[by_id], undecided[by_id], -normalised[by_id], tier[by_id]))
-    positions: list[int] = by_id[order].tolist()
-    return positions
-
-
-# ScoreSummary field positions (checked in tests/rules/test_ranking.py)
-_ID, _NORMALISED, _UNDECIDED, _TIER, _DAY = map(itemgetter, (1, 4, 9, 10, 11))
+    """Rank summaries (anything with ``applied_at`` and the Rankable fields); a
+    :class:`~rules.summary.ScoreList` from ``score_all`` is already ordered by the columnar
+    evaluator, which used these same keys."""
+    if isinstance(items, ScoreList):
+        order = items.rank_order()  # None if the list changed after scoring
+        if order is not None:
+            return cast(list[T], list(map(items.__getitem__, order)))
+    return sorted(items, key=lambda s: rank_key(s, s.applied_at))
 
 
 def rank_evaluations(

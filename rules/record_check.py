@@ -3,9 +3,9 @@ knowing which achievements a credential stands for.
 
 What: :class:`CredentialJudge` gives each of a candidate's credentials the value and reason a
 credential condition with the same inherited filters would give it (verification answers,
-accept policy, recency, validity, issuer lists) - one :class:`rules.evaluator.Leaf` per
-reference date does the work, so a stack or a focus never counts a credential that a
-``credential`` condition would refuse. :func:`aliases` lists the achievement ids a credential
+accept policy, recency, validity, issuer lists) - one :class:`rules.leaf.Leaf` does the work,
+measured from the candidate's reference date, so a stack or a focus never counts a credential
+that a ``credential`` condition would refuse. :func:`aliases` lists the achievement ids a credential
 counts as: its own, OB 3.0 ``related`` ids, and CLR ``exactMatchOf`` / ``replacedBy`` links.
 """
 
@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from rules import explain
-from rules.evaluator import Leaf, resolve_filters
+from rules.filters import resolve_filters
 from rules.inputs import CandidateEvidence, CredentialEvidence
+from rules.leaf import Leaf
 from rules.results import EvidenceItem
 from rules.schema import CredentialCheck, EvidenceFilters
 
@@ -42,28 +43,21 @@ class CredentialJudge:
 
     def __init__(self, layers: Sequence[EvidenceFilters | None]) -> None:
         self.layers = list(layers)
-        self._leaves: dict[date, Leaf] = {}
-
-    def leaf(self, reference: date) -> Leaf:
-        found = self._leaves.get(reference)
-        if found is None:
-            filters = resolve_filters(self.layers, reference)
-            found = self._leaves[reference] = Leaf(0, _ANY, filters, reference, frozenset(), "")
-        return found
+        self.leaf = Leaf(0, _ANY, resolve_filters(self.layers), frozenset(), "")
 
     def judge(
         self, credentials: Sequence[CredentialEvidence], reference: date, explained: bool = True
     ) -> list[Judged]:
         """Each credential judged (in the given order); with its reason and evidence item
         when ``explained``, else by the leaf's value-only twin."""
-        leaf = self.leaf(reference)
+        leaf = self.leaf
         if not explained:
             value_of = leaf.value
-            return [Judged(c, value_of(c, None), "", None) for c in credentials]
+            return [Judged(c, value_of(c, None, reference), "", None) for c in credentials]
         judged = []
         for c in credentials:
-            value, reason = leaf.assess(c, None)
-            item = explain.evidence_item(leaf, c, None, value, reason)
+            value, reason = leaf.assess(c, None, reference)
+            item = explain.evidence_item(leaf, c, None, value, reason, reference)
             judged.append(Judged(c, value, reason, item))
         return judged
 

@@ -70,7 +70,11 @@ class Evaluation(BaseModel):
     candidate_name: str | None = None
     requirement_set_id: str
     version: int | None
-    reference_date: date
+    reference_date: date = Field(
+        description="What this candidate's dates were measured from: the application date "
+        "when set, else the evaluation's as-of date (see reference_basis)"
+    )
+    reference_basis: Literal["application", "as_of"] = "as_of"
     total: float
     max_total: float
     normalised: float = Field(description="0..100")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -29,9 +29,6 @@ from pydantic import (
 )
 
 from rules.acceptance import AcceptPolicy
-
-if TYPE_CHECKING:
-    from rules.candidate_level import CandidateLevelCheck, CompileContext
 
 _DURATION_WORDS = re.compile(r"^\s*(\d+)\s*(day|days|week|weeks|month|months|year|years)\s*$", re.I)
 _DURATION_ISO = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$", re.I)
@@ -303,20 +300,10 @@ class StackNode(_Strict):
     label: str | None = None
     stack: StackCheck
 
-    def compile_check(self, context: CompileContext) -> CandidateLevelCheck:
-        from rules.stacks import compile_stack  # the check needs the evaluator's leaves
-
-        return compile_stack(self, context)
-
 
 class FocusNode(_Strict):
     label: str | None = None
     focus: FocusCheck
-
-    def compile_check(self, context: CompileContext) -> CandidateLevelCheck:
-        from rules.focus import compile_focus  # the check needs the evaluator's leaves
-
-        return compile_focus(self, context)
 
 
 NODE_KEYS = ("skill", "credential", "all_of", "any_of", "at_least", "stack", "focus")

@@ -49,14 +49,23 @@ def test_json_output_is_ranked_and_explained() -> None:
     assert all(rule["sentence"] for rule in top["rules"])
 
 
-def test_as_of_changes_the_reference_date() -> None:
+def test_as_of_is_the_reference_date_of_candidates_without_an_application_date(
+    tmp_path: Path,
+) -> None:
+    """Each candidate is measured from their application date; --as-of only from theirs
+    when they have none."""
+    file = json.loads((EXAMPLES / "candidates_registered_nurse.json").read_text())
+    people = file["candidates"] if isinstance(file, dict) else file
+    undated = [{**p, "applied_at": None} if p["candidate_id"] == "rn-002" else p for p in people]
+    path = tmp_path / "candidates.json"
+    path.write_text(json.dumps({"candidates": undated}))
     result = runner.invoke(
         app,
         [
             "score",
             "--role",
             str(EXAMPLES / "registered_nurse.yaml"),
-            str(EXAMPLES / "candidates_registered_nurse.json"),
+            str(path),
             "--json",
             "--as-of",
             "2026-05-01",
@@ -66,37 +75,9 @@ def test_as_of_changes_the_reference_date() -> None:
     by_id = {r["candidate_id"]: r for r in json.loads(result.stdout)["ranking"]}
     # on 1 May 2026 rn-002's registration (until 30 June 2026) was still current
     assert by_id["rn-002"]["rules"][0]["outcome"] == "met"
-
-
-def test_invalid_role_file_reports_line_and_exits_2(tmp_path: Path) -> None:
-    role = tmp_path / "role.yaml"
-    role.write_text(
-        "id: r\nname: R\nrequirements:\n  - id: a\n    weight: lots\n    skill: {uri: u}\n"
-    )
-    result = runner.invoke(
-        app, ["score", "--role", str(role), str(EXAMPLES / "candidates_data_analyst.json")]
-    )
-    assert result.exit_code == 2
-    assert "line 5: requirements[0].weight" in result.output
-
-
-def test_bare_list_candidates_file(tmp_path: Path) -> None:
-    people = json.loads((EXAMPLES / "candidates_cloud_engineer.json").read_text())["candidates"]
-    path = tmp_path / "c.json"
-    path.write_text(json.dumps(people))
-    result = runner.invoke(
-        app,
-        [
-            "score",
-            "--role",
-            str(EXAMPLES / "cloud_engineer.yaml"),
-            str(path),
-            "--json",
-            "--as-of",
-            "2026-11-29",
-            "--top",
-            "2",
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    assert [r["candidate_id"] for r in json.loads(result.stdout)["ranking"]] == ["ce-001", "ce-003"]
+    assert by_id["rn-002"]["reference_basis"] == "as_of"
+    assert by_id["rn-002"]["reference_date"] == "2026-05-01"
+    # rn-001 applied on 15 Nov 2026: measured from that day, whatever --as-of says
+    assert by_id["rn-001"]["reference_basis"] == "application"
+    assert by_id["rn-001"]["reference_date"] == "2026-11-15"
+    assert "Dates measured from the application date, 2026-11-15." in by_id["rn-001"]["summary"]

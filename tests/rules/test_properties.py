@@ -17,6 +17,8 @@ from rules import (
     rank,
 )
 from rules.candidate_level import CompileContext
+from rules.columnar.table import build_table
+from rules.combine import MET, NOT_MET, UNDECIDED
 from rules.inputs import Association
 from tests.rules.helpers import REF
 
@@ -183,6 +185,7 @@ def candidates(draw: st.DrawFn, cid: str = "cand") -> CandidateEvidence:
     creds = draw(st.lists(credentials, max_size=5, unique_by=lambda c: c.credential_id))
     return CandidateEvidence(
         candidate_id=cid,
+        applied_at=draw(st.one_of(st.none(), days)),  # each candidate's own reference date
         credentials=creds,
         skills=draw(st.lists(skills, max_size=6)),
         associations=draw(st.lists(associations, max_size=3)),
@@ -194,7 +197,7 @@ def compiled_at_ref(rs: RequirementSet) -> Any:
 
 
 def summary(rs: RequirementSet, c: CandidateEvidence) -> tuple[Any, ...]:
-    s = compiled_at_ref(rs).score(c)
+    [s] = compiled_at_ref(rs).score_all([c])  # the columnar path
     return (
         s.total,
         s.normalised,
@@ -339,14 +342,10 @@ def test_batch_path_equals_fast_and_explained_paths(
     rs: RequirementSet, cands: list[CandidateEvidence]
 ) -> None:
     """score_all (columnar, numpy) == score per candidate == explain, field for field."""
-    cands = [
-        c.model_copy(
-            update={"candidate_id": f"id{i}", "applied_at": None if i % 4 else date(2026, 1, 1)}
-        )
-        for i, c in enumerate(cands)
-    ]
+    cands = [c.model_copy(update={"candidate_id": f"id{i}"}) for i, c in enumerate(cands)]
     compiled = compiled_at_ref(rs)
     batch = compiled.score_all(cands)
+    columns = compiled.columnar().evaluate(build_table(cands))
     assert batch == [compiled.score(c, i) for i, c in enumerate(cands)]
     for s, c in zip(batch, cands, strict=True):
         ev = compiled.explain(c)
@@ -358,5 +357,16 @@ def test_batch_path_equals_fast_and_explained_paths(
             ev.knocked_out,
         )
         assert (s.needs_review, s.not_evaluable) == (ev.needs_review, ev.not_evaluable)
+        i = s.position
+        for r, rule in enumerate(ev.rules):  # per requirement: points and satisfaction
+            assert round(float(columns.rule_points[r][i]), 6) == rule.points
+            sat = int(columns.rule_sats[r][i])
+            expected = {"not_evaluable": UNDECIDED, "unmet": NOT_MET}.get(rule.outcome)
+            if expected is not None:
+                assert sat == expected
+            elif rule.outcome == "met":
+                assert sat == MET
+            else:  # partly met: met with partial credit, or not met with some credit
+                assert sat in (MET, NOT_MET)
     if len(cands) > 2:
         assert compiled.score_range(cands, 1, len(cands) - 1) == batch[1:-1]

@@ -110,7 +110,7 @@ def test_what_if_reports_errors_of_a_bad_draft() -> None:
 
 
 def test_summary_field_positions_used_by_ranking() -> None:
-    from rules.evaluator import ScoreSummary
+    from rules.summary import ScoreSummary
 
     fields = ScoreSummary._fields
     assert [fields.index(f) for f in ("candidate_id", "normalised", "not_evaluable")] == [1, 4, 9]
