@@ -24,10 +24,8 @@ from sqlalchemy.exc import DataError
 from starlette.types import Receive, Scope, Send
 
 from ats_match.errors import AtsMatchError, NotFound, PayloadTooLarge
-from ats_match.models import DeliveryStatus
 from ats_match.settings import get_settings
 from web.api import webhooks
-from web.relay import delivery_relay
 
 PREFIX = "/webhooks/"
 
@@ -93,8 +91,7 @@ async def handle(scope: Scope, receive: Receive, send: Send) -> None:
         )
         await send({"type": "http.response.body", "body": text})
         raise  # logged by the server, as an error past the framework's handlers would be
-    if content.get("status") == DeliveryStatus.RECEIVED and not content.get("duplicate"):
-        delivery_relay().wake()  # the broker publish is batched by the relay, off this path
+    webhooks.wake_relay(content)
     await _respond(send, status, content, extra)
 
 

@@ -57,8 +57,7 @@ async def receive(request: Request) -> Response:
     body = await read_body(request, get_settings().max_webhook_body_bytes)
     headers = {k.lower(): v for k, v in request.headers.items()}
     status, content, extra = await run_in_threadpool(accept, integration_id, headers, body)
-    if content.get("status") == DeliveryStatus.RECEIVED and not content.get("duplicate"):
-        delivery_relay().wake()  # the broker publish is batched by the relay, off this path
+    wake_relay(content)
     return Response(orjson.dumps(content), status, extra, media_type="application/json")
 
 
@@ -79,6 +78,13 @@ async def receive(request: Request) -> Response:
 async def documented_receive(integration_id: uuid.UUID, request: Request) -> Response:
     """The OpenAPI description of :func:`receive`."""
     return await receive(request)
+
+
+def wake_relay(answer: Mapping[str, Any]) -> None:
+    """A new job was stored: the relay publishes it (batched with its neighbours), off the
+    request path."""
+    if answer.get("status") == DeliveryStatus.RECEIVED and not answer.get("duplicate"):
+        delivery_relay().wake()
 
 
 def accept(
