@@ -20,8 +20,9 @@ RETRY_SECONDS = 5.0
 """After a failed publish (broker down), try again this often until it goes through; idle
 otherwise (rows another process stored are that process's, or the worker's periodic relay's)."""
 
-COALESCE_SECONDS = 0.05
-"""After a wake-up, wait this long so concurrent deliveries go out in one broker message."""
+COALESCE_SECONDS = 0.1
+"""After a wake-up, wait this long so concurrent deliveries go out in one broker message (at
+1,000/s about a hundred per process: the relay's query, publish and UPDATE cost per batch)."""
 
 log = logging.getLogger(__name__)
 

@@ -27,9 +27,11 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
     workers: Annotated[
-        int, typer.Option(help="Server processes sharing the port (e.g. one per core).")
-    ] = 1,
-    access_log: Annotated[bool, typer.Option(help="Log one line per request.")] = True,
+        int, typer.Option(help="Server processes sharing the port (default: one per core).")
+    ] = os.cpu_count() or 1,
+    access_log: Annotated[
+        bool, typer.Option(help="Log one line per request (off: it costs each webhook CPU).")
+    ] = False,
 ) -> None:
     """Serve the JSON API, the webhooks and the dashboard."""
     import uvicorn
@@ -42,6 +44,8 @@ def serve(
         workers=workers,
         access_log=access_log,
         log_level="info",
+        http="httptools",  # C parser and event loop: h11 and asyncio's loop cost more CPU
+        loop="uvloop",  # per webhook than the handler itself (bench/ingest/README.md)
     )
 
 
@@ -87,7 +91,7 @@ def run(
         _worker_argv(1, True), preexec_fn=_die_with_parent if sys.platform == "linux" else None
     )
     try:
-        serve(host=host, port=port)
+        serve(host=host, port=port, workers=1, access_log=True)  # the demo: one process, logged
     finally:
         worker_process.send_signal(signal.SIGTERM)
         try:

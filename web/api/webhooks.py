@@ -47,8 +47,10 @@ class DeliveryAck(BaseModel):
 
 
 async def receive(request: Request) -> Response:
-    """``POST /webhooks/{integration_id}``: a plain Starlette route (no dependency solving or
-    response-model validation on the hot path; the answer shape is :class:`DeliveryAck`)."""
+    """``POST /webhooks/{integration_id}`` through the framework. The server answers this path
+    first with :mod:`web.ingest_asgi` (the same :func:`accept`, without the framework's
+    per-request work); this is the route's OpenAPI description and its answer for an app
+    without that front."""
     try:
         integration_id = uuid.UUID(request.path_params["integration_id"])
     except ValueError:
@@ -56,12 +58,8 @@ async def receive(request: Request) -> Response:
     body = await read_body(request, get_settings().max_webhook_body_bytes)
     headers = {k.lower(): v for k, v in request.headers.items()}
     status, content, extra = await run_in_threadpool(accept, integration_id, headers, body)
-    if content.get("status") == DeliveryStatus.RECEIVED and not content.get("duplicate"):
-        delivery_relay().wake()  # the broker publish is batched by the relay, off this path
+    wake_relay(content)
     return Response(orjson.dumps(content), status, extra, media_type="application/json")
-
-
-router.add_route("/webhooks/{integration_id}", receive, methods=["POST"])
 
 
 @router.post(
@@ -80,8 +78,15 @@ router.add_route("/webhooks/{integration_id}", receive, methods=["POST"])
     summary="Receive an ATS delivery",
 )
 async def documented_receive(integration_id: uuid.UUID, request: Request) -> Response:
-    """The OpenAPI description of :func:`receive` (the plain route above answers first)."""
+    """The OpenAPI description of :func:`receive`."""
     return await receive(request)
+
+
+def wake_relay(answer: Mapping[str, Any]) -> None:
+    """A new job was stored: the relay publishes it (batched with its neighbours), off the
+    request path."""
+    if answer.get("status") == DeliveryStatus.RECEIVED and not answer.get("duplicate"):
+        delivery_relay().wake()
 
 
 def accept(
