@@ -72,8 +72,7 @@ def ingest_delivery(
         return None
     if delivery.handled_at is not None:
         return None
-    integration = scoped(session, Integration, organization_id, delivery.integration_id)
-    assert integration is not None
+    integration = _integration(session, organization_id, delivery.integration_id)
     payload = application_from_delivery(integration, delivery, attachment_fetcher())  # vendor hook
     if payload is None:
         mark_handled(delivery, status=DeliveryStatus.IGNORED)
@@ -95,6 +94,22 @@ def ingest_delivery(
         session, application, payload.attachments, payload.answers, new=created
     )
     return Ingested(application, candidate, integration, stored, created, new_candidate)
+
+
+def _integration(
+    session: Session, organization_id: uuid.UUID, integration_id: uuid.UUID
+) -> Integration:
+    """The delivery's integration, read once per batch: the row the first delivery loaded is
+    attached again to each later delivery's session (no SELECT; one a rollback expired is
+    reloaded on first use)."""
+    integration = batch.memo(
+        ("integration", organization_id, integration_id),
+        lambda: scoped(session, Integration, organization_id, integration_id),
+    )
+    assert integration is not None
+    if integration not in session:
+        session.add(integration)
+    return integration
 
 
 def _upsert_application(
