@@ -47,3 +47,10 @@ def memo(key: Any, compute: Callable[[], T]) -> T:
 def active() -> bool:
     """Whether a batch is open."""
     return _MEMO.get() is not None
+
+
+def forget(key: Any) -> None:
+    """Drop what :func:`memo` remembered under ``key`` (e.g. "not found": it may be created)."""
+    store = _MEMO.get()
+    if store is not None:
+        store.pop(key, None)

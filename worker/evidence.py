@@ -4,8 +4,9 @@ both the database model and ``rules.inputs``)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -18,6 +19,7 @@ from ats_match.models import (
     Credential,
     Skill,
     VerificationResult,
+    VerificationStatus,
 )
 from ats_match.models.credentials import LINK_FORMAT
 from ats_match.services.ranking import latest_verdicts
@@ -37,6 +39,33 @@ from rules.validation import TaxonomyHooks
 from rules.validation import taxonomy_hooks as hooks_of
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """A verification just made: the columns of its ``VerificationResult`` row, written with
+    one INSERT for all of a delivery's credentials instead of an ORM row each."""
+
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    credential_id: uuid.UUID
+    status: VerificationStatus
+    checks: list[dict[str, Any]]
+    authenticity: str
+    validity: str
+    holder: str
+    issuer_trust: str
+    evidence_tier: str
+    answers: dict[str, Any]
+    verified_at: datetime
+    retry_at: datetime | None
+    attempt: int
+
+    def row(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+Verdicts = Mapping[uuid.UUID, VerificationResult | Verdict]
+
+
 @dataclass
 class EvidenceState:
     """One application's credential rows and their current verdicts."""
@@ -44,7 +73,7 @@ class EvidenceState:
     application: Application
     candidate: Candidate | None
     credentials: list[Credential]
-    verdicts: dict[uuid.UUID, VerificationResult]
+    verdicts: Verdicts
     skills: list[SkillEvidence] = field(default_factory=list)
 
     @property
@@ -68,7 +97,7 @@ class EvidenceState:
         )
 
 
-def is_pending(credential: Credential, verdicts: dict[uuid.UUID, VerificationResult]) -> bool:
+def is_pending(credential: Credential, verdicts: Verdicts) -> bool:
     if credential.error_code is not None:
         return False
     if credential.format == LINK_FORMAT:

@@ -92,20 +92,27 @@ def normalise_credentials(
 def _overrides(
     session: Session, organization_id: uuid.UUID, achievement_ids: Sequence[str | None]
 ) -> dict[str, list[str]]:
-    """The recruiter's overrides for these achievements (each read once per batch)."""
-    known: dict[str, list[str] | None] = batch.memo(("overrides", organization_id), dict)
+    """The recruiter's overrides for these achievements: in a batch, the organisation's
+    overrides are read once (two columns, one query for the whole batch); outside one, only
+    those of these achievements."""
     wanted = sorted({a for a in achievement_ids if a})
-    unread = [a for a in wanted if a not in known]
-    if unread:
-        rows = session.exec(
-            select(MappingOverride).where(
-                col(MappingOverride.organization_id) == organization_id,
-                col(MappingOverride.achievement_id).in_(unread),
-            )
-        ).all()
-        found = {row.achievement_id: list(row.skill_uris) for row in rows}
-        known.update({a: found.get(a) for a in unread})
-    return {a: uris for a in wanted if (uris := known[a]) is not None}
+    if batch.active():
+        every = batch.memo(
+            ("overrides", organization_id), lambda: _read_overrides(session, organization_id)
+        )
+        return {a: every[a] for a in wanted if a in every}
+    return _read_overrides(session, organization_id, wanted) if wanted else {}
+
+
+def _read_overrides(
+    session: Session, organization_id: uuid.UUID, achievement_ids: list[str] | None = None
+) -> dict[str, list[str]]:
+    statement = select(MappingOverride.achievement_id, MappingOverride.skill_uris).where(
+        col(MappingOverride.organization_id) == organization_id
+    )
+    if achievement_ids is not None:
+        statement = statement.where(col(MappingOverride.achievement_id).in_(achievement_ids))
+    return {achievement: list(uris) for achievement, uris in session.exec(statement)}
 
 
 _TAXONOMY_IDS: dict[uuid.UUID, uuid.UUID] = {}

@@ -13,6 +13,7 @@ from datetime import timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from ats_match.formats.model import CredentialForm
@@ -29,7 +30,7 @@ from ats_match.services import outbox
 from connectors import Attachment
 from rules import SkillEvidence
 from worker import batch
-from worker.evidence import EvidenceState, is_pending, load_state
+from worker.evidence import EvidenceState, Verdict, is_pending, load_state
 from worker.ingest import (
     ingest_delivery,
     scoped,
@@ -208,14 +209,16 @@ def _verify_and_map(
     fresh: bool = False,
     candidate: Candidate | None = None,
     new_candidate: bool = False,
-) -> tuple[dict[uuid.UUID, VerificationResult], list[SkillEvidence]]:
+) -> tuple[dict[uuid.UUID, Verdict], list[SkillEvidence]]:
     """Verify each credential (``again``: it has earlier verdicts) and map its skills
     (``fresh``: the credentials were stored in this transaction). Returns the new verdicts and
     skills."""
     if not items:
         return {}, []
     verifier = _Verifier(session, application, candidate, new_candidate=new_candidate)
-    verdicts = {c.id: verifier.verify(c, form, again=again) for c, form in items}
+    verdicts = {c.id: verifier.judge(c, form, again=again) for c, form in items}
+    # one multi-row INSERT, no ORM rows (the credentials are flushed already)
+    session.execute(sa.insert(VerificationResult), [v.row() for v in verdicts.values()])
     skills = normalise_credentials(
         session, application.organization_id, application.candidate_id, items, fresh=fresh
     )
@@ -257,6 +260,13 @@ class _Verifier:
     def verify(
         self, credential: Credential, form: CredentialForm, *, again: bool
     ) -> VerificationResult:
+        """Verify and store the verdict as an ORM row in the session."""
+        result = VerificationResult.model_validate(self.judge(credential, form, again=again).row())
+        self.session.add(result)
+        return result
+
+    def judge(self, credential: Credential, form: CredentialForm, *, again: bool) -> Verdict:
+        """Verify; the verdict is returned for the caller to store."""
         from ats_match.verification import verify_credential
 
         report = platform_report(form) or verify_credential(form, self.context)
@@ -266,17 +276,17 @@ class _Verifier:
         retry_at = None
         if report.retryable:
             retry_at = utcnow() + REVERIFY_BACKOFF[min(attempt - 1, len(REVERIFY_BACKOFF) - 1)]
-        result = VerificationResult(
+        return Verdict(
+            id=uuid.uuid4(),
             organization_id=credential.organization_id,
             credential_id=credential.id,
             status=VerificationStatus(report.status.value),
             checks=[c.model_dump(mode="json") for c in report.checks],
             **stored_answers(report),
+            verified_at=utcnow(),
             retry_at=retry_at,
             attempt=attempt,
         )
-        self.session.add(result)
-        return result
 
 
 def _summary_from_report(

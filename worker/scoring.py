@@ -14,6 +14,7 @@ import uuid
 from collections import OrderedDict
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -26,7 +27,7 @@ from rules import CompiledRequirementSet, Evaluation, compile_requirement_set, p
 from rules.ranking import tier
 from worker import batch
 from worker.evidence import EvidenceState, load_state, skill_context, taxonomy_hooks
-from worker.sql import insert_for
+from worker.sql import insert_on_conflict
 
 _SCORE_FIELDS = (
     "total",
@@ -213,11 +214,22 @@ def _upsert(
         "scored_at": utcnow(),
         **fields,
     }
-    statement = insert_for(session, Score).values(**values)
-    updated = {k: statement.excluded[k] for k in (*_SCORE_FIELDS, "explanation", "scored_at")}
-    session.execute(
-        statement.on_conflict_do_update(
+    session.execute(_score_upsert(session.get_bind().dialect.name), values)
+    return Score.model_validate(values), True  # what was written (not attached to the session)
+
+
+_UPSERTS: dict[str, Any] = {}
+
+
+def _score_upsert(dialect: str) -> Any:
+    """The score's ``INSERT ... ON CONFLICT DO UPDATE``, built once per dialect: a statement
+    object reused keeps its compiled form and cache key, so each score pays only its values."""
+    statement = _UPSERTS.get(dialect)
+    if statement is None:
+        insert = insert_on_conflict(dialect, Score)
+        updated = {k: insert.excluded[k] for k in (*_SCORE_FIELDS, "explanation", "scored_at")}
+        statement = insert.on_conflict_do_update(
             index_elements=["application_id", "requirement_set_id"], set_=updated
         )
-    )
-    return Score.model_validate(values), True  # what was written (not attached to the session)
+        _UPSERTS[dialect] = statement
+    return statement

@@ -11,7 +11,11 @@ from sqlmodel import Session
 
 def insert_for(session: Session, model: Any) -> Any:
     """An ``insert()`` of ``model`` that supports ``on_conflict_do_*`` on the session's backend."""
-    bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
+    return insert_on_conflict(session.get_bind().dialect.name, model)
+
+
+def insert_on_conflict(dialect: str, model: Any) -> Any:
+    """``insert_for`` by dialect name (for statements built once and reused)."""
+    if dialect == "postgresql":
         return postgresql.insert(model)
     return sqlite.insert(model)

@@ -136,10 +136,13 @@ def main() -> None:
     stats = pstats.Stats(profiler, stream=out)
     stats.sort_stats(args.sort).print_stats(*([args.only] if args.only else []), args.top)
     print(out.getvalue())
-    profiler.dump_stats("/tmp/perf/last.prof")
+    dump = Path(tempfile.gettempdir()) / "perf" / "last.prof"
+    dump.parent.mkdir(parents=True, exist_ok=True)
+    profiler.dump_stats(dump)
     print(
         f"process_delivery in process: {cpu:.2f} ms CPU per application ({per_app:.1f} SQL statements); under cProfile {cpu_profiled:.2f} ms"
     )
+    print(f"profile written to {dump}")
 
 
 if __name__ == "__main__":
