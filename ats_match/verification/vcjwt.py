@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import binascii
 import hashlib
-import json
 import math
 import threading
 from collections import OrderedDict
@@ -28,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from ats_match.formats.errors import loads_text
 from ats_match.net.fetcher import Fetcher
 from ats_match.verification.did import (
     KeyResolutionError,
@@ -83,7 +83,7 @@ def _b64u(part: str) -> bytes:
 def _json_part(part: str, what: str) -> dict[str, Any]:
     try:
         # RFC 7519 §7.2: the JSON is UTF-8; decoding first also spares json its sniffing.
-        value = json.loads(_b64u(part).decode("utf-8"))
+        value = loads_text(_b64u(part).decode("utf-8"))
     except (ValueError, RecursionError) as exc:
         raise JwtError(f"JWT {what} is not JSON") from exc
     if not isinstance(value, dict):
