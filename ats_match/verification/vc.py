@@ -233,7 +233,7 @@ def _jwt_checks(jwt: vcjwt.DecodedJwt, issuer: str, context: VerificationContext
         detail=f"VC-JWT {jwt.header['alg']} signature verified with the issuer's key "
         f"{resolved.method_id or issuer}.",
     )
-    problems = vcjwt.check_claims(jwt, context.now)
+    problems, window = vcjwt.read_claims(jwt, context.now)
     if problems:
         return [
             proof,
@@ -244,7 +244,6 @@ def _jwt_checks(jwt: vcjwt.DecodedJwt, issuer: str, context: VerificationContext
             ),
         ]
     checks = [proof, _CLAIMS_AGREE]
-    window = vcjwt.claims_window(jwt, context.now)
     if window is not None:
         outcome, moment = window
         words = "expired at" if outcome == "expired" else "not valid before"

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import binascii
 import hashlib
-import json
 import math
 import threading
 from collections import OrderedDict
@@ -28,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from ats_match.formats.errors import loads_text
 from ats_match.net.fetcher import Fetcher
 from ats_match.verification.did import (
     KeyResolutionError,
@@ -83,7 +83,7 @@ def _b64u(part: str) -> bytes:
 def _json_part(part: str, what: str) -> dict[str, Any]:
     try:
         # RFC 7519 §7.2: the JSON is UTF-8; decoding first also spares json its sniffing.
-        value = json.loads(_b64u(part).decode("utf-8"))
+        value = loads_text(_b64u(part).decode("utf-8"))
     except (ValueError, RecursionError) as exc:
         raise JwtError(f"JWT {what} is not JSON") from exc
     if not isinstance(value, dict):
@@ -248,29 +248,60 @@ def _ts(value: float) -> datetime:
         return datetime.max.replace(tzinfo=UTC) if value > 0 else datetime.min.replace(tzinfo=UTC)
 
 
-def _numeric_dates(claims: dict[str, Any]) -> tuple[dict[str, datetime], list[str]]:
-    """``exp`` / ``nbf`` / ``iat`` as times, and the problems of those that are not NumericDate
-    values (RFC 7519 §2: a JSON number of seconds). A date written as a string is refused,
-    not ignored: read as absent, an expired ``"exp": "2020-01-01"`` would verify."""
-    times: dict[str, datetime] = {}
+_DATE_CLAIMS = ("exp", "nbf", "iat")
+
+
+def _numeric_dates(claims: dict[str, Any]) -> tuple[dict[str, float], list[str]]:
+    """``exp`` / ``nbf`` / ``iat`` as seconds since 1970, and the problems of those that are
+    not NumericDate values (RFC 7519 §2: a JSON number of seconds). A date written as a string
+    is refused, not ignored: read as absent, an expired ``"exp": "2020-01-01"`` would verify.
+    Compared as numbers (a datetime is only built to say when a token expired)."""
+    times: dict[str, float] = {}
     problems: list[str] = []
-    for name in ("exp", "nbf", "iat"):
+    for name in _DATE_CLAIMS:
         if name not in claims:
             continue
         value = claims[name]
-        numeric = isinstance(value, int | float) and not isinstance(value, bool)
+        numeric = isinstance(value, _NUMBERS) and not isinstance(value, bool)
         if not numeric or not math.isfinite(value):
             problems.append(
                 f"{name} must be a NumericDate (a number of seconds since 1970), "
                 f"not {type(value).__name__} {str(value)[:40]!r}"
             )
             continue
-        times[name] = _ts(value)
+        times[name] = value
     return times, problems
+
+
+_NUMBERS = (int, float)
+
+
+class Claims(NamedTuple):
+    """What the registered claims say: their contradictions with the credential (empty when
+    consistent) and, when they are, the validity window they set."""
+
+    problems: list[str]
+    window: tuple[str, datetime] | None
+
+
+def read_claims(jwt: DecodedJwt, now: datetime, leeway: float = 60.0) -> Claims:
+    """:func:`check_claims` and :func:`claims_window` with one read of the date claims."""
+    times, date_problems = _numeric_dates(jwt.payload)
+    problems = _claim_problems(jwt)
+    problems.extend(date_problems)
+    if problems:
+        return Claims(problems, None)
+    return Claims(problems, _window(times, now, leeway))
 
 
 def check_claims(jwt: DecodedJwt, now: datetime, leeway: float = 60.0) -> list[str]:
     """Problems with the registered claims (empty list when they are consistent)."""
+    problems = _claim_problems(jwt)
+    problems.extend(_numeric_dates(jwt.payload)[1])
+    return problems
+
+
+def _claim_problems(jwt: DecodedJwt) -> list[str]:
     vc, claims, problems = jwt.credential, jwt.payload, []
     issuer = issuer_id(vc)
     if "iss" in claims and claims["iss"] != issuer:
@@ -283,7 +314,6 @@ def check_claims(jwt: DecodedJwt, now: datetime, leeway: float = 60.0) -> list[s
         problems.append("sub does not match credentialSubject.id")
     if "jti" in claims and vc.get("id") and claims["jti"] != vc.get("id"):
         problems.append("jti does not match the credential id")
-    problems.extend(_numeric_dates(claims)[1])
     return problems
 
 
@@ -292,10 +322,16 @@ def claims_window(
 ) -> tuple[str, datetime] | None:
     """``("not_yet_valid", nbf)`` or ``("expired", exp)`` when ``now`` is outside the window
     the token's NumericDate claims set (a validity fact, not an authenticity one)."""
-    times = _numeric_dates(jwt.payload)[0]
+    return _window(_numeric_dates(jwt.payload)[0], now, leeway)
+
+
+def _window(times: dict[str, float], now: datetime, leeway: float) -> tuple[str, datetime] | None:
+    if not times:
+        return None
+    moment = now.timestamp()
     nbf, exp = times.get("nbf"), times.get("exp")
-    if nbf and (nbf - now).total_seconds() > leeway:
-        return "not_yet_valid", nbf
-    if exp and (now - exp).total_seconds() > leeway:
-        return "expired", exp
+    if nbf is not None and nbf - moment > leeway:
+        return "not_yet_valid", _ts(nbf)
+    if exp is not None and moment - exp > leeway:
+        return "expired", _ts(exp)
     return None
