@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from pathlib import Path
 
 from sqlmodel import Session
 
-from ats_match.models import Integration, Job, Organization, RequirementSet, Role, User, Vendor
+from ats_match.models import (
+    Application,
+    Candidate,
+    Integration,
+    Job,
+    Organization,
+    RequirementSet,
+    Role,
+    User,
+    Vendor,
+)
 from ats_match.security import new_api_key
 from rules import load_requirement_set
 
@@ -72,3 +83,25 @@ def make_ats_job(
     )
     session.flush()
     return job
+
+
+def make_application(
+    session: Session,
+    organization_id: uuid.UUID,
+    job_id: uuid.UUID,
+    name: str,
+    email: str,
+    applied_at: datetime | None = None,
+) -> Application:
+    """A candidate named ``name``, reached at ``email``, and their application to the job."""
+    candidate = Candidate(organization_id=organization_id, name=name, emails=[email])
+    session.add(candidate)
+    session.flush()
+    application = Application(
+        organization_id=organization_id, candidate_id=candidate.id, job_id=job_id
+    )
+    if applied_at is not None:
+        application.applied_at = applied_at
+    session.add(application)
+    session.flush()
+    return application

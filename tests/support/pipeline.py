@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from ats_match.formats import extract_bytes
-from ats_match.models import Application, Candidate, Credential, Job
-from tests.factories import make_org
+from ats_match.models import Application, Credential, Job
+from tests.factories import make_application, make_org
 from worker import pipeline
 
 
@@ -18,13 +18,9 @@ def application_of(
     ``email``."""
     org = make_org(session)
     job = Job(organization_id=org.id, title=job_title)
-    candidate = Candidate(organization_id=org.id, name=name, emails=[email])
-    session.add_all([job, candidate])
+    session.add(job)
     session.flush()
-    application = Application(organization_id=org.id, candidate_id=candidate.id, job_id=job.id)
-    session.add(application)
-    session.flush()
-    return application
+    return make_application(session, org.id, job.id, name, email)
 
 
 def attach(session: Session, application: Application, raw: bytes, filename: str) -> Credential:
