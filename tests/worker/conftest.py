@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from ats_match import db
-from ats_match.models import Integration, Role
+from ats_match.models import Application, Integration, Role
 from ats_match.settings import get_settings
 from ats_match.webhook_signing import sign
 from tests.factories import make_ats_job, make_org, make_user
@@ -58,6 +58,16 @@ class Product:
         )
         assert response.status_code == 202, response.text
         return uuid.UUID(response.json()["delivery_id"])
+
+    def application_id(self, external_id: str) -> uuid.UUID:
+        """The id of the stored application the ATS calls ``external_id``."""
+        engine = db.make_engine(self.url)
+        with Session(engine) as session:
+            found = session.exec(
+                select(Application.id).where(col(Application.external_id) == external_id)
+            ).one()
+        engine.dispose()
+        return found
 
 
 def application_payload(
