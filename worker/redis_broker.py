@@ -16,16 +16,23 @@ transport option stay as they are.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from kombu.transport import TRANSPORT_ALIASES
 from kombu.transport import redis as kombu_redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+logger = logging.getLogger(__name__)
+
 
 class Channel(kombu_redis.Channel):
     def _connparams(self, asynchronous: bool = False) -> dict[str, Any]:
         if self.connection.client is None:
+            logger.warning(
+                "broker connection already closed: unacknowledged jobs are left to come back "
+                "after the visibility timeout"
+            )
             raise RedisConnectionError("the broker connection is closed")
         params: dict[str, Any] = super()._connparams(asynchronous)  # type: ignore[no-untyped-call]
         return params
