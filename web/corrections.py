@@ -17,8 +17,7 @@ from ats_match.repositories import CredentialRepository
 from ats_match.security import require_role
 from ats_match.services import mappings
 from web.deps import FormUser, SessionDep, get_current_user
-from web.drafts import skill_options
-from web.pages import TEMPLATES
+from web.drafts import skill_options_partial
 from worker.evidence import taxonomy_hooks
 
 router = APIRouter(prefix="/applications/{application_id}/credentials", include_in_schema=False)
@@ -37,16 +36,14 @@ def options(
     credential = CredentialRepository(session, user.organization_id).get_or_404(credential_id)
     if credential.application_id != application_id:
         raise NotFound("no such credential on this application")
-    found, ambiguous = (
-        skill_options(session, user.organization_id, skill_query) if skill_query else ([], False)
+    return skill_options_partial(
+        request,
+        session,
+        user.organization_id,
+        skill_query,
+        "partials/skill_checkboxes.html",
+        prefix=f"add-{credential_id}",
     )
-    context = {
-        "query": skill_query,
-        "options": found,
-        "ambiguous": ambiguous,
-        "prefix": f"add-{credential_id}",
-    }
-    return TEMPLATES.TemplateResponse(request, "partials/skill_checkboxes.html", context)
 
 
 @router.post("/{credential_id}/skills")

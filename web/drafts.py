@@ -9,6 +9,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from fastapi import Request
+from fastapi.responses import Response
 from sqlmodel import Session, col
 
 from ats_match.models import Application, User
@@ -26,6 +28,7 @@ from rules.families import SkillFamilies
 from rules.schema import RequirementSet
 from rules.validation import TaxonomyHooks
 from rules.validation import taxonomy_hooks as hooks_of
+from web.pages import TEMPLATES
 from worker.evidence import many_evidence, organization_matcher, skill_matcher
 from worker.evidence import taxonomy_hooks as default_hooks
 
@@ -80,6 +83,22 @@ def skill_options(
     started = [taxonomy.get(uri) for uri in labels_starting(taxonomy, typed)]
     prefixed = [_described(s) for s in started if s is not None]
     return prefixed or label_choices(matcher, typed).suggestions, False
+
+
+def skill_options_partial(
+    request: Request,
+    session: Session,
+    organization_id: uuid.UUID,
+    typed: str,
+    template: str,
+    **context: Any,
+) -> Response:
+    """A type-ahead's answer: ``template`` rendered with what :func:`skill_options` offers for
+    ``typed`` (nothing while nothing is typed), whether the person must choose, and
+    ``context``."""
+    options, ambiguous = skill_options(session, organization_id, typed) if typed else ([], False)
+    shown = {"query": typed, "options": options, "ambiguous": ambiguous, **context}
+    return TEMPLATES.TemplateResponse(request, template, shown)
 
 
 def _described(skill: Any) -> SkillChoice:

@@ -43,7 +43,7 @@ from web.drafts import (
     label_choices_of,
     org_hooks,
     save_version,
-    skill_options,
+    skill_options_partial,
 )
 from web.editor_forms import RequirementForm
 from web.pages import TEMPLATES, page
@@ -284,11 +284,9 @@ def skills(
     """The type-ahead's choices: every skill a label names (each described), else the nearest."""
     user = get_current_user(request, session)
     _job(session, user, job_id)
-    options, ambiguous = (
-        skill_options(session, user.organization_id, skill_query) if skill_query else ([], False)
+    return skill_options_partial(
+        request, session, user.organization_id, skill_query, "partials/skill_choices.html"
     )
-    context = {"query": skill_query, "options": options, "ambiguous": ambiguous}
-    return TEMPLATES.TemplateResponse(request, "partials/skill_choices.html", context)
 
 
 @router.get("/occupations", response_class=HTMLResponse)

@@ -11,6 +11,7 @@ from celery import Celery
 from celery.signals import worker_init
 
 from ats_match.settings import Settings, get_settings
+from worker import redis_broker  # noqa: F401  (redis:// names its repaired transport)
 from worker.embedded_broker import kombu_url
 
 RELAY_INTERVAL_SECONDS = 5.0

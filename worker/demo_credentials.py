@@ -8,7 +8,8 @@ or an issuer would make them: a claim edited after signing, a proof by another k
 in the issuer's status list.
 
 Dates of the OB 2.0 and status-list documents are fixed (:data:`EPOCH`) because the server
-rebuilds them on every request and they must equal the copies seeded earlier.
+rebuilds them (a status list is signed once per state) and they must equal the copies seeded
+earlier.
 """
 
 from __future__ import annotations
@@ -243,12 +244,19 @@ def status_list(issuer_slug: str) -> str | None:
     issuer = next((b.issuer for _, b in all_badges() if _slug(b.issuer.name) == issuer_slug), None)
     if issuer is None:
         return None
-    revoked = [
+    revoked = sorted(
         status_index(badge, badge.holder or applicant.email)
         for applicant, badge in all_badges()
         if badge.issuer is issuer and badge.defect is Defect.REVOKED
-    ]
-    url = status_list_url(issuer)
+    )
+    return _signed_status_list(issuer, status_list_url(issuer), tuple(revoked))
+
+
+@lru_cache(maxsize=32)
+def _signed_status_list(issuer: DemoIssuer, url: str, revoked: tuple[int, ...]) -> str:
+    """Signed once per list state: the issuer, the list's URL (it follows the base URL) and
+    the revoked bits are all a list is made of, so a request for an unchanged list does not
+    compress 16 KiB and sign it again."""
     vc = {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "id": url,
@@ -259,7 +267,7 @@ def status_list(issuer_slug: str) -> str | None:
             "id": url + "#list",
             "type": "BitstringStatusList",
             "statusPurpose": "revocation",
-            "encodedList": _bitstring(revoked),
+            "encodedList": _bitstring(list(revoked)),
         },
     }
     claims = vc

@@ -24,7 +24,6 @@ import json
 import os
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,7 +31,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench.rates import print_rates
+from bench.rates import interleaved_rounds, print_rates, warmed
 
 os.environ.setdefault("ATS_MATCH_FETCH_ALLOW_HOSTS", "127.0.0.1")
 
@@ -109,12 +108,8 @@ def _di(n: int) -> list[CredentialForm]:
     ]
 
 
-def _pass(items: list[CredentialForm], run: Callable[[CredentialForm], Any]) -> tuple[float, float]:
+def _fresh_canonical_forms(row: str) -> None:
     dataintegrity._CACHE.clear()
-    cpu, wall = time.process_time(), time.perf_counter()
-    for item in items:
-        run(item)
-    return time.process_time() - cpu, time.perf_counter() - wall
 
 
 def main() -> None:
@@ -138,14 +133,10 @@ def main() -> None:
             "edc-jades-rs256": lambda f: verify_credential(f, context),
             "di-eddsa-rdfc-2022": lambda f: verify_credential(f, context),
         }
-        for name, pool in pools.items():  # warm-up on the first; it must verify
-            report = verify_credential(pool[0], context)
-            assert report.authenticity.status == "genuine", (name, report.checks)
-            pools[name] = pool[1:]
-        samples: dict[str, list[tuple[float, float]]] = {name: [] for name in pools}
-        for _ in range(args.rounds):
-            for name, pool in pools.items():
-                samples[name].append(_pass(pool, runs[name]))
+        pools = warmed(pools, context)
+        samples = interleaved_rounds(
+            pools, lambda row, f: runs[row](f), args.rounds, _fresh_canonical_forms
+        )
         fetcher.close()
     print_rates(samples, args.n, args.rounds)
 

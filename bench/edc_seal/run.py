@@ -23,7 +23,6 @@ import argparse
 import os
 import sys
 import tempfile
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -33,7 +32,7 @@ from ats_match.formats.extract import extract_bytes
 from ats_match.formats.model import CredentialForm
 from ats_match.settings import get_settings
 from ats_match.verification import VerificationContext, verify_credential
-from bench.rates import print_rates
+from bench.rates import interleaved_rounds, print_rates, warmed
 from tests.support import edc, tsa
 from tests.support import trusted_list as tl
 from tests.verification.vc.helpers import OfflineFetcher
@@ -101,13 +100,6 @@ def _use(env: dict[str, str]) -> None:
     get_settings.cache_clear()
 
 
-def _pass(pool: list[CredentialForm], context: VerificationContext) -> tuple[float, float]:
-    cpu, wall = time.process_time(), time.perf_counter()
-    for form in pool:
-        verify_credential(form, context)
-    return time.process_time() - cpu, time.perf_counter() - wall
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=64)
@@ -116,16 +108,14 @@ def main() -> None:
     context = VerificationContext(fetcher=OfflineFetcher(), proven_dids=(edc.LEARNER,))
     with tempfile.TemporaryDirectory() as tmp:
         pools, settings = _setup(Path(tmp), args.n)
-        for name, pool in pools.items():  # warm-up on the first; it must verify
-            _use(settings[name])
-            report = verify_credential(pool[0], context)
-            assert report.authenticity.status == "genuine", (name, report.checks)
-            pools[name] = pool[1:]
-        samples: dict[str, list[tuple[float, float]]] = {name: [] for name in pools}
-        for _ in range(args.rounds):
-            for name, pool in pools.items():
-                _use(settings[name])
-                samples[name].append(_pass(pool, context))
+
+        def switch(row: str) -> None:
+            _use(settings[row])
+
+        pools = warmed(pools, context, switch)
+        samples = interleaved_rounds(
+            pools, lambda _, f: verify_credential(f, context), args.rounds, switch
+        )
     print_rates(samples, args.n, args.rounds)
 
 

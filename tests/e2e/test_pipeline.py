@@ -18,16 +18,14 @@ import pytest
 from sqlmodel import Session
 
 from ats_match import db
-from ats_match.models import Integration, Job, RequirementSet, Role
+from ats_match.models import Integration, Role
 from ats_match.webhook_signing import sign
-from rules import load_requirement_set
 from tests.conftest import (
     REDIS_HOST,
     REDIS_PORT,
-    REPO_ROOT,
     need_service,
 )
-from tests.factories import make_org, make_user
+from tests.factories import make_ats_job, make_org, make_user
 from tests.support.issuer_server import IssuerServer
 from tests.support.processes import (
     celery_worker_argv,
@@ -49,20 +47,9 @@ def _seed(url: str) -> dict[str, Any]:
         org = make_org(session, "Hospital")
         _, key = make_user(session, org, Role.RECRUITER)
         integration = Integration(organization_id=org.id, name="ATS", webhook_secret=SECRET)
-        job = Job(organization_id=org.id, title="Data Analyst", external_id="job-da")
-        session.add_all([integration, job])
+        session.add(integration)
         session.flush()
-        job.integration_id = integration.id
-        rs = load_requirement_set(REPO_ROOT / "rules/examples/data_analyst.yaml")
-        session.add(
-            RequirementSet(
-                organization_id=org.id,
-                job_id=job.id,
-                version=1,
-                name=rs.name or rs.id,
-                body=rs.model_dump(mode="json", exclude_none=True),
-            )
-        )
+        job = make_ats_job(session, integration)
         session.commit()
     engine.dispose()
     return {"key": key, "integration_id": integration.id, "job_id": job.id}

@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 from sqlmodel import Session, col, select
 
 from ats_match import db
-from ats_match.models import Application, Candidate, Credential, RequirementSet, Score
+from ats_match.models import Credential, RequirementSet, Score
 from rules.explain import summary_sentence
 from rules.results import ConditionResult, RuleResult
+from tests.factories import make_application
 
 
 def _rule(label: str, outcome: str, points: float, max_points: float, must: bool) -> RuleResult:
@@ -44,17 +45,10 @@ def add_signal_applicants(database_url: str, job_id: uuid.UUID) -> dict[str, uui
             ("Ada Lovelace", "not_evaluable", True),
             ("Edsger Dijkstra", "unmet", False),
         ):
-            candidate = Candidate(organization_id=org_id, name=name, emails=[f"{name[:3]}@x.org"])
-            session.add(candidate)
-            session.flush()
-            application = Application(
-                organization_id=org_id,
-                candidate_id=candidate.id,
-                job_id=job_id,
-                applied_at=datetime(2026, 11, 2, tzinfo=UTC),
+            applied = datetime(2026, 11, 2, tzinfo=UTC)
+            application = make_application(
+                session, org_id, job_id, name, f"{name[:3]}@x.org", applied
             )
-            session.add(application)
-            session.flush()
             if attach:  # a credential still being verified: no verification result yet
                 session.add(
                     Credential(
@@ -108,19 +102,10 @@ def add_many_scored(database_url: str, job_id: uuid.UUID, count: int) -> None:
         ).one()
         org_id = reqs.organization_id
         for i in range(count):
-            candidate = Candidate(
-                organization_id=org_id, name=f"Applicant {i:03d}", emails=[f"a{i}@x.org"]
+            applied = datetime(2026, 10, 1, tzinfo=UTC)
+            application = make_application(
+                session, org_id, job_id, f"Applicant {i:03d}", f"a{i}@x.org", applied
             )
-            session.add(candidate)
-            session.flush()
-            application = Application(
-                organization_id=org_id,
-                candidate_id=candidate.id,
-                job_id=job_id,
-                applied_at=datetime(2026, 10, 1, tzinfo=UTC),
-            )
-            session.add(application)
-            session.flush()
             score = 30.0 - i * 0.25
             session.add(
                 Score(

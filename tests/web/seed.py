@@ -11,8 +11,6 @@ from sqlmodel import Session
 
 from ats_match import db
 from ats_match.models import (
-    Application,
-    Candidate,
     CandidateSkill,
     Credential,
     Job,
@@ -27,7 +25,7 @@ from ats_match.models import (
 from ats_match.services.signin import hash_password
 from ats_match.verification.answers import Answer
 from ats_match.verification.verdicts import Answers, label_of
-from tests.factories import make_org, make_user
+from tests.factories import make_application, make_org, make_user
 
 SEED_PASSWORD = "correct horse battery staple"
 SEED_HASH = hash_password(SEED_PASSWORD)  # hashed once: argon2 is slow on purpose
@@ -139,17 +137,8 @@ def _applicant(
     qualified: bool,
 ) -> uuid.UUID:
     email = name.split()[0].lower() + "@example.org"
-    candidate = Candidate(organization_id=org_id, name=name, emails=[email])
-    session.add(candidate)
-    session.flush()
-    application = Application(
-        organization_id=org_id,
-        candidate_id=candidate.id,
-        job_id=job_id,
-        applied_at=datetime(2026, 11, 1, tzinfo=UTC),
-    )
-    session.add(application)
-    session.flush()
+    applied = datetime(2026, 11, 1, tzinfo=UTC)
+    application = make_application(session, org_id, job_id, name, email, applied)
     credential = Credential(
         organization_id=org_id,
         application_id=application.id,
@@ -184,7 +173,7 @@ def _applicant(
     session.add(
         CandidateSkill(
             organization_id=org_id,
-            candidate_id=candidate.id,
+            candidate_id=application.candidate_id,
             skill_id=skill.id,
             credential_id=credential.id,
             confidence=0.93,

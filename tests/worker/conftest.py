@@ -14,15 +14,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from ats_match import db
-from ats_match.models import Integration, Job, RequirementSet, Role
+from ats_match.models import Application, Integration, Role
 from ats_match.settings import get_settings
 from ats_match.webhook_signing import sign
-from rules import load_requirement_set
-from tests.conftest import REPO_ROOT
-from tests.factories import make_org, make_user
+from tests.factories import make_ats_job, make_org, make_user
 from tests.support.signing import TestKey, ob3_credential, sign_vc_jwt
 
 SECRET = "whsec_" + base64.b64encode(b"worker-secret-worker-secret").decode()
@@ -60,6 +58,16 @@ class Product:
         )
         assert response.status_code == 202, response.text
         return uuid.UUID(response.json()["delivery_id"])
+
+    def application_id(self, external_id: str) -> uuid.UUID:
+        """The id of the stored application the ATS calls ``external_id``."""
+        engine = db.make_engine(self.url)
+        with Session(engine) as session:
+            found = session.exec(
+                select(Application.id).where(col(Application.external_id) == external_id)
+            ).one()
+        engine.dispose()
+        return found
 
 
 def application_payload(
@@ -120,20 +128,9 @@ def product(committed_postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> Ite
             webhook_secret=SECRET,
             outbound_url="https://ats.example/results",
         )
-        job = Job(organization_id=org.id, title="Data Analyst", external_id="job-da")
-        session.add_all([integration, job])
+        session.add(integration)
         session.flush()
-        job.integration_id = integration.id
-        rs = load_requirement_set(REPO_ROOT / "rules/examples/data_analyst.yaml")
-        session.add(
-            RequirementSet(
-                organization_id=org.id,
-                job_id=job.id,
-                version=1,
-                name=rs.name or rs.id,
-                body=rs.model_dump(mode="json", exclude_none=True),
-            )
-        )
+        job = make_ats_job(session, integration)
         session.commit()
     engine.dispose()
     monkeypatch.setenv("ATS_MATCH_DATABASE_URL", committed_postgres_url)

@@ -5,7 +5,6 @@ job delivered twice (a duplicate publish, a redelivery) does its work once."""
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -65,20 +64,10 @@ def _count(url: str, model: Any, *where: Any) -> int:
     return int(found)
 
 
-def _application_id(url: str, external_id: str) -> uuid.UUID:
-    engine = db.make_engine(url)
-    with Session(engine) as session:
-        found = session.exec(
-            select(Application.id).where(col(Application.external_id) == external_id)
-        ).one()
-    engine.dispose()
-    return found
-
-
 def test_parallel_scoring_of_one_application_leaves_one_score(product: Product) -> None:
     delivery = product.deliver("app-1", genuine_tokens(3))
     tasks.process_delivery(str(product.organization_id), str(delivery))
-    app_id = _application_id(product.url, "app-1")
+    app_id = product.application_id("app-1")
     assert _count(product.url, Score) == 1
     events_before = _count(product.url, OutboundEvent)
 
@@ -96,7 +85,7 @@ def test_parallel_first_scores_collide_on_no_constraint(product: Product) -> Non
     """Credentials settled, no score yet: parallel scorers race to insert the first row."""
     delivery = product.deliver("app-2", genuine_tokens(2))
     tasks.process_delivery(str(product.organization_id), str(delivery))
-    app_id = _application_id(product.url, "app-2")
+    app_id = product.application_id("app-2")
     engine = db.make_engine(product.url)
     with Session(engine) as session:
         for score in session.exec(select(Score)).all():
@@ -164,7 +153,7 @@ def test_a_job_the_broker_lost_is_published_again(product: Product) -> None:
     (relayed from their rows); this is the outbox's guarantee for the jobs staged after them."""
     delivery = product.deliver("app-5", genuine_tokens(1))
     tasks.process_delivery(str(product.organization_id), str(delivery))
-    app_id = _application_id(product.url, "app-5")
+    app_id = product.application_id("app-5")
     engine = db.make_engine(product.url)
     with Session(engine, expire_on_commit=False) as session:
         job = outbox.enqueue(

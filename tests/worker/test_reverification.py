@@ -11,12 +11,12 @@ import pytest
 from sqlmodel import Session, col, select
 
 from ats_match.formats import extract_bytes
-from ats_match.models import Application, Candidate, Credential, Job, TaskOutbox
+from ats_match.models import Credential, TaskOutbox
 from ats_match.models.base import utcnow
 from ats_match.net.http import HttpFetcher
 from ats_match.verification.status import STATUS_LISTS
-from tests.factories import make_org
 from tests.support.issuer_server import IssuerServer
+from tests.support.pipeline import application_of, attach
 from tests.support.signing import (
     TestKey,
     bitstring_list_credential,
@@ -37,18 +37,6 @@ def fresh_fetcher(monkeypatch: pytest.MonkeyPatch) -> Iterator[HttpFetcher]:
     fetcher.close()
 
 
-def _application(session: Session) -> Application:
-    org = make_org(session)
-    job = Job(organization_id=org.id, title="Analyst")
-    candidate = Candidate(organization_id=org.id, name="Kim", emails=["kim@example.org"])
-    session.add_all([job, candidate])
-    session.flush()
-    application = Application(organization_id=org.id, candidate_id=candidate.id, job_id=job.id)
-    session.add(application)
-    session.flush()
-    return application
-
-
 def test_unreachable_status_list_is_indeterminate_then_verified_on_retry(
     session: Session, fresh_fetcher: HttpFetcher
 ) -> None:
@@ -65,10 +53,8 @@ def test_unreachable_status_list_is_indeterminate_then_verified_on_retry(
             key.did_key(), email="kim@example.org", status=status_entry(status_url, 5)
         )
         token = sign_vc_jwt(vc, key, kid=key.did_key_vm())
-        application = _application(session)
-        [credential] = pipeline.store_extraction(
-            session, application, extract_bytes(token.encode()), token.encode(), "badge.jwt"
-        )
+        application = application_of(session, "kim@example.org", "Kim", "Analyst")
+        credential = attach(session, application, token.encode(), "badge.jwt")
 
         issuer.down()
         pipeline.process_credential(session, application.organization_id, credential.id)
@@ -97,7 +83,7 @@ def test_unreachable_status_list_is_indeterminate_then_verified_on_retry(
 def test_the_same_attachment_twice_is_stored_once(session: Session) -> None:
     key = TestKey.generate("Ed25519")
     token = sign_vc_jwt(ob3_credential(key.did_key()), key, kid=key.did_key_vm()).encode()
-    application = _application(session)
+    application = application_of(session, "kim@example.org", "Kim", "Analyst")
     first = pipeline.store_extraction(session, application, extract_bytes(token), token, "a.jwt")
     again = pipeline.store_extraction(session, application, extract_bytes(token), token, "b.jwt")
     assert len(first) == 1 and again == []
@@ -108,7 +94,7 @@ def test_the_same_attachment_twice_is_stored_once(session: Session) -> None:
 
 
 def test_garbage_is_stored_with_its_typed_reason(session: Session) -> None:
-    application = _application(session)
+    application = application_of(session, "kim@example.org", "Kim", "Analyst")
     [row] = pipeline.store_extraction(
         session, application, extract_bytes(b"\x00\x01garbage"), b"\x00\x01garbage", "x.bin"
     )

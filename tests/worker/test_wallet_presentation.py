@@ -11,7 +11,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from ats_match import db
-from ats_match.models import Application, TaskOutbox
+from ats_match.models import TaskOutbox
 from tests.support.signing import TestKey, ob3_credential, sign_vc_jwt
 from tests.support.wallet import Wallet
 from tests.worker.conftest import Product
@@ -55,23 +55,13 @@ def _run_staged_jobs(url: str) -> list[str]:
     return [name for name, _ in staged]
 
 
-def _application_id(url: str, external_id: str) -> uuid.UUID:
-    engine = db.make_engine(url)
-    with Session(engine) as session:
-        found = session.exec(
-            select(Application.id).where(col(Application.external_id) == external_id)
-        ).one()
-    engine.dispose()
-    return found
-
-
 def test_wallet_presentation_makes_the_holder_proven(product: Product) -> None:
     issuer, wallet, stranger = TestKey.generate(), Wallet(), Wallet()
     mine = _badge(issuer, wallet.did, "SQL Fundamentals")
     theirs = _badge(issuer, stranger.did, "Statistics with R")
     delivery = product.deliver("app-wallet", [mine, theirs])
     tasks.process_delivery(str(product.organization_id), str(delivery))
-    application_id = _application_id(product.url, "app-wallet")
+    application_id = product.application_id("app-wallet")
     assert _holders(product, application_id) == {
         "SQL Fundamentals": "unproven",
         "Statistics with R": "unproven",

@@ -10,25 +10,11 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session
 
-from ats_match.formats import extract_bytes
-from ats_match.models import Application, Candidate, Job
 from ats_match.models.base import utcnow
 from ats_match.net.http import HttpFetcher
-from tests.factories import make_org
+from tests.support.pipeline import application_of, attach
 from tests.verification.blockcerts.conftest import EMAIL, World
 from worker import pipeline
-
-
-def _application(session: Session) -> Application:
-    org = make_org(session)
-    job = Job(organization_id=org.id, title="Engineer")
-    candidate = Candidate(organization_id=org.id, name="Ada", emails=[EMAIL])
-    session.add_all([job, candidate])
-    session.flush()
-    application = Application(organization_id=org.id, candidate_id=candidate.id, job_id=job.id)
-    session.add(application)
-    session.flush()
-    return application
 
 
 def test_chain_down_then_verified_on_retry(
@@ -39,10 +25,8 @@ def test_chain_down_then_verified_on_retry(
     batch = world.v3_batch(3)
     world.publish_transaction(batch)
     raw = json.dumps(batch.certificates[1]).encode()
-    application = _application(session)
-    [credential] = pipeline.store_extraction(
-        session, application, extract_bytes(raw), raw, "diploma.json"
-    )
+    application = application_of(session, EMAIL)
+    credential = attach(session, application, raw, "diploma.json")
     assert credential.format == "blockcerts3-json"
 
     world.server.down()

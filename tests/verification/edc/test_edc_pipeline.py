@@ -11,41 +11,25 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, col, select
 
-from ats_match.formats import extract_bytes
-from ats_match.models import Application, Candidate, Job
 from ats_match.models.credentials import CandidateSkill, Skill
 from ats_match.settings import get_settings
-from tests.factories import make_org
 from tests.support import edc, tsa
 from tests.support import trusted_list as tl
+from tests.support.pipeline import application_of, attach
 from tests.verification.edc.conftest import Seals
 from tests.verification.edc.test_edc_seal import CERT_FROM, CERT_UNTIL, EXPIRED_SINCE, SIGNED
 from tests.verification.vc.helpers import OfflineFetcher
 from worker import pipeline
 
 
-def _application(session: Session) -> Application:
-    org = make_org(session)
-    job = Job(organization_id=org.id, title="Data analyst")
-    candidate = Candidate(organization_id=org.id, name="Erika", emails=[edc.EMAIL])
-    session.add_all([job, candidate])
-    session.flush()
-    application = Application(organization_id=org.id, candidate_id=candidate.id, job_id=job.id)
-    session.add(application)
-    session.flush()
-    return application
-
-
 def test_sealed_edc_is_verified_and_its_esco_skills_are_exact(
     session: Session, seals: Seals, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(pipeline, "shared_fetcher", lambda: OfflineFetcher())
-    application = _application(session)
+    application = application_of(session, edc.EMAIL, "Erika", "Data analyst")
     org_id = application.organization_id
     raw = seals.sealed(signed_at=SIGNED, not_before=CERT_FROM, not_after=CERT_UNTIL).encode()
-    [credential] = pipeline.store_extraction(
-        session, application, extract_bytes(raw), raw, "europass.json"
-    )
+    credential = attach(session, application, raw, "europass.json")
     assert credential.format == "edc-jades"
 
     pipeline.process_credential(session, org_id, credential.id)
@@ -75,12 +59,10 @@ def test_timestamped_qualified_seal_is_recorded_so(
     monkeypatch.setenv("ATS_MATCH_EDC_TRUSTED_LIST", str(seals.folder / "LB.xml"))
     monkeypatch.setenv("ATS_MATCH_EDC_TRUSTED_LIST_SIGNER", str(seals.folder / "tl-signer.pem"))
     get_settings.cache_clear()
-    application = _application(session)
+    application = application_of(session, edc.EMAIL, "Erika", "Data analyst")
     sealed = seals.sealed(signed_at=SIGNED, not_before=CERT_FROM, not_after=EXPIRED_SINCE)
     raw = tsa.timestamped(sealed, authority, SIGNED + timedelta(minutes=1)).encode()
-    [credential] = pipeline.store_extraction(
-        session, application, extract_bytes(raw), raw, "europass.json"
-    )
+    credential = attach(session, application, raw, "europass.json")
 
     pipeline.process_credential(session, application.organization_id, credential.id)
     result = pipeline.latest_verification(session, credential.id)
