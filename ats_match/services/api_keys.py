@@ -39,18 +39,30 @@ def effective_role(role: Role | str, scope: ApiKeyScope) -> Role:
     return ceiling
 
 
+def refuse_scopes_beyond(
+    requested: Sequence[str], allowed: frozenset[Scope], holder: str, message: str
+) -> None:
+    """A 422 on ``body.scopes`` naming each requested scope the key may not hold."""
+    beyond = sorted(set(requested) - allowed)
+    if beyond:
+        raise InvalidInput(
+            f"{holder} cannot hold {', '.join(beyond)}",
+            [{"field": "body.scopes", "message": message}],
+        )
+
+
 def issue(session: Session, actor: User, data: ApiKeyCreate) -> tuple[ApiKey, str]:
     """A new key for the actor; a scope above the actor's role is refused."""
     if data.scope is ApiKeyScope.ADMIN:
         require_role(actor.role, Role.ADMIN)
     elif data.scope is ApiKeyScope.WRITE and Role(actor.role) is Role.VIEWER:
         raise Forbidden("a viewer can hold read keys only")
-    beyond = sorted(set(data.scopes) - data.scope.scopes)
-    if beyond:
-        raise InvalidInput(
-            f"a {data.scope.value} key cannot hold {', '.join(beyond)}",
-            [{"field": "body.scopes", "message": f"not within the {data.scope.value} tier"}],
-        )
+    refuse_scopes_beyond(
+        data.scopes,
+        data.scope.scopes,
+        f"a {data.scope.value} key",
+        f"not within the {data.scope.value} tier",
+    )
     key, key_hash = new_api_key()
     row = ApiKey(
         organization_id=actor.organization_id,

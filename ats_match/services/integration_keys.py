@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from ats_match.errors import Forbidden, InvalidInput, NotFound, Unauthorized
+from ats_match.errors import Forbidden, NotFound, Unauthorized
 from ats_match.models import Application, Integration, IntegrationKey, Job, Role, Scope, User
 from ats_match.models.api_keys import ApiKeyScope
 from ats_match.models.base import utcnow
@@ -22,7 +22,11 @@ from ats_match.models.scopes import INTEGRATION_SCOPES
 from ats_match.repositories.base import OrgRepository
 from ats_match.security import hash_api_key, new_api_key, require_role
 from ats_match.services.admin import audit
-from ats_match.services.api_keys import LAST_USED_GRANULARITY, effective_role
+from ats_match.services.api_keys import (
+    LAST_USED_GRANULARITY,
+    effective_role,
+    refuse_scopes_beyond,
+)
 
 
 class IntegrationKeyRepository(OrgRepository[IntegrationKey]):
@@ -42,12 +46,12 @@ def issue(
     session: Session, actor: User, integration: Integration, data: IntegrationKeyCreate
 ) -> tuple[IntegrationKey, str]:
     require_role(actor.role, Role.ADMIN)
-    beyond = sorted(set(data.scopes) - INTEGRATION_SCOPES)
-    if beyond:
-        raise InvalidInput(
-            f"an integration's key cannot hold {', '.join(beyond)}",
-            [{"field": "body.scopes", "message": "only results:read and applications:write"}],
-        )
+    refuse_scopes_beyond(
+        data.scopes,
+        INTEGRATION_SCOPES,
+        "an integration's key",
+        "only results:read and applications:write",
+    )
     key, key_hash = new_api_key()
     row = IntegrationKey(
         organization_id=actor.organization_id,
